@@ -1,0 +1,90 @@
+"""Reading YAML with line and column marks (ruamel.yaml, YAML 1.2).
+
+YAML 1.2 matters to policy officers: ``no`` stays the string "no", and ``0755``
+is not octal. Every mapping and sequence keeps where its keys and items stand,
+so the checker can point at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from aidrules.errors import Problem
+
+
+def _reader() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load(path: Path | str, *, label: str | None = None) -> tuple[Any, list[Problem]]:
+    """The document in ``path`` and the problems met reading it (then the document is None)."""
+    label = label or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [Problem(label, 1, 1, f"cannot read the file: {exc.strerror}")]
+    return loads(raw, label)
+
+
+def loads(raw: bytes | str, label: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text (bytes must be UTF-8); never raises for bad input."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return None, [Problem(label, line, 1, "the file is not UTF-8 text",
+                                  expected="a file saved as UTF-8")]
+    try:
+        return _reader().load(raw), []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = (exc.problem or exc.context or "not valid YAML").strip()
+        return None, [Problem(label, line, col, f"not valid YAML: {what}")]
+    except (YAMLError, ValueError, RecursionError) as exc:
+        return None, [Problem(label, 1, 1, f"not valid YAML: {exc}")]
+
+
+def position(node: Any, key: Any = None) -> tuple[int, int]:
+    """1-based (line, col) of ``node``, or of its ``key`` (a mapping key or a list index)."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return 1, 1
+    try:
+        if key is not None and isinstance(node, CommentedMap) and key in node:
+            line, col = lc.key(key)
+        elif key is not None and isinstance(node, CommentedSeq) and 0 <= key < len(node):
+            line, col = lc.item(key)
+        else:
+            line, col = lc.line, lc.col
+    except (KeyError, IndexError, TypeError):
+        line, col = lc.line, lc.col
+    return line + 1, col + 1
+
+
+def value_position(node: Any, key: Any) -> tuple[int, int]:
+    """1-based (line, col) of the value stored under ``key`` in a mapping."""
+    lc = getattr(node, "lc", None)
+    if lc is not None and isinstance(node, CommentedMap) and key in node:
+        try:
+            line, col = lc.value(key)
+            return line + 1, col + 1
+        except (KeyError, TypeError):
+            pass
+    return position(node, key)
+
+
+def is_mapping(node: Any) -> bool:
+    return isinstance(node, dict)
+
+
+def is_sequence(node: Any) -> bool:
+    return isinstance(node, list)
