@@ -1,0 +1,324 @@
+"""Type-checking an expression against the schema, before any data exists.
+
+Every problem is collected (not only the first), each with its position and,
+where a name is misspelt, the closest known one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from aidrules.errors import Problem, did_you_mean
+from aidrules.language import ast
+from aidrules.language.types import (BOOL, INT, MONEY, NUMBER, ROUNDING, TEXT, Schema, Type)
+
+AGGREGATES = frozenset({"count", "sum", "any", "all", "min", "max"})
+FUNCTIONS = frozenset({"min", "max", "round", "eligible"}) | AGGREGATES
+
+
+@attrs.frozen
+class Checked:
+    type: Type | None
+    problems: tuple[Problem, ...]
+    names: frozenset[str]  # facts and parameters the expression reads (dotted)
+    aids: frozenset[str]  # aid types whose status it reads (eligible(...))
+
+
+def check(expr: ast.Expr, schema: Schema, scope: Sequence[str], file: str,
+          expect: Type | None = None) -> Checked:
+    """Check ``expr`` in ``scope`` (entities, innermost last: ``("household", "member")``)."""
+    checker = _Checker(schema, file)
+    found = checker.visit(expr, tuple(scope))
+    if expect is not None and found is not None and not _fits(found, expect):
+        checker.fail(expr, f"this gives {found}", expected=str(expect))
+    return Checked(found, tuple(checker.problems), frozenset(checker.names),
+                   frozenset(checker.aids))
+
+
+def _fits(found: Type, expect: Type) -> bool:
+    if found.kind == expect.kind:
+        return True
+    return found.is_numeric and expect.is_numeric and (
+        found.literal or {found.kind, expect.kind} <= {"int", "number"})
+
+
+class _Checker:
+    def __init__(self, schema: Schema, file: str) -> None:
+        self.schema, self.file = schema, file
+        self.problems: list[Problem] = []
+        self.names: set[str] = set()
+        self.aids: set[str] = set()
+
+    def fail(self, node: ast.Expr, message: str, expected: str | None = None,
+             suggestion: str | None = None) -> None:
+        line, col = node.pos
+        self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
+
+    # -- names ---------------------------------------------------------------
+    def lookup(self, name: ast.Name, scope: tuple[str, ...]) -> Type | None:
+        if len(name.parts) == 1:
+            for entity in reversed(scope):
+                found = self.schema.entities[entity].get(name.parts[0])
+                if found is not None:
+                    self.names.add(name.parts[0])
+                    return found
+        found = self.schema.parameters.get(name.dotted)
+        if found is not None:
+            self.names.add(name.dotted)
+            return found
+        known = [n for e in scope for n in self.schema.entities[e]] + list(self.schema.parameters)
+        what = "parameter" if len(name.parts) > 1 else "fact"
+        self.fail(name, f"unknown {what} '{name.dotted}'",
+                  suggestion=did_you_mean(name.dotted, known))
+        return None
+
+    # -- dispatch ------------------------------------------------------------
+    def visit(self, node: ast.Expr, scope: tuple[str, ...]) -> Type | None:
+        method = getattr(self, "visit_" + type(node).__name__.lower())
+        return method(node, scope)
+
+    def visit_number(self, node, scope):
+        return attrs.evolve(NUMBER if node.value % 1 else INT, literal=True)
+
+    def visit_text(self, node, scope):
+        return TEXT
+
+    def visit_bool(self, node, scope):
+        return BOOL
+
+    def visit_name(self, node, scope):
+        found = self.lookup(node, scope)
+        if found is not None and found.kind == "collection":
+            self.fail(node, f"'{node.dotted}' is {found}; use it inside count(...), sum(...), "
+                      "any(...) or all(...)")
+            return None
+        return found
+
+    def visit_listof(self, node, scope):
+        for item in node.items:
+            found = self.visit(item, scope)
+            if found is not None and found.kind != "text":
+                self.fail(item, "a list may only hold texts", expected='"text" items')
+        return Type("text_list")
+
+    def visit_neg(self, node, scope):
+        found = self.visit(node.operand, scope)
+        if found is not None and not found.is_numeric:
+            self.fail(node, f"cannot negate {found}", expected="a number or an amount")
+            return None
+        return found
+
+    def visit_not(self, node, scope):
+        self.expect_bool(node.operand, scope)
+        return BOOL
+
+    def visit_logic(self, node, scope):
+        for operand in node.operands:
+            self.expect_bool(operand, scope)
+        return BOOL
+
+    def expect_bool(self, node, scope):
+        found = self.visit(node, scope)
+        if found is not None and found.kind != "bool":
+            self.fail(node, f"this gives {found}, not a condition", expected="true/false")
+
+    def visit_if(self, node, scope):
+        self.expect_bool(node.condition, scope)
+        then, otherwise = self.visit(node.then, scope), self.visit(node.otherwise, scope)
+        if then is None or otherwise is None:
+            return then or otherwise
+        joined = _join(then, otherwise)
+        if joined is None:
+            self.fail(node, f"the two branches differ: {then} and {otherwise}",
+                      expected="both branches of the same kind")
+        return joined
+
+    def visit_arith(self, node, scope):
+        left, right = self.visit(node.left, scope), self.visit(node.right, scope)
+        if left is None or right is None:
+            return None
+        result = _arith(node.op, left, right)
+        if result is None:
+            self.fail(node, f"cannot compute {left} {node.op} {right}",
+                      expected=_ARITH_HINT[node.op])
+        return result
+
+    def visit_compare(self, node, scope):
+        left, right = self.visit(node.left, scope), self.visit(node.right, scope)
+        if left is None or right is None:
+            return BOOL
+        if node.op in ("in", "not in"):
+            self.check_membership(node, left, right)
+        elif _join(left, right) is None:
+            self.fail(node, f"cannot compare {left} with {right}",
+                      expected="two values of the same kind")
+        elif node.op not in ("==", "!=") and not left.is_numeric:
+            self.fail(node, f"'{node.op}' needs numbers or amounts, not {left}")
+        else:
+            self.check_vocabulary(node.left, left, node.right)
+            self.check_vocabulary(node.right, right, node.left)
+        return BOOL
+
+    def check_membership(self, node, left, right):
+        if left.kind != "text" or right.kind != "text_list":
+            self.fail(node, f"'{node.op}' needs a text on the left and a list of texts on "
+                      f"the right, got {left} and {right}")
+        elif isinstance(node.right, ast.ListOf):
+            for item in node.right.items:
+                self.check_vocabulary(node.left, left, item)
+
+    def check_vocabulary(self, field_node, field: Type, other: ast.Expr) -> None:
+        """A text compared with a closed vocabulary must be one of its values."""
+        if field.values is None or not isinstance(other, ast.Text):
+            return
+        if other.value not in field.values:
+            self.fail(other, f"'{other.value}' is not a value of {_describe(field_node)}",
+                      expected="one of " + ", ".join(sorted(field.values)),
+                      suggestion=did_you_mean(other.value, field.values))
+
+    # -- calls ---------------------------------------------------------------
+    def visit_call(self, node, scope):
+        if node.function not in FUNCTIONS:
+            self.fail(node, f"unknown function '{node.function}'",
+                      expected="one of " + ", ".join(sorted(FUNCTIONS)),
+                      suggestion=did_you_mean(node.function, FUNCTIONS))
+            return None
+        collection = self.collection_argument(node, scope)
+        if collection is not None:
+            return self.aggregate(node, scope, collection)
+        if node.function in ("count", "any", "all", "sum"):
+            self.fail(node, f"{node.function}(...) needs a list first, like "
+                      f"{node.function}(members ...)", expected="a list such as members")
+            return None
+        if node.where is not None:
+            self.fail(node.where, "'where' only filters a list in an aggregate")
+        return getattr(self, "call_" + node.function)(node, scope)
+
+    def collection_argument(self, node, scope) -> str | None:
+        if node.function not in AGGREGATES or not node.args:
+            return None
+        first = node.args[0]
+        if not isinstance(first, ast.Name) or len(first.parts) != 1:
+            return None
+        for entity in reversed(scope):
+            found = self.schema.entities[entity].get(first.parts[0])
+            if found is not None and found.kind == "collection":
+                self.names.add(first.parts[0])
+                return found.entity
+        return None
+
+    def aggregate(self, node, scope, entity):
+        inner = (*scope, entity)
+        if node.where is not None:
+            self.expect_bool(node.where, inner)
+        values = node.args[1:]
+        if node.function == "count":
+            if values:
+                self.fail(values[0], "count(...) takes a list and an optional 'where' only")
+            return INT
+        if len(values) != 1:
+            self.fail(node, f"{node.function}(...) needs a list and one value, like "
+                      f"{node.function}(members, ...)", expected="2 arguments")
+            return None
+        found = self.visit(values[0], inner)
+        if found is None:
+            return None
+        if node.function in ("any", "all"):
+            if found.kind != "bool":
+                self.fail(values[0], f"this gives {found}, not a condition", expected="true/false")
+            return BOOL
+        if not found.is_numeric:
+            self.fail(values[0], f"{node.function}(...) adds up numbers or amounts, not {found}")
+            return None
+        return attrs.evolve(found, literal=False)
+
+    def call_min(self, node, scope):
+        found = [self.visit(a, scope) for a in node.args]
+        if len(node.args) < 2:
+            self.fail(node, f"{node.function}(...) needs at least two values, or a list first")
+            return None
+        result = found[0]
+        for item in found[1:]:
+            if result is None or item is None:
+                return None
+            result = _join(result, item)
+            if result is None or not result.is_numeric:
+                self.fail(node, f"{node.function}(...) compares numbers or amounts of one kind")
+                return None
+        return result
+
+    call_max = call_min
+
+    def call_round(self, node, scope):
+        if len(node.args) != 2:
+            self.fail(node, "round(...) takes an amount and a rounding rule, like "
+                      "round(x, dibao.rounding)", expected="2 arguments")
+            return None
+        amount, rule = (self.visit(a, scope) for a in node.args)
+        if rule is not None and rule.kind != "rounding":
+            self.fail(node.args[1], f"this gives {rule}", expected=str(ROUNDING))
+        if amount is not None and not amount.is_numeric:
+            self.fail(node.args[0], f"cannot round {amount}", expected="a number or an amount")
+            return None
+        return amount
+
+    def call_eligible(self, node, scope):
+        arg = node.args[0] if len(node.args) == 1 else None
+        if not isinstance(arg, ast.Name) or len(arg.parts) != 1:
+            self.fail(node, "eligible(...) takes one aid type, like eligible(dibao)",
+                      expected="an aid type id")
+            return BOOL
+        if arg.parts[0] not in self.schema.aids:
+            self.fail(arg, f"unknown aid type '{arg.parts[0]}'",
+                      expected="one of " + ", ".join(sorted(self.schema.aids)),
+                      suggestion=did_you_mean(arg.parts[0], self.schema.aids))
+        else:
+            self.aids.add(arg.parts[0])
+        return BOOL
+
+
+_ARITH_HINT = {"+": "two amounts, or two numbers", "-": "two amounts, or two numbers",
+               "*": "an amount times a number, or two numbers",
+               "/": "an amount divided by a number or by an amount, or two numbers"}
+
+
+def _describe(node: ast.Expr) -> str:
+    return f"'{node.dotted}'" if isinstance(node, ast.Name) else "this field"
+
+
+def _join(a: Type, b: Type) -> Type | None:
+    """The common type of two values that may be compared or stand in two branches."""
+    if a.kind == b.kind:
+        values = a.values if b.values is None else b.values if a.values is None else (
+            a.values | b.values)
+        return Type(a.kind, a.entity, values, a.literal and b.literal)
+    if a.is_numeric and b.is_numeric:
+        if a.literal and not b.literal:
+            return b
+        if b.literal and not a.literal:
+            return a
+        if "money" not in (a.kind, b.kind):
+            return Type("number", literal=a.literal and b.literal)
+    return None
+
+
+def _arith(op: str, a: Type, b: Type) -> Type | None:
+    if not (a.is_numeric and b.is_numeric):
+        return None
+    money = (a.kind == "money", b.kind == "money")
+    literal = a.literal and b.literal
+    if op in "+-":
+        joined = _join(a, b)
+        return None if joined is None else attrs.evolve(joined, literal=literal)
+    if op == "*":
+        if all(money):
+            return None
+        if any(money):
+            return MONEY
+        return Type("int" if a.kind == b.kind == "int" else "number", literal=literal)
+    if money == (True, False):
+        return MONEY
+    if money == (False, True):
+        return None
+    return Type("number", literal=literal)
