@@ -1,0 +1,558 @@
+"""Reading a policy directory: every file checked, every problem reported in one pass.
+
+The walk follows one rule: ``national/`` is the root layer; every other directory
+directly under the policy directory, and every directory inside a jurisdiction that
+holds a ``jurisdiction.yaml``, is a jurisdiction; any other directory inside a
+jurisdiction is a parameter namespace (``dibao/``, ``dibao/standard/``), and the
+``.yaml`` files in it are parameters named by their path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from aidrules import _yaml
+from aidrules.errors import Problem, did_you_mean
+from aidrules.policy import _values
+from aidrules.policy._records import UNITS, Jurisdiction, Parameter, ParameterValue, Source
+from aidrules.policy._values import Bad, show
+
+NATIONAL = "national"
+MARKER = "jurisdiction.yaml"
+PARAMETER_KEYS = ("description", "description_en", "unit", "choices", "values")
+ENTRY_KEYS = ("value", "unit", "source", "assumed", "inherit")
+SOURCE_KEYS = ("document", "article", "url", "note")
+JURISDICTION_KEYS = ("name", "name_en", "code")
+UNIT_LIST = ", ".join(UNITS)
+_SEGMENT = re.compile(r"[a-z][a-z0-9_]*\Z")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+_LOOSE_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\Z")
+_NEEDED = {
+    "description": "a one-line description in Chinese",
+    "description_en": "a one-line description in English",
+    "unit": f"unit: one of {UNIT_LIST}",
+}
+
+
+@attrs.frozen
+class Inherit:
+    """From this date the layer stops overriding; the layer above applies."""
+
+    effective_from: date
+    jurisdiction: str
+    file: str
+    line: int
+
+
+@attrs.frozen
+class Loaded:
+    jurisdictions: dict[str, Jurisdiction]
+    parameters: dict[str, Parameter]
+    entries: dict[str, dict[str, list[ParameterValue | Inherit]]]  # name -> layer -> by date
+    digest: str
+
+
+@attrs.define
+class _File:
+    """One parameter file, read but not yet settled against the layers above it."""
+
+    layer: str
+    name: str
+    label: str
+    path: Path
+    doc: Any = None
+    unit: str | None = None  # as given here, if valid
+    unit_pos: tuple[int, int] = (1, 1)
+    choices: tuple[str, ...] | None = None
+    entries: list[tuple[date, Any, int, int]] = attrs.Factory(list)
+    effective_unit: str | None = None
+    effective_choices: tuple[str, ...] | None = None
+    declared_by: _File | None = None
+
+
+def ancestors(layer: str) -> list[str]:
+    """The layers from national down to ``layer``, both included."""
+    if layer == NATIONAL:
+        return [NATIONAL]
+    parts = layer.split("/")
+    return [NATIONAL] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _children(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if not p.name.startswith("."))
+
+
+def _is_yaml(path: Path) -> bool:
+    return path.is_file() and path.suffix in (".yaml", ".yml")
+
+
+def _segment_fix(name: str) -> str:
+    fixed = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_")
+    return fixed if _SEGMENT.match(fixed) else "name"
+
+
+class Reader:
+    """Reads one policy directory; ``read()`` gives the tables or None, and the problems."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.problems: list[Problem] = []
+        self.markers: dict[str, tuple[str | None, Path | None]] = {}  # path -> (parent, file)
+        self.files: list[_File] = []
+
+    # -- reporting ---------------------------------------------------------------
+
+    def label(self, path: Path) -> str:
+        return f"{self.root.name}/{path.relative_to(self.root).as_posix()}".rstrip("/")
+
+    def report(self, file: str, where: tuple[int, int], message: str,
+               expected: str | None = None, suggestion: str | None = None) -> None:
+        self.problems.append(Problem(file, where[0], where[1], message, expected, suggestion))
+
+    def bad(self, file: str, where: tuple[int, int], exc: Bad) -> None:
+        self.report(file, where, exc.message, exc.expected, exc.suggestion)
+
+    # -- the whole read ----------------------------------------------------------
+
+    def read(self) -> Loaded | None:
+        if not self.root.is_dir():
+            self.report(str(self.root), (1, 1), "the policy directory does not exist",
+                        "a directory holding national/ and the jurisdictions")
+            return None
+        self.walk()
+        jurisdictions = self.read_jurisdictions()
+        for file in self.files:
+            self.read_parameter(file)
+        loaded = self.settle(jurisdictions)
+        self.problems.sort(key=lambda p: (p.file, p.line, p.col))
+        return None if self.problems else loaded
+
+    # -- walking the directories -------------------------------------------------
+
+    def walk(self) -> None:
+        national = self.root / NATIONAL
+        if not national.is_dir():
+            self.report(self.label(self.root) + "/" + NATIONAL, (1, 1), "there is no national layer",
+                        "a directory national/ holding the national defaults")
+        tops = [p.name for p in _children(self.root) if p.is_dir() and (p / MARKER).is_file()]
+        for child in _children(self.root):
+            if child.is_dir() and child.name == NATIONAL:
+                self.jurisdiction(NATIONAL, None, child)
+            elif child.is_dir() and child.name in tops:
+                self.jurisdiction(child.name, NATIONAL, child)
+            elif child.is_dir() and any(_is_yaml(p) for p in child.rglob("*")):
+                self.report(self.label(child), (1, 1),
+                            f"directory '{child.name}' holds policy files but has no {MARKER}",
+                            f"national/, or a jurisdiction directory with a {MARKER} "
+                            "(name, name_en, code)", did_you_mean(child.name, [NATIONAL, *tops]))
+            elif _is_yaml(child):
+                self.report(self.label(child), (1, 1),
+                            "a policy file cannot sit directly in the policy directory",
+                            "it inside national/<topic>/ or <jurisdiction>/<topic>/")
+
+    def jurisdiction(self, path: str, parent: str | None, directory: Path) -> None:
+        marker = directory / MARKER
+        self.markers[path] = (parent, marker if marker.is_file() else None)
+        if not _SEGMENT.match(directory.name):
+            self.report(self.label(directory), (1, 1), f"'{directory.name}' is not a valid "
+                        "jurisdiction name", "lower-case letters, digits and _, starting with a "
+                        "letter", _segment_fix(directory.name))
+        for child in _children(directory):
+            if child.is_dir() and (child / MARKER).is_file():
+                if path == NATIONAL:
+                    self.report(self.label(child / MARKER), (1, 1),
+                                "a jurisdiction cannot sit inside national/",
+                                f"it beside national/, as {self.root.name}/{child.name}/")
+                else:
+                    self.jurisdiction(f"{path}/{child.name}", path, child)
+            elif child.is_dir():
+                self.namespace(path, [child.name], child)
+            elif child.name != MARKER and _is_yaml(child):
+                self.report(self.label(child), (1, 1),
+                            "a parameter file cannot sit directly in a jurisdiction directory",
+                            f"it inside a topic directory, e.g. {self.label(directory)}/dibao/"
+                            f"{child.name}")
+
+    def namespace(self, layer: str, prefix: list[str], directory: Path) -> None:
+        nested = sorted(directory.rglob(MARKER))
+        if nested:
+            inner = self.label(nested[0].parent)
+            self.report(self.label(directory), (1, 1),
+                        f"directory '{directory.name}' has no {MARKER} but holds the "
+                        f"jurisdiction {inner}", f"{self.label(directory)}/{MARKER} if "
+                        f"'{directory.name}' is a jurisdiction (then its files are its own)")
+            return
+        self.check_segment(directory, directory.name)
+        for child in _children(directory):
+            if child.is_dir():
+                self.namespace(layer, [*prefix, child.name], child)
+            elif _is_yaml(child) and child.suffix == ".yml":
+                self.report(self.label(child), (1, 1), "a parameter file must end in .yaml",
+                            "the .yaml ending", child.stem + ".yaml")
+            elif _is_yaml(child) and self.check_segment(child, child.stem):
+                name = ".".join([*prefix, child.stem])
+                self.files.append(_File(layer, name, self.label(child), child))
+
+    def check_segment(self, path: Path, segment: str) -> bool:
+        if _SEGMENT.match(segment):
+            return True
+        self.report(self.label(path), (1, 1), f"'{segment}' is not a valid parameter name",
+                    "lower-case letters, digits and _, starting with a letter (the file and "
+                    "directory names make the parameter's name)", _segment_fix(segment))
+        return False
+
+    # -- reading files -----------------------------------------------------------
+
+    def load_yaml(self, path: Path, label: str) -> Any:
+        raw = path.read_bytes() if path.is_file() else b""
+        doc, problems = _yaml.load(path, label=label)
+        if problems and (problems[0].line, problems[0].col) == (1, 1):
+            problems = _locate_bad_date(raw, label) or problems
+        self.problems.extend(problems)
+        return None if problems else doc
+
+    def read_jurisdictions(self) -> dict[str, Jurisdiction]:
+        found = {}
+        for path, (parent, marker) in self.markers.items():
+            if marker is None:
+                found[path] = Jurisdiction(path, "全国", "National", None, parent)
+                continue
+            label = self.label(marker)
+            doc = self.load_yaml(marker, label)
+            if doc is None or not _yaml.is_mapping(doc):
+                if doc is not None or not any(p.file == label for p in self.problems):
+                    self.report(label, _yaml.position(doc), "expected name, name_en and code",
+                                "a mapping such as name: 铁力市, name_en: Tieli, code: \"230781\"")
+                continue
+            fields = self.jurisdiction_fields(doc, label)
+            found[path] = Jurisdiction(path, fields.get("name", ""), fields.get("name_en", ""),
+                                       fields.get("code"), parent)
+        return found
+
+    def jurisdiction_fields(self, doc: Any, label: str) -> dict[str, str]:
+        self.unknown_keys(doc, JURISDICTION_KEYS, label)
+        fields = {}
+        for key in ("name", "name_en"):
+            if key not in doc:
+                self.report(label, (1, 1), f"missing '{key}'",
+                            "the Chinese name, e.g. 铁力市" if key == "name" else
+                            "the English name, e.g. Tieli")
+            elif self.text(doc, key, label) is not None:
+                fields[key] = str(doc[key])
+        code = doc.get("code")
+        if code is not None:
+            text = str(code) if isinstance(code, int | str) and not isinstance(code, bool) else ""
+            if re.fullmatch(r"\d{2,12}", text):
+                fields["code"] = text
+            else:
+                self.report(label, _yaml.value_position(doc, "code"),
+                            f"code={show(code)} is not an administrative division code",
+                            'the digits of the code in quotes, e.g. "230781"')
+        return fields
+
+    def unknown_keys(self, node: Any, known: tuple[str, ...], label: str) -> None:
+        for key in node:
+            if key not in known:
+                self.report(label, _yaml.position(node, key), f"unknown key {show(key)}",
+                            "one of " + ", ".join(known), did_you_mean(str(key), known))
+
+    def text(self, node: Any, key: str, label: str) -> str | None:
+        value = node[key]
+        if isinstance(value, str) and value.strip():
+            return str(value)
+        self.report(label, _yaml.value_position(node, key), f"{key}={show(value)} is not text",
+                    f"some text for {key}")
+        return None
+
+    def read_parameter(self, file: _File) -> None:
+        doc = self.load_yaml(file.path, file.label)
+        if doc is None:
+            if not any(p.file == file.label for p in self.problems):
+                self.report(file.label, (1, 1), "the file is empty",
+                            "description, description_en, unit and values")
+            return
+        if not _yaml.is_mapping(doc):
+            self.report(file.label, _yaml.position(doc), f"the file holds {show(doc)}, not a "
+                        "mapping", "keys description, description_en, unit and values")
+            return
+        file.doc = doc
+        self.unknown_keys(doc, PARAMETER_KEYS, file.label)
+        for key in ("description", "description_en"):
+            if key in doc:
+                self.text(doc, key, file.label)
+        if "unit" in doc:
+            file.unit = self.unit(doc, "unit", file.label)
+            file.unit_pos = _yaml.value_position(doc, "unit")
+        if "choices" in doc:
+            file.choices = self.choices(doc, file.label)
+        if "values" not in doc:
+            self.report(file.label, (1, 1), "missing 'values'", "values: with dates and values")
+        else:
+            self.read_dates(file, doc["values"], _yaml.value_position(doc, "values"))
+
+    def unit(self, node: Any, key: str, label: str) -> str | None:
+        unit = node[key]
+        if isinstance(unit, str) and unit in UNITS:
+            return str(unit)
+        self.report(label, _yaml.value_position(node, key), f"unknown unit {show(unit)}",
+                    f"one of {UNIT_LIST}", did_you_mean(str(unit), UNITS))
+        return None
+
+    def choices(self, doc: Any, label: str) -> tuple[str, ...] | None:
+        raw = doc["choices"]
+        ok = isinstance(raw, list) and raw and all(isinstance(c, str) and c for c in raw)
+        if ok and len(set(raw)) == len(raw):
+            return tuple(str(c) for c in raw)
+        self.report(label, _yaml.value_position(doc, "choices"), f"choices={show(raw)} is not "
+                    "a list of different texts", "a list such as [gap, tiers]")
+        return None
+
+    def read_dates(self, file: _File, values: Any, where: tuple[int, int]) -> None:
+        if not _yaml.is_mapping(values) or not values:
+            what = "empty" if values is None or values == {} else f"{show(values)}"
+            self.report(file.label, where, f"values is {what}, not dates with values",
+                        "at least one date (YYYY-MM-DD) with a value and its source under it")
+            return
+        seen: dict[date, int] = {}
+        last: tuple[date, int] | None = None
+        for key, entry in values.items():
+            line, col = _yaml.position(values, key)
+            try:
+                day = _date(key)
+            except Bad as exc:
+                self.bad(file.label, (line, col), exc)
+                continue
+            if day in seen:
+                self.report(file.label, (line, col), f"date {day} is given twice "
+                            f"(first at line {seen[day]})", "each date once")
+            elif last is not None and day < last[0]:
+                self.report(file.label, (line, col), f"date {day} comes after {last[0]} "
+                            f"(line {last[1]})", "dates in increasing order")
+            else:
+                file.entries.append((day, entry, line, col))
+                last = (day, line)
+            seen.setdefault(day, line)
+
+    # -- settling files against the layers above ---------------------------------
+
+    def settle(self, jurisdictions: dict[str, Jurisdiction]) -> Loaded:
+        by_name: dict[str, dict[str, _File]] = defaultdict(dict)
+        for file in self.files:
+            by_name[file.name][file.layer] = file
+        parameters: dict[str, Parameter] = {}
+        entries: dict[str, dict[str, list[Any]]] = {}
+        for name, layers in sorted(by_name.items()):
+            entries[name] = {}
+            for layer in sorted(layers, key=lambda lay: (len(ancestors(lay)), lay)):
+                file = layers[layer]
+                above = [layers[a] for a in ancestors(layer)[:-1] if a in layers]
+                if file.doc is None:
+                    continue  # unreadable: reported already; the layers below it are skipped
+                if above and above[-1].doc is None:
+                    continue
+                self.settle_file(file, above[-1] if above else None, parameters)
+                if file.effective_unit is not None:
+                    entries[name][layer] = self.read_entries(file, has_parent=bool(above))
+        self.check_groups(by_name)
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.root.rglob("*") if _is_yaml(p)):
+            digest.update(self.label(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        return Loaded(jurisdictions, parameters, entries, digest.hexdigest())
+
+    def settle_file(self, file: _File, parent: _File | None, parameters: dict) -> None:
+        doc, label = file.doc, file.label
+        if parent is None:
+            for key, expected in _NEEDED.items():
+                if key not in doc:
+                    why = "" if file.layer == NATIONAL else (
+                        f" (no layer above {file.layer} has {file.name}, so this file declares it)")
+                    self.report(label, (1, 1), f"missing '{key}'{why}", expected)
+            file.effective_unit, file.effective_choices = file.unit, file.choices
+            file.declared_by = file
+            first = parameters.get(file.name)
+            if first is None and file.unit is not None and all(k in doc for k in _NEEDED):
+                parameters[file.name] = Parameter(
+                    file.name, file.unit, str(doc["description"]), str(doc["description_en"]),
+                    UNITS[file.unit], label, file.unit_pos[0], file.choices)
+            elif first is not None and file.unit not in (None, first.unit):
+                self.report(label, file.unit_pos, f"{file.name} has unit {file.unit} here but "
+                            f"{first.unit} in {first.file}:{first.line}",
+                            "one unit for a parameter in every jurisdiction", first.unit)
+            return
+        file.declared_by = parent.declared_by
+        file.effective_unit, file.effective_choices = parent.effective_unit, parent.effective_choices
+        top = parent.declared_by
+        if file.unit is not None and file.effective_unit not in (None, file.unit):
+            self.report(label, file.unit_pos, f"unit {file.unit} differs from "
+                        f"{file.effective_unit} declared in {top.label}:{top.unit_pos[0]}",
+                        "the same unit as the layer above, or no unit line (it is inherited); "
+                        "a figure in another unit takes unit: on that value", file.effective_unit)
+            file.effective_unit = None
+        if top is not None and "choices" in doc and file.choices != file.effective_choices:
+            self.report(label, _yaml.value_position(doc, "choices"), "choices differ from those "
+                        f"declared in {top.label}", "the same choices, or no choices line")
+
+    def read_entries(self, file: _File, has_parent: bool) -> list[Any]:
+        read: list[Any] = []
+        for index, (day, node, line, col) in enumerate(file.entries):
+            if not _yaml.is_mapping(node):
+                where = _yaml.value_position(file.doc["values"], _key_of(file.doc["values"], day))
+                self.report(file.label, where, f"the entry for {day} is {show(node)}, not a "
+                            "mapping", "value: with source: or assumed: under the date, or "
+                            "inherit: true")
+                continue
+            self.unknown_keys(node, ENTRY_KEYS, file.label)
+            if "inherit" in node:
+                entry = self.inherit(file, day, node, (line, col), has_parent, first=index == 0)
+            else:
+                entry = self.entry(file, day, node, (line, col))
+            if entry is not None:
+                read.append(entry)
+        return read
+
+    def inherit(self, file: _File, day: date, node: Any, where: tuple[int, int],
+                has_parent: bool, first: bool) -> Inherit | None:
+        label, at = file.label, _yaml.position(node, "inherit")
+        if node["inherit"] is not True:
+            self.report(label, _yaml.value_position(node, "inherit"), f"inherit="
+                        f"{show(node['inherit'])} must be true", "inherit: true, or a value:")
+        elif "value" in node:
+            self.report(label, _yaml.position(node, "value"), f"the entry for {day} has both "
+                        "value and inherit", "either value: or inherit: true")
+        elif not has_parent:
+            self.report(label, at, f"inherit: true but no layer above {file.layer} has "
+                        f"{file.name}", "a value: here; only a lower layer can inherit")
+        elif first:
+            self.report(label, at, "inherit: true on the first date does nothing",
+                        "a value on the first date; inherit: true only after a value")
+        else:
+            self.basis(file, day, node, where, needed=False)
+            return Inherit(day, file.layer, label, where[0])
+        return None
+
+    def entry(self, file: _File, day: date, node: Any, where: tuple[int, int]) -> Any:
+        label, unit = file.label, file.effective_unit
+        assert unit is not None
+        basis = self.basis(file, day, node, where, needed=True)
+        if "value" not in node:
+            self.report(label, where, f"the entry for {day} has no value",
+                        "value: ..., or inherit: true")
+            return None
+        given = unit
+        if "unit" in node:
+            given = self.unit(node, "unit", label)
+            if given is None:
+                return None
+        try:
+            value = _values.parse(node["value"], given, file.effective_choices)
+        except Bad as exc:
+            self.bad(label, _yaml.value_position(node, "value"), exc)
+            return None
+        try:
+            value = _values.convert(value, given, unit)
+        except Bad as exc:
+            key = "unit" if (given, unit) not in _values.CONVERSIONS else "value"
+            self.bad(label, _yaml.value_position(node, key), exc)
+            return None
+        if basis is None:
+            return None
+        source, assumed = basis
+        return ParameterValue(file.name, value, unit, day, file.layer, source, assumed, label,
+                              where[0])
+
+    def basis(self, file: _File, day: date, node: Any, where: tuple[int, int],
+              needed: bool) -> tuple[Source | None, str | None] | None:
+        label = file.label
+        if "source" in node and "assumed" in node:
+            self.report(label, _yaml.position(node, "assumed"), f"the value for {day} has both "
+                        "source and assumed", "exactly one of them")
+            return None
+        if "assumed" in node:
+            assumed = self.text(node, "assumed", label)
+            return None if assumed is None else (None, assumed)
+        if "source" in node:
+            source = self.source(node, label)
+            return None if source is None else (source, None)
+        if needed:
+            self.report(label, where, f"the value for {day} has neither source nor assumed",
+                        "source: {document: ..., article: ...}, or assumed: <why this value "
+                        "was chosen>")
+            return None
+        return (None, None)
+
+    def source(self, node: Any, label: str) -> Source | None:
+        raw = node["source"]
+        if not _yaml.is_mapping(raw):
+            self.report(label, _yaml.value_position(node, "source"),
+                        f"source={show(raw)} is not a mapping",
+                        "source: {document: <title>, article: <第几条>} (url: and note: optional)")
+            return None
+        before = len(self.problems)
+        self.unknown_keys(raw, SOURCE_KEYS, label)
+        if "document" not in raw:
+            self.report(label, _yaml.position(raw), "the source has no document",
+                        "document: <the title of the document>")
+        fields = {key: self.text(raw, key, label) for key in SOURCE_KEYS if key in raw}
+        if len(self.problems) > before:
+            return None
+        return Source(**fields)  # type: ignore[arg-type]
+
+    def check_groups(self, by_name: dict[str, dict[str, _File]]) -> None:
+        for name in sorted(by_name):
+            for inner in sorted(by_name):
+                if inner.startswith(name + "."):
+                    file = next(iter(by_name[name].values()))
+                    self.report(file.label, (1, 1), f"{name} is a parameter, but "
+                                f"{name.replace('.', '/')}/ also holds parameters (e.g. {inner})",
+                                "a name to be one parameter (a .yaml file) or a directory of "
+                                "parameters, not both")
+                    break
+
+
+def _key_of(mapping: Any, day: date) -> Any:
+    return next((k for k in mapping if k == day or (isinstance(k, str) and k == day.isoformat())),
+                day)
+
+
+def _date(key: Any) -> date:
+    if isinstance(key, datetime):
+        raise Bad(f"{key} has a time of day", "a date alone, written YYYY-MM-DD",
+                  key.date().isoformat())
+    if isinstance(key, date):
+        return key
+    text = str(key).strip() if isinstance(key, str | int) and not isinstance(key, bool) else ""
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise Bad(f"{text} is not a real date", "a date that exists in the calendar") from None
+    loose = _LOOSE_DATE.match(text)
+    suggestion = None
+    if loose:
+        try:
+            suggestion = date(*map(int, loose.groups())).isoformat()
+        except ValueError:
+            pass
+    raise Bad(f"{show(key)} is not a date", "a date written YYYY-MM-DD, e.g. 2024-07-01",
+              suggestion)
+
+
+def _locate_bad_date(raw: bytes, label: str) -> list[Problem]:
+    """ruamel rejects ``2021-02-30`` without a position: find the bad date ourselves."""
+    text = raw.decode("utf-8", "replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in re.finditer(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", line):
+            try:
+                date.fromisoformat(match[0])
+            except ValueError:
+                return [Problem(label, number, match.start() + 1,
+                                f"{match[0]} is not a real date",
+                                "a date that exists in the calendar")]
+    return []
