@@ -1,0 +1,136 @@
+"""What a loaded rule book holds: aid types, derived facts, rules and how they combine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from aidrules.language import ast
+from aidrules.language.types import Schema, Type
+
+
+@attrs.frozen
+class Basis:
+    """The legal basis of a rule: the document and, where known, the article."""
+
+    document: str
+    article: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.article}" if self.article else self.document
+
+
+@attrs.frozen
+class Aid:
+    id: str
+    name: str  # Chinese
+    name_en: str
+    brand: str | None = None  # 助医, 助学, …: the brand whose department receives referrals
+
+
+@attrs.frozen
+class Brand:
+    id: str
+    name: str
+    name_en: str
+    departments: tuple[str, ...]
+
+
+@attrs.frozen
+class Located:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@attrs.frozen
+class DerivedFact:
+    id: str
+    title: str
+    title_en: str
+    scope: str  # household | member
+    formula: ast.Expr
+    type: Type
+    reads: frozenset[str]  # facts and parameters the formula reads
+    at: Located
+
+
+@attrs.frozen
+class Criterion:
+    test: ast.Expr
+    text: str  # as written
+    title: str | None
+    title_en: str | None
+    reads: frozenset[str]
+    aids: frozenset[str]  # aid types whose status it reads
+    at: Located
+
+
+@attrs.frozen
+class Conclusion:
+    """What a rule concludes when it holds: an aid, a referral under a brand, or a risk level."""
+
+    kind: str  # aid | referral | risk
+    value: str  # aid id, brand id or colour
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    title: str
+    title_en: str
+    conclusion: Conclusion
+    scope: str
+    basis: Basis
+    criteria: tuple[Criterion, ...]
+    amount: ast.Expr | None
+    amount_max: ast.Expr | None
+    overrides: tuple[str, ...]
+    reason: str | None
+    reason_en: str | None
+    at: Located
+
+    @property
+    def aid(self) -> str | None:
+        return self.conclusion.value if self.conclusion.kind == "aid" else None
+
+
+@attrs.frozen
+class ExclusiveGroup:
+    """Aid types of which one household holds at most one; earlier ones win."""
+
+    id: str
+    title: str
+    order: tuple[str, ...]
+    basis: Basis
+    at: Located
+
+    def higher_than(self, aid: str) -> tuple[str, ...]:
+        return self.order[: self.order.index(aid)] if aid in self.order else ()
+
+
+@attrs.frozen
+class RuleBook:
+    name: str
+    version: str  # as declared in book.yaml
+    digest: str  # sha256 of every rule file: what caches key on
+    aids: Mapping[str, Aid]
+    brands: Mapping[str, Brand]
+    risk_levels: tuple[str, ...]  # most severe first
+    exclusive: tuple[ExclusiveGroup, ...]
+    facts: tuple[DerivedFact, ...]  # in the order they are computed
+    rules: tuple[Rule, ...]
+    schema: Schema
+    policies: object  # aidrules.policy.PolicyTree
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def group_of(self, aid: str) -> ExclusiveGroup | None:
+        return next((g for g in self.exclusive if aid in g.order), None)
+
+    def rules_for(self, aid: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.aid == aid)

@@ -1,0 +1,147 @@
+"""An application's facts as the rule language sees them: base facts, then derived ones.
+
+Money becomes exact :class:`~fractions.Fraction` yuan; a part of the application that
+was not reported becomes UNKNOWN, and its path is remembered so that an undetermined
+result can say which facts would decide it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from aidrules import model
+from aidrules.language.evaluator import UNKNOWN, Env, evaluate
+from aidrules.rulebook.book import RuleBook
+
+
+@attrs.define
+class Facts:
+    """The household's environment, its members' environments, and what was unknown."""
+
+    household: Env
+    members: list[Env]
+    unknown: dict[str, list[str]]  # base field → JSON paths that were not reported
+
+    def member_field(self, index: int, name: str) -> Any:
+        return self.members[index].fields.get(name, UNKNOWN)
+
+
+def base_facts(application: model.Application) -> Facts:
+    unknown: dict[str, list[str]] = defaultdict(list)
+    household = application.household
+    fields: dict[str, Any] = {"area": application.area.value}
+    fields.update(_assets(household.assets, unknown))
+    fields["expenditures"] = _expenditures(household.expenditures, unknown)
+    fields["supporters"] = [Env({"relation": s.relation.value, "is_able": s.is_able})
+                            for s in household.supporters]
+    fields["emergencies"] = [_emergency(e, application.applied_on) for e in household.emergencies]
+    env = Env(fields)
+    members = [_member(m, i, application.applied_on, env, unknown)
+               for i, m in enumerate(household.members)]
+    fields["members"] = members
+    for item in (*fields["supporters"], *fields["emergencies"]):
+        item.parent = env
+    return Facts(env, members, dict(unknown))
+
+
+def _assets(assets: model.Assets | None, unknown) -> dict[str, Any]:
+    if assets is None:
+        for name in ("financial_assets", "housing_units", "business_registrations", "vehicles"):
+            unknown[name].append("$.household.assets")
+        return dict.fromkeys(
+            ("financial_assets", "housing_units", "business_registrations", "vehicles"), UNKNOWN)
+    return {
+        "financial_assets": Fraction(assets.financial_assets),
+        "housing_units": Fraction(assets.housing_units),
+        "business_registrations": Fraction(assets.business_registrations),
+        "vehicles": [Env({"kind": v.kind.value,
+                          "value": UNKNOWN if v.value is None else Fraction(v.value)})
+                     for v in assets.vehicles],
+    }
+
+
+def _expenditures(expenditures, unknown):
+    if expenditures is None:
+        unknown["expenditures"].append("$.household.expenditures")
+        return UNKNOWN
+    return [Env({"kind": e.kind.value, "amount": Fraction(e.amount)}) for e in expenditures]
+
+
+def _emergency(e: model.Emergency, applied_on) -> Env:
+    return Env({"kind": e.kind.value, "loss_amount": Fraction(e.loss_amount),
+                "days_before_application": Fraction((applied_on - e.occurred_on).days)})
+
+
+def _member(m: model.Member, index: int, on, household: Env, unknown) -> Env:
+    path = f"$.household.members[{index}]"
+
+    def known(value, name: str, convert: Callable = lambda v: v, field: str | None = None):
+        if value is None:
+            unknown[name].append(f"{path}.{field or name}")
+            return UNKNOWN
+        return convert(value)
+
+    disability = m.disability
+    fields = {
+        "age": Fraction(m.age_on(on)),
+        "sex": m.sex.value,
+        "relation": m.relation.value,
+        "work_ability": known(m.work_ability, "work_ability", lambda v: v.value),
+        "has_disability": disability is not None,
+        "disability_kind": disability.kind.value if disability else "none",
+        "disability_grade": Fraction(disability.grade if disability else 0),
+        "is_seriously_ill": m.is_seriously_ill,
+        "student_level": m.student_level.value if m.student_level else "none",
+        "is_student": m.student_level is not None,
+        "employment": known(m.employment, "employment", lambda v: v.value),
+        "adl_failed": known(m.self_care, "adl_failed", lambda v: Fraction(v.failed_count),
+                             "self_care"),
+        "is_co_residing": m.is_co_residing,
+        "absence": m.absence.value if m.absence else "none",
+        "refused_job_offers": Fraction(m.refused_job_offers),
+        "incomes": known(m.incomes, "incomes", _incomes),
+    }
+    member = Env(fields, household)
+    if isinstance(fields["incomes"], list):
+        for income in fields["incomes"]:
+            income.parent = member
+    return member
+
+
+def _incomes(incomes) -> list[Env]:
+    return [Env({"kind": i.kind.value, "monthly_amount": i.monthly_amount}) for i in incomes]
+
+
+def derive(facts: Facts, book: RuleBook, parameters: Callable[[str], Any]) -> Facts:
+    """Compute every derived fact of the rule book, in dependency order, into ``facts``."""
+    for fact in book.facts:
+        targets = facts.members if fact.scope == "member" else [facts.household]
+        for env in targets:
+            env.fields[fact.id] = evaluate(fact.formula, env, parameters)
+    return facts
+
+
+def facts_for(application: model.Application, book: RuleBook,
+              parameters: Callable[[str], Any]) -> Facts:
+    return derive(base_facts(application), book, parameters)
+
+
+def missing_paths(names, book: RuleBook, facts: Facts) -> list[str]:
+    """The unreported parts of the application that ``names`` depend on, transitively."""
+    derived = {f.id: f for f in book.facts}
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in derived:
+            todo.extend(derived[name].reads)
+    paths = []
+    for name in sorted(seen):
+        paths.extend(p for p in facts.unknown.get(name, []) if p not in paths)
+    return paths

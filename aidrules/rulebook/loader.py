@@ -1,0 +1,421 @@
+"""Loading and checking a rule book: every problem in one pass, all or nothing.
+
+Rule files are YAML data. Their expressions are parsed and type-checked against
+the fact schema and the parameter tree here, before any application exists."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from aidrules import _yaml
+from aidrules.errors import Problem, RuleBookError, did_you_mean
+from aidrules.language import ast, check, parse
+from aidrules.language.parser import ExpressionSyntaxError
+from aidrules.language.types import BOOL, MONEY, Schema, Type
+from aidrules.policy import PolicyTree
+from aidrules.rulebook import analysis
+from aidrules.rulebook.book import (Aid, Basis, Brand, Conclusion, Criterion, DerivedFact,
+                                    ExclusiveGroup, Located, Rule, RuleBook)
+from aidrules.rulebook.schema import BASE_FACTS
+
+BOOK_FILE = "book.yaml"
+_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+_FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SCOPES = ("household", "member")
+_BOOK_KEYS = {"name", "version", "aids", "brands", "risk_levels", "exclusive"}
+_FILE_KEYS = {"facts", "rules"}
+_FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note"}
+_RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
+              "amount", "amount_max", "overrides", "reason", "reason_en", "note"}
+_CRITERION_KEYS = {"test", "title", "title_en"}
+
+
+def load_rulebook(rules: Path | str, policies: Path | str) -> RuleBook:
+    """Load ``rules/`` with the ``policies/`` tree; raise RuleBookError listing every problem."""
+    book, problems = check_rulebook(rules, policies)
+    if problems:
+        raise RuleBookError(problems, str(rules))
+    return book
+
+
+def check_rulebook(rules: Path | str, policies: Path | str) -> tuple[RuleBook | None,
+                                                                     list[Problem]]:
+    tree, problems = PolicyTree.check(policies)
+    reader = _Reader(Path(rules), tree)
+    book = reader.read()
+    problems = sorted([*problems, *reader.problems],
+                      key=lambda p: (p.file, p.line, p.col, p.message))
+    return (None if problems else book), problems
+
+
+class _File:
+    """One rule file: its label for messages and its text, to place expressions exactly."""
+
+    def __init__(self, label: str, text: str) -> None:
+        self.label, self.lines = label, text.splitlines()
+
+    def expression_start(self, node: Any, key: Any, by_value: bool) -> tuple[int, int]:
+        line, col = (_yaml.value_position(node, key) if by_value else _yaml.position(node, key))
+        raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        char = raw[col - 1: col]
+        if char in ("'", '"'):
+            return line, col + 1
+        if char in ("|", ">"):
+            nxt = self.lines[line] if line < len(self.lines) else ""
+            return line + 1, len(nxt) - len(nxt.lstrip()) + 1
+        return line, col
+
+
+class _Reader:
+    def __init__(self, root: Path, policies: PolicyTree | None) -> None:
+        self.root, self.policies = root, policies
+        self.problems: list[Problem] = []
+        self.digest = hashlib.sha256()
+        self.meta: dict[str, Any] = {}
+        self.aids: dict[str, Aid] = {}
+        self.brands: dict[str, Brand] = {}
+        self.risk_levels: tuple[str, ...] = ()
+        self.exclusive: list[ExclusiveGroup] = []
+        self.raw_facts: list[tuple[_File, Any, int]] = []
+        self.raw_rules: list[tuple[_File, Any, int]] = []
+
+    # -- problems ------------------------------------------------------------
+    def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
+             suggestion: str | None = None, by_value: bool = False) -> None:
+        line, col = (_yaml.value_position(node, key) if by_value else _yaml.position(node, key))
+        self.problems.append(Problem(file.label, line, col, message, expected, suggestion))
+
+    def unknown_keys(self, file: _File, node: dict, allowed: set[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.fail(file, node, key, f"unknown key '{key}' in {what}",
+                          expected="one of " + ", ".join(sorted(allowed)),
+                          suggestion=did_you_mean(str(key), allowed))
+
+    def text(self, file: _File, node: dict, key: str, what: str, required: bool = True):
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.fail(file, node, None, f"{what} has no '{key}'",
+                          expected=f"'{key}: ...'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(file, node, key, f"'{key}' must be a text, got {value!r}", by_value=True)
+            return None
+        return value.strip()
+
+    # -- files ---------------------------------------------------------------
+    def read(self) -> RuleBook | None:
+        if not self.root.is_dir():
+            self.problems.append(Problem(str(self.root), 1, 1, "no such rules directory"))
+            return None
+        paths = sorted(self.root.rglob("*.yaml"))
+        book_path = self.root / BOOK_FILE
+        if book_path not in paths:
+            self.problems.append(Problem(str(book_path), 1, 1, "the rule book has no book.yaml",
+                                         expected="a book.yaml naming the aid types"))
+        for path in paths:
+            self.read_file(path, is_book=path == book_path)
+        return self.build()
+
+    def read_file(self, path: Path, is_book: bool) -> None:
+        label = str(path)
+        raw = path.read_bytes()
+        self.digest.update(str(path.relative_to(self.root)).encode() + b"\0" + raw + b"\0")
+        doc, problems = _yaml.loads(raw, label)
+        self.problems.extend(problems)
+        if doc is None:
+            return
+        file = _File(label, raw.decode("utf-8-sig", "replace"))
+        if not isinstance(doc, dict):
+            self.problems.append(Problem(label, 1, 1, "a rule file must be a mapping",
+                                         expected="'facts:' and/or 'rules:' at the top"))
+            return
+        if is_book:
+            self.read_book(file, doc)
+            return
+        self.unknown_keys(file, doc, _FILE_KEYS, "a rule file")
+        for key, store in (("facts", self.raw_facts), ("rules", self.raw_rules)):
+            items = doc.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                self.fail(file, doc, key, f"'{key}' must be a list", expected=f"'- id: ...' items")
+                continue
+            store.extend((file, items, i) for i in range(len(items)))
+
+    # -- book.yaml -----------------------------------------------------------
+    def read_book(self, file: _File, doc: dict) -> None:
+        self.unknown_keys(file, doc, _BOOK_KEYS, "book.yaml")
+        self.meta = {"name": self.text(file, doc, "name", "book.yaml"),
+                     "version": str(doc.get("version", "0"))}
+        for i, item in enumerate(self.items(file, doc, "aids")):
+            self.read_aid(file, item)
+        for item in self.items(file, doc, "brands", required=False):
+            self.read_brand(file, item)
+        levels = doc.get("risk_levels") or []
+        if not isinstance(levels, list) or not all(isinstance(x, str) for x in levels):
+            self.fail(file, doc, "risk_levels", "'risk_levels' must be a list of names, most "
+                      "severe first", by_value=True)
+        else:
+            self.risk_levels = tuple(levels)
+        self.book_file, self.book_doc = file, doc
+
+    def items(self, file: _File, doc: dict, key: str, required: bool = True) -> list:
+        items = doc.get(key)
+        if items is None:
+            if required:
+                self.fail(file, doc, None, f"book.yaml has no '{key}'", expected=f"'{key}:' list")
+            return []
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            self.fail(file, doc, key, f"'{key}' must be a list of mappings", by_value=True)
+            return []
+        return items
+
+    def read_aid(self, file: _File, item: dict) -> None:
+        self.unknown_keys(file, item, {"id", "name", "name_en", "brand"}, "an aid type")
+        aid_id = self.text(file, item, "id", "an aid type")
+        name = self.text(file, item, "name", "an aid type")
+        if aid_id is None or name is None:
+            return
+        if aid_id in self.aids:
+            self.fail(file, item, "id", f"aid type '{aid_id}' is declared twice")
+        self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"))
+
+    def read_brand(self, file: _File, item: dict) -> None:
+        self.unknown_keys(file, item, {"id", "name", "name_en", "departments"}, "a brand")
+        brand_id = self.text(file, item, "id", "a brand")
+        name = self.text(file, item, "name", "a brand")
+        departments = item.get("departments") or []
+        if not isinstance(departments, list) or not departments:
+            self.fail(file, item, None, "a brand needs 'departments', a list of names")
+            departments = []
+        if brand_id and name:
+            self.brands[brand_id] = Brand(brand_id, name, item.get("name_en") or brand_id,
+                                          tuple(str(d) for d in departments))
+
+    def read_exclusive(self) -> None:
+        file, doc = getattr(self, "book_file", None), getattr(self, "book_doc", None)
+        if file is None:
+            return
+        for item in self.items(file, doc, "exclusive", required=False):
+            self.unknown_keys(file, item, {"id", "title", "order", "basis"}, "an exclusive group")
+            order = item.get("order")
+            if not isinstance(order, list) or len(order) < 2:
+                self.fail(file, item, None, "an exclusive group needs 'order', a list of at "
+                          "least two aid types, the one that wins first")
+                continue
+            for i, aid in enumerate(order):
+                if aid not in self.aids:
+                    self.fail(file, order, i, f"unknown aid type '{aid}'",
+                              suggestion=did_you_mean(str(aid), self.aids))
+            basis = self.basis(file, item, "an exclusive group")
+            group_id = self.text(file, item, "id", "an exclusive group")
+            if basis and group_id:
+                line, _ = _yaml.position(item)
+                self.exclusive.append(ExclusiveGroup(
+                    group_id, self.text(file, item, "title", "an exclusive group") or group_id,
+                    tuple(order), basis, Located(file.label, line)))
+
+    def basis(self, file: _File, item: dict, what: str) -> Basis | None:
+        basis = item.get("basis")
+        if not isinstance(basis, dict) or not basis.get("document"):
+            self.fail(file, item, "basis" if "basis" in item else None,
+                      f"{what} needs its legal basis",
+                      expected="'basis: {document: ..., article: ...}'")
+            return None
+        self.unknown_keys(file, basis, {"document", "article"}, "a legal basis")
+        return Basis(str(basis["document"]), str(basis["article"]) if basis.get("article")
+                     else None)
+
+    # -- expressions ---------------------------------------------------------
+    def expression(self, file: _File, node: Any, key: Any, by_value: bool) -> ast.Expr | None:
+        text = node[key]
+        line, col = file.expression_start(node, key, by_value)
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+            self.problems.append(Problem(file.label, line, col,
+                                         f"expected an expression, got {type(text).__name__}"))
+            return None
+        try:
+            return parse(str(text), file=file.label, line=line, col=col)
+        except ExpressionSyntaxError as exc:
+            self.problems.append(exc.problem)
+            return None
+
+    def typed(self, expr, schema: Schema, scope: str, file: _File, expect: Type | None):
+        checked = check(expr, schema, _scope(scope), file.label, expect)
+        self.problems.extend(checked.problems)
+        return checked
+
+    # -- the whole book ------------------------------------------------------
+    def build(self) -> RuleBook | None:
+        self.read_exclusive()
+        schema = Schema(entities={k: dict(v) for k, v in BASE_FACTS.items()},
+                        parameters=_parameter_types(self.policies),
+                        aids=frozenset(self.aids))
+        facts, schema = self.read_facts(schema)
+        rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
+        self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
+                                                  self.risk_levels, self.exclusive))
+        if self.problems:
+            return None
+        return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
+                        self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
+                        tuple(self.exclusive), tuple(facts), tuple(rules), schema, self.policies)
+
+    def read_facts(self, schema: Schema) -> tuple[list[DerivedFact], Schema]:
+        parsed = {}
+        for file, items, i in self.raw_facts:
+            item = items[i]
+            if not isinstance(item, dict):
+                self.fail(file, items, i, "a fact must be a mapping", expected="'- id: ...'")
+                continue
+            self.unknown_keys(file, item, _FACT_KEYS, "a derived fact")
+            fact_id = self.text(file, item, "id", "a derived fact")
+            scope = item.get("scope", "household")
+            if scope not in _SCOPES:
+                self.fail(file, item, "scope", f"unknown scope '{scope}'",
+                          expected="household or member", by_value=True,
+                          suggestion=did_you_mean(str(scope), _SCOPES))
+                continue
+            formula = self.expression(file, item, "formula", True) if "formula" in item else None
+            if "formula" not in item:
+                self.fail(file, item, None, f"fact '{fact_id}' has no 'formula'")
+            if fact_id is None or formula is None:
+                continue
+            if not _FACT_ID.match(fact_id):
+                self.fail(file, item, "id", f"fact id '{fact_id}' must be lower_case_with_"
+                          "underscores (no dots: dotted names are parameters)", by_value=True)
+                continue
+            if fact_id in parsed or fact_id in schema.entities[scope]:
+                self.fail(file, item, "id", f"fact '{fact_id}' is already defined", by_value=True)
+                continue
+            parsed[fact_id] = (file, item, scope, formula)
+        order, cycle = analysis.fact_order(
+            {k: (v[2], v[3]) for k, v in parsed.items()})
+        for fact_id in cycle:
+            file, item, _, _ = parsed[fact_id]
+            self.fail(file, item, "formula", f"fact '{fact_id}' depends on itself through "
+                      f"{' → '.join(cycle)}", by_value=True)
+        facts = []
+        for fact_id in order:
+            file, item, scope, formula = parsed[fact_id]
+            checked = self.typed(formula, schema, scope, file, None)
+            if checked.type is None:
+                continue
+            schema = schema.with_fields(scope, {fact_id: checked.type})
+            facts.append(DerivedFact(
+                fact_id, self.text(file, item, "title", f"fact '{fact_id}'") or fact_id,
+                item.get("title_en") or fact_id, scope, formula, checked.type,
+                checked.names, Located(file.label, _yaml.position(item)[0])))
+        return facts, schema
+
+    def read_rule(self, file: _File, items: list, i: int, schema: Schema) -> Rule | None:
+        item = items[i]
+        if not isinstance(item, dict):
+            self.fail(file, items, i, "a rule must be a mapping", expected="'- id: ...'")
+            return None
+        self.unknown_keys(file, item, _RULE_KEYS, "a rule")
+        rule_id = self.text(file, item, "id", "a rule")
+        what = f"rule '{rule_id}'"
+        if rule_id is not None and not _ID.match(rule_id):
+            self.fail(file, item, "id", f"rule id '{rule_id}' must be lower-case words joined "
+                      "by dots or underscores, like dibao.household", by_value=True)
+        title = self.text(file, item, "title", what)
+        conclusion = self.conclusion(file, item, what)
+        scope = item.get("scope", "household")
+        if scope not in _SCOPES:
+            self.fail(file, item, "scope", f"unknown scope '{scope}'", expected="household or "
+                      "member", suggestion=did_you_mean(str(scope), _SCOPES), by_value=True)
+            scope = "household"
+        basis = self.basis(file, item, what)
+        criteria = self.criteria(file, item, what, schema, scope)
+        amount = self.amount(file, item, "amount", conclusion, schema, scope)
+        amount_max = self.amount(file, item, "amount_max", conclusion, schema, scope)
+        overrides = item.get("overrides") or []
+        if not isinstance(overrides, list):
+            self.fail(file, item, "overrides", "'overrides' must be a list of rule ids",
+                      by_value=True)
+            overrides = []
+        if None in (rule_id, title, conclusion, basis, criteria):
+            return None
+        return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
+                    criteria, amount, amount_max, tuple(str(o) for o in overrides),
+                    item.get("reason"), item.get("reason_en"),
+                    Located(file.label, _yaml.position(item)[0]))
+
+    def conclusion(self, file: _File, item: dict, what: str) -> Conclusion | None:
+        given = [k for k in ("aid", "referral", "risk") if k in item]
+        if len(given) != 1:
+            self.fail(file, item, None, f"{what} must conclude exactly one of 'aid', "
+                      f"'referral' or 'risk', found {len(given)}")
+            return None
+        kind = given[0]
+        value = str(item[kind])
+        known = {"aid": self.aids, "referral": self.brands, "risk": self.risk_levels}[kind]
+        if value not in known:
+            self.fail(file, item, kind, f"unknown {'aid type' if kind == 'aid' else kind} "
+                      f"'{value}'", expected="one of " + ", ".join(sorted(known)),
+                      suggestion=did_you_mean(value, known), by_value=True)
+            return None
+        return Conclusion(kind, value)
+
+    def criteria(self, file: _File, item: dict, what: str, schema: Schema,
+                 scope: str) -> tuple[Criterion, ...] | None:
+        when = item.get("when")
+        if not isinstance(when, list) or not when:
+            self.fail(file, item, "when" if "when" in item else None,
+                      f"{what} needs 'when', a list of conditions that must all hold")
+            return None
+        criteria = []
+        for i, entry in enumerate(when):
+            criterion = self.criterion(file, when, i, entry, schema, scope)
+            if criterion is not None:
+                criteria.append(criterion)
+        return tuple(criteria) if len(criteria) == len(when) else None
+
+    def criterion(self, file, when, i, entry, schema, scope) -> Criterion | None:
+        if isinstance(entry, dict):
+            self.unknown_keys(file, entry, _CRITERION_KEYS, "a condition")
+            if "test" not in entry:
+                self.fail(file, when, i, "a condition written as a mapping needs 'test'")
+                return None
+            expr, text = self.expression(file, entry, "test", True), str(entry["test"])
+            title, title_en = entry.get("title"), entry.get("title_en")
+        else:
+            expr, text = self.expression(file, when, i, False), str(entry)
+            title = title_en = None
+        if expr is None:
+            return None
+        checked = self.typed(expr, schema, scope, file, BOOL)
+        return Criterion(expr, text.strip(), title, title_en, checked.names, checked.aids,
+                         Located(file.label, expr.pos[0]))
+
+    def amount(self, file, item, key, conclusion, schema, scope) -> ast.Expr | None:
+        if key not in item:
+            return None
+        if conclusion is not None and conclusion.kind != "aid":
+            self.fail(file, item, key, f"only a rule that concludes an aid has an '{key}'")
+            return None
+        expr = self.expression(file, item, key, True)
+        if expr is not None:
+            self.typed(expr, schema, scope, file, MONEY)
+        return expr
+
+
+def _scope(scope: str) -> tuple[str, ...]:
+    return ("household",) if scope == "household" else ("household", "member")
+
+
+def _parameter_types(policies: PolicyTree | None) -> dict[str, Type]:
+    if policies is None:
+        return {}
+    return {name: Type(p.kind) for name, p in policies.parameters().items()}
+
+
+def rule_files(root: Path) -> Iterable[Path]:
+    return sorted(root.rglob("*.yaml"))

@@ -1,0 +1,70 @@
+"""The base facts an application gives the rule language, by entity.
+
+This is the one place where the domain model meets the language: each entity's
+fields, with their types and closed vocabularies. :mod:`aidrules.rulebook.facts`
+fills them from an :class:`~aidrules.model.Application`."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from aidrules import model
+from aidrules.language.types import BOOL, INT, MONEY, Type, collection_of, text_of
+
+
+def _vocabulary(enum: type[Enum], *extra: str) -> Type:
+    return text_of(*(m.value for m in enum), *extra)
+
+
+BASE_FACTS: dict[str, dict[str, Type]] = {
+    "household": {
+        "members": collection_of("member"),
+        "area": _vocabulary(model.Area),
+        "financial_assets": MONEY,
+        "housing_units": INT,
+        "business_registrations": INT,
+        "vehicles": collection_of("vehicle"),
+        "expenditures": collection_of("expenditure"),
+        "supporters": collection_of("supporter"),
+        "emergencies": collection_of("emergency"),
+    },
+    "member": {
+        "age": INT,
+        "sex": _vocabulary(model.Sex),
+        "relation": _vocabulary(model.Relation),
+        "work_ability": _vocabulary(model.WorkAbility),
+        "has_disability": BOOL,
+        "disability_kind": _vocabulary(model.DisabilityKind, "none"),
+        "disability_grade": INT,
+        "is_seriously_ill": BOOL,
+        "student_level": _vocabulary(model.StudentLevel, "none"),
+        "is_student": BOOL,
+        "employment": _vocabulary(model.Employment),
+        "adl_failed": INT,
+        "is_co_residing": BOOL,
+        "absence": _vocabulary(model.Absence, "none"),
+        "refused_job_offers": INT,
+        "incomes": collection_of("income"),
+    },
+    "income": {
+        "kind": _vocabulary(model.IncomeKind),
+        "monthly_amount": MONEY,
+    },
+    "expenditure": {
+        "kind": _vocabulary(model.ExpenditureKind),
+        "amount": MONEY,
+    },
+    "supporter": {
+        "relation": _vocabulary(model.Relation),
+        "is_able": BOOL,
+    },
+    "emergency": {
+        "kind": _vocabulary(model.EmergencyKind),
+        "loss_amount": MONEY,
+        "days_before_application": INT,
+    },
+    "vehicle": {
+        "kind": _vocabulary(model.VehicleKind),
+        "value": MONEY,
+    },
+}
