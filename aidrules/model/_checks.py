@@ -1,0 +1,153 @@
+"""Field rules shared by the model (checked on construction) and the reader (checked per path).
+
+A *rule* takes a field's value and returns what is wrong with it as a message that
+reads after a path (``must be a non-negative amount, got '-5'``), or None when the
+value is fine. :func:`field` turns a rule into an attrs validator and keeps it in the
+field's metadata, where the reader finds it to report every bad field at once.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from aidrules.errors import did_you_mean
+
+Rule = Callable[[Any], "str | None"]
+# A check on a whole collection: (path below the field, message) for each problem.
+Check = Callable[[Any], Iterable[tuple[str, str]]]
+
+AMOUNT_LIMIT = Decimal(10) ** 12  # a trillion yuan: far beyond any household, short of 1e999
+_FEN = Decimal("0.01")
+_AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
+_SHOWN_LENGTH = 40
+
+
+def shown(value: Any) -> str:
+    """A bad value as a message shows it: text and amounts quoted, containers named."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple | set):
+        return "a list"
+    if isinstance(value, str | Decimal):
+        text = str(value)
+        return repr(text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH] + "…")
+    try:
+        return str(value)[:_SHOWN_LENGTH]
+    except ValueError:  # an integer too long for str()
+        return "a number too long to show"
+
+
+def field(rule: Rule, check: Check | None = None, **kwargs: Any) -> Any:
+    """An attrs field validated by ``rule`` (and ``check``), both kept for the reader."""
+    metadata = {"rule": rule, "check": check}
+    return attrs.field(validator=_validator(rule, check), metadata=metadata, **kwargs)
+
+
+def _validator(rule: Rule, check: Check | None) -> Callable[[Any, Any, Any], None]:
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        found = [("", message)] if (message := rule(value)) else list(check(value) if check else ())
+        if found:
+            where = f"{type(instance).__name__}.{attribute.name}"
+            raise ValueError("; ".join(f"{where}{sub}: {msg}" for sub, msg in found))
+
+    return validate
+
+
+def optional(rule: Rule) -> Rule:
+    return lambda value: None if value is None else rule(value)
+
+
+def text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return None
+    return f"must be non-empty text, got {shown(value)}"
+
+
+def flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, got {shown(value)}"
+
+
+def whole_number(low: int, high: int | None = None) -> Rule:
+    wanted = f"a whole number ≥ {low}" if high is None else f"a whole number from {low} to {high}"
+
+    def rule(value: Any) -> str | None:
+        fits = isinstance(value, int) and not isinstance(value, bool) and low <= value
+        if fits and (high is None or value <= high):
+            return None
+        return f"must be {wanted}, got {shown(value)}"
+
+    return rule
+
+
+def day(value: Any) -> str | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return None
+    return f"must be a date like 2025-03-01, got {shown(value)}"
+
+
+def amount(value: Any) -> str | None:
+    """Money: an exact Decimal, not negative, below a sane limit, in whole fen."""
+    if not isinstance(value, Decimal) or not value.is_finite() or value.is_signed():
+        return f"must be a non-negative amount, got {shown(value)}"
+    if value >= AMOUNT_LIMIT:
+        return f"must be an amount below {AMOUNT_LIMIT:,.0f} yuan, got {shown(value)}"
+    if value != value.quantize(_FEN):
+        return f"must be an amount in whole fen (at most 2 decimal places), got {shown(value)}"
+    return None
+
+
+def to_amount(value: Any) -> Any:
+    """Whole numbers and amount text ('1234.50') as Decimal; anything else left for the rule."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str) and _AMOUNT_TEXT.fullmatch(value.strip()):
+        return Decimal(value.strip())
+    return value
+
+
+def one_of(kind: type[enum.StrEnum]) -> Rule:
+    names = ", ".join(member.value for member in kind)
+
+    def rule(value: Any) -> str | None:
+        if isinstance(value, kind):
+            return None
+        message = f"must be one of {names}, got {shown(value)}"
+        close = did_you_mean(value, [m.value for m in kind]) if isinstance(value, str) else None
+        return message + (f"; did you mean '{close}'?" if close else "")
+
+    return rule
+
+
+def to_member(kind: type[enum.StrEnum]) -> Callable[[Any], Any]:
+    """A converter: a known value as the enum's member, anything else left for the rule."""
+    values = {member.value: member for member in kind}
+    return lambda value: values.get(value, value) if isinstance(value, str) else value
+
+
+def items(kind: type) -> Rule:
+    def rule(value: Any) -> str | None:
+        if isinstance(value, tuple) and all(isinstance(item, kind) for item in value):
+            return None
+        return f"must be a list of {kind.__name__}, got {shown(value)}"
+
+    return rule
+
+
+def instance(kind: type) -> Rule:
+    return lambda value: None if isinstance(value, kind) else (
+        f"must be a {kind.__name__}, got {shown(value)}")
+
+
+def to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value

@@ -1,0 +1,338 @@
+"""The application as the rules see it: a household, its members, their money and needs.
+
+Every class is frozen and checks its fields when built, so an ``Application`` in hand
+is a valid one. ``None`` always means *not reported* (unknown), never zero: a member
+whose ``incomes`` is None leaves the application undecided, while ``()`` means the
+member has no income. Money is ``Decimal`` in whole fen, never float.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from aidrules.model import _checks as c
+from aidrules.model.identity import (
+    Sex,
+    birth_date_of,
+    mask_id_number,
+    sex_of,
+    validate_id_number,
+)
+
+
+class Area(enum.StrEnum):
+    urban = "urban"
+    rural = "rural"
+
+
+class Relation(enum.StrEnum):
+    """A member's relation to the head of the household."""
+
+    head = "head"
+    spouse = "spouse"
+    child = "child"
+    parent = "parent"
+    parent_in_law = "parent_in_law"
+    grandparent = "grandparent"
+    grandchild = "grandchild"
+    sibling = "sibling"
+    other = "other"
+
+
+class WorkAbility(enum.StrEnum):
+    full = "full"
+    partial = "partial"
+    none = "none"
+
+
+class DisabilityKind(enum.StrEnum):
+    physical = "physical"
+    visual = "visual"
+    hearing = "hearing"
+    speech = "speech"
+    intellectual = "intellectual"
+    mental = "mental"
+    multiple = "multiple"
+
+
+class StudentLevel(enum.StrEnum):
+    preschool = "preschool"
+    primary = "primary"
+    junior_secondary = "junior_secondary"
+    senior_secondary = "senior_secondary"
+    secondary_vocational = "secondary_vocational"
+    higher_vocational = "higher_vocational"
+    undergraduate = "undergraduate"
+    postgraduate = "postgraduate"
+
+
+class Employment(enum.StrEnum):
+    employed = "employed"
+    self_employed = "self_employed"
+    farming = "farming"
+    registered_unemployed = "registered_unemployed"
+    unemployed = "unemployed"
+    retired = "retired"
+    not_working = "not_working"
+
+
+class Absence(enum.StrEnum):
+    """Why a member is left out of the household count."""
+
+    religious_apart = "religious_apart"
+    imprisoned = "imprisoned"
+    drug_rehabilitation = "drug_rehabilitation"
+    missing = "missing"
+
+
+class IncomeKind(enum.StrEnum):
+    wage = "wage"
+    business = "business"
+    property = "property"
+    transfer = "transfer"
+    support_received = "support_received"
+    pension = "pension"
+    basic_pension = "basic_pension"
+    unemployment_insurance = "unemployment_insurance"
+    youfu = "youfu"
+    family_planning_reward = "family_planning_reward"
+    scholarship = "scholarship"
+    bravery_award = "bravery_award"
+    social_assistance = "social_assistance"
+    other = "other"
+
+
+class Period(enum.StrEnum):
+    monthly = "monthly"
+    yearly = "yearly"
+
+
+class VehicleKind(enum.StrEnum):
+    car = "car"
+    truck = "truck"
+    motorcycle = "motorcycle"
+    disabled_mobility = "disabled_mobility"
+    farm_machinery = "farm_machinery"
+    commercial = "commercial"
+
+
+class ExpenditureKind(enum.StrEnum):
+    medical = "medical"
+    education = "education"
+    rehabilitation = "rehabilitation"
+    living = "living"
+    other = "other"
+
+
+class EmergencyKind(enum.StrEnum):
+    accident = "accident"
+    fire = "fire"
+    natural_disaster = "natural_disaster"
+    sudden_illness = "sudden_illness"
+    death_of_earner = "death_of_earner"
+    other = "other"
+
+
+def _choice(kind: type[enum.StrEnum], **kwargs: object) -> object:
+    return c.field(c.one_of(kind), converter=c.to_member(kind), **kwargs)
+
+
+def _optional_choice(kind: type[enum.StrEnum], **kwargs: object) -> object:
+    return c.field(c.optional(c.one_of(kind)), converter=c.to_member(kind), **kwargs)
+
+
+def _money(**kwargs: object) -> object:
+    return c.field(c.amount, converter=c.to_amount, **kwargs)
+
+
+def _list_of(kind: type, **kwargs: object) -> object:
+    return c.field(c.items(kind), converter=c.to_tuple, **kwargs)
+
+
+def _optional_list_of(kind: type, **kwargs: object) -> object:
+    return c.field(c.optional(c.items(kind)), converter=c.to_tuple, **kwargs)
+
+
+def _id_number_rule(value: object) -> str | None:
+    try:
+        validate_id_number(value)  # type: ignore[arg-type]
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _normalised_id(value: object) -> object:
+    return value[:17] + value[17:].upper() if isinstance(value, str) else value
+
+
+def _masked(value: str) -> str:
+    return repr(mask_id_number(value))
+
+
+_JURISDICTION = re.compile(r"[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*")
+
+
+def _jurisdiction_rule(value: object) -> str | None:
+    if isinstance(value, str) and _JURISDICTION.fullmatch(value):
+        return None
+    return ("must be a path of lower-case names joined by '/', like heilongjiang/yichun/tieli, "
+            f"got {c.shown(value)}")
+
+
+@attrs.frozen(kw_only=True)
+class Disability:
+    kind: DisabilityKind = _choice(DisabilityKind)
+    grade: int = c.field(c.whole_number(1, 4))  # 1 is the most severe
+
+    @property
+    def is_severe(self) -> bool:
+        """Grades 1 and 2 are severe disability (重度残疾)."""
+        return self.grade <= 2
+
+
+@attrs.frozen(kw_only=True)
+class SelfCare:
+    """Six activities of daily living; True means the person does it without help."""
+
+    eating: bool = c.field(c.flag)
+    dressing: bool = c.field(c.flag)
+    transferring: bool = c.field(c.flag)  # getting in and out of bed
+    toileting: bool = c.field(c.flag)
+    walking_indoors: bool = c.field(c.flag)
+    bathing: bool = c.field(c.flag)
+
+    @property
+    def failed_count(self) -> int:
+        """How many of the six activities the person cannot do alone."""
+        return sum(not value for value in attrs.astuple(self))
+
+
+@attrs.frozen(kw_only=True)
+class Income:
+    kind: IncomeKind = _choice(IncomeKind)
+    amount: Decimal = _money()
+    period: Period = _choice(Period)
+    note: str | None = c.field(c.optional(c.text), default=None)
+
+    @property
+    def monthly_amount(self) -> Fraction:
+        """The amount per month, exact (a yearly amount over twelve)."""
+        per_period = Fraction(self.amount)
+        return per_period if self.period is Period.monthly else per_period / 12
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    # Shown masked in repr, so a logged Member does not leak the whole number.
+    id_number: str = c.field(_id_number_rule, converter=_normalised_id, repr=_masked)
+    name: str = c.field(c.text)
+    relation: Relation = _choice(Relation)
+    work_ability: WorkAbility | None = _optional_choice(WorkAbility)  # None: unknown
+    disability: Disability | None = c.field(c.optional(c.instance(Disability)))  # None: none
+    is_seriously_ill: bool = c.field(c.flag, default=False)
+    illness: str | None = c.field(c.optional(c.text), default=None)
+    student_level: StudentLevel | None = _optional_choice(StudentLevel, default=None)
+    employment: Employment | None = _optional_choice(Employment, default=None)  # None: unknown
+    self_care: SelfCare | None = c.field(c.optional(c.instance(SelfCare)), default=None)
+    incomes: tuple[Income, ...] | None = _optional_list_of(Income)  # None: not reported
+    is_co_residing: bool = c.field(c.flag, default=True)
+    absence: Absence | None = _optional_choice(Absence, default=None)
+    refused_job_offers: int = c.field(c.whole_number(0), default=0)
+
+    @property
+    def birth_date(self) -> date:
+        return birth_date_of(self.id_number)
+
+    @property
+    def sex(self) -> Sex:
+        return sex_of(self.id_number)
+
+    def age_on(self, d: date) -> int:
+        """Whole years on ``d``; one born on 29 February turns a year older on 1 March."""
+        born = self.birth_date
+        return d.year - born.year - ((d.month, d.day) < (born.month, born.day))
+
+
+@attrs.frozen(kw_only=True)
+class Vehicle:
+    kind: VehicleKind = _choice(VehicleKind)
+    value: Decimal | None = c.field(c.optional(c.amount), converter=c.to_amount, default=None)
+
+
+@attrs.frozen(kw_only=True)
+class Assets:
+    financial_assets: Decimal = _money()  # deposits, securities, funds, insurance, online
+    vehicles: tuple[Vehicle, ...] = _list_of(Vehicle, default=())
+    housing_units: int = c.field(c.whole_number(0), default=0)
+    business_registrations: int = c.field(c.whole_number(0), default=0)
+
+
+@attrs.frozen(kw_only=True)
+class Expenditure:
+    kind: ExpenditureKind = _choice(ExpenditureKind)
+    amount: Decimal = _money()  # out of pocket over the last 12 months
+
+
+@attrs.frozen(kw_only=True)
+class Supporter:
+    """A legal supporter (赡养、抚养、扶养义务人) living outside the household."""
+
+    name: str = c.field(c.text)
+    relation: Relation = _choice(Relation)
+    is_able: bool = c.field(c.flag)
+    inability_reason: str | None = c.field(c.optional(c.text), default=None)
+
+
+@attrs.frozen(kw_only=True)
+class Emergency:
+    kind: EmergencyKind = _choice(EmergencyKind)
+    occurred_on: date = c.field(c.day)
+    loss_amount: Decimal = _money(default=Decimal(0))
+    description: str | None = c.field(c.optional(c.text), default=None)
+
+
+def member_problems(members: tuple[Member, ...]) -> Iterator[tuple[str, str]]:
+    """What is wrong with a household's members as a whole: one head, no number twice."""
+    if not members:
+        yield "", "must list at least one member"
+        return
+    heads = sum(member.relation is Relation.head for member in members)
+    if heads != 1:
+        yield "", f"exactly one member must be the head (relation: head), found {heads}"
+    first_index: dict[str, int] = {}
+    for index, member in enumerate(members):
+        first = first_index.setdefault(member.id_number, index)
+        if first != index:
+            yield f"[{index}].id_number", f"duplicates members[{first}]"
+
+
+@attrs.frozen(kw_only=True)
+class Household:
+    members: tuple[Member, ...] = c.field(c.items(Member), member_problems, converter=c.to_tuple)
+    assets: Assets | None = c.field(c.optional(c.instance(Assets)))  # None: not reported
+    expenditures: tuple[Expenditure, ...] | None = _optional_list_of(Expenditure)  # None: unknown
+    supporters: tuple[Supporter, ...] = _list_of(Supporter, default=())
+    emergencies: tuple[Emergency, ...] = _list_of(Emergency, default=())
+
+
+@attrs.frozen(kw_only=True)
+class Application:
+    application_id: str = c.field(c.text)
+    applied_on: date = c.field(c.day)
+    jurisdiction: str = c.field(_jurisdiction_rule)  # like heilongjiang/yichun/tieli
+    area: Area = _choice(Area)
+    household: Household = c.field(c.instance(Household))
+
+
+# Field types as real classes (not strings), for the reader and for anyone building a schema.
+for _class in (Disability, SelfCare, Income, Member, Vehicle, Assets, Expenditure, Supporter,
+               Emergency, Household, Application):
+    attrs.resolve_types(_class)
+del _class
