@@ -1,0 +1,286 @@
+"""The ``aidrules`` command: check a rule book, read and assess applications.
+
+Thin by design: each command parses its input, calls the library and prints the
+result. Errors the library raises on purpose print without a traceback and exit 1;
+usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
+from aidrules.model import read_applications
+from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
+
+app = typer.Typer(
+    name="aidrules",
+    help="Classify social-assistance applications across every aid type, with reasons.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+if not out.is_terminal:  # piped or captured: wide enough that tables do not fold every cell
+    out.width = max(out.width, 160)
+
+EXAMPLES = Path("examples/applications")
+
+
+RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
+PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+OnOption = Annotated[str | None, typer.Option(
+    "--on", help="Assess as of this date (YYYY-MM-DD); default: the application date.")]
+JurisdictionOption = Annotated[str | None, typer.Option(
+    "--jurisdiction", help="Jurisdiction path, like heilongjiang/yichun/tieli; default: the "
+    "application's own.")]
+
+
+def main() -> None:
+    """Entry point of the ``aidrules`` console script."""
+    app()
+
+
+# ---- check ---------------------------------------------------------------------------
+
+@app.command()
+def check(
+    rules: Annotated[Path, typer.Argument(help="The rules directory.")] = Path("rules"),
+    policies: Annotated[Path, typer.Argument(help="The policies directory.")] = Path("policies"),
+) -> None:
+    """Load and check the rule book and policies; list every problem, or the assumed values."""
+    book, problems = check_rulebook(rules, policies)
+    if problems or book is None:
+        for problem in problems:
+            out.print(str(problem), markup=False)
+        out.print(f"{len(problems)} problem(s); nothing was loaded.", markup=False)
+        raise typer.Exit(1)
+    _print_summary(book)
+    _print_assumed(book)
+
+
+def _print_summary(book: RuleBook) -> None:
+    tree = book.policies
+    out.print(f"Rule book: {book.name}, version {book.version} (digest {book.digest})",
+              markup=False)
+    out.print(f"OK: {len(book.aids)} aid types, {len(book.facts)} derived facts, "
+              f"{len(book.rules)} rules, {len(tree.parameters())} parameters, "
+              f"{len(tree.jurisdictions())} jurisdictions.", markup=False)
+
+
+def _print_assumed(book: RuleBook) -> None:
+    assumed = book.policies.assumed()
+    if not assumed:
+        out.print("No value is marked assumed.")
+        return
+    table = Table(title=f"{len(assumed)} value(s) marked assumed: confirm them locally "
+                  "(假定值，需当地确认)", show_lines=True)
+    for column in ("parameter", "jurisdiction", "from", "value", "where"):
+        table.add_column(column, overflow="fold", min_width=10)
+    table.add_column("reason", overflow="fold", min_width=40)
+    for v in assumed:
+        table.add_row(v.name, v.jurisdiction, v.effective_from.isoformat(),
+                      f"{_plain(v.value)} {v.unit}", f"{v.file}:{v.line}", str(v.assumed))
+    out.print(table)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return "[" + ", ".join(str(x) for x in value) + "]"
+    if hasattr(value, "to") and hasattr(value, "mode"):
+        return f"to {value.to}, {value.mode}"
+    return str(value)
+
+
+# ---- validate ------------------------------------------------------------------------
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Application files (YAML or JSON).")],
+) -> None:
+    """Read applications; print every bad field by its path."""
+    bad = False
+    for file in files:
+        try:
+            read_applications(file)
+        except ApplicationError as exc:
+            bad = True
+            for problem in exc.problems:
+                out.print(f"{file}: {problem}", markup=False)
+        except OSError as exc:
+            bad = True
+            out.print(f"{file}: cannot read: {exc.strerror or exc}", markup=False)
+        else:
+            out.print(f"{file}: ok", markup=False)
+    if bad:
+        raise typer.Exit(1)
+
+
+# ---- assess / explain / demo ---------------------------------------------------------
+
+@app.command()
+def assess(
+    file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
+    on: OnOption = None,
+    jurisdiction: JurisdictionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Assess every application in FILE across every aid type."""
+    day = _date(on)
+    applications = _guarded(lambda: read_applications(file), str(file))
+    assessor = _assessor(rules, policies)
+    documents = []
+    for application in applications:
+        a = _guarded(lambda application=application: assessor.assess(
+            application, on=day, jurisdiction=jurisdiction), str(file))
+        if as_json:
+            documents.append(a.to_json())
+        else:
+            _print_assessment(a)
+    if as_json:
+        doc = documents[0] if len(documents) == 1 else documents
+        out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False)
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
+    aid: Annotated[str, typer.Option("--aid", help="The aid type id, like dibao.")],
+    on: OnOption = None,
+    jurisdiction: JurisdictionOption = None,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Print the full reasoning for one aid type."""
+    day = _date(on)
+    applications = _guarded(lambda: read_applications(file), str(file))
+    assessor = _assessor(rules, policies)
+    for application in applications:
+        a = _guarded(lambda application=application: assessor.assess(
+            application, on=day, jurisdiction=jurisdiction), str(file))
+        out.print(_guarded(lambda a=a: assessor.explain(a, aid), str(file)), markup=False)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="A directory of application files.")]
+    = EXAMPLES,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Assess every example application and show what each household is eligible for."""
+    assessor = _assessor(rules, policies)
+    files = sorted(p for p in directory.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    if not files:
+        _fail(f"{directory}: no application files (.yaml, .yml, .json)")
+    table = Table(title=f"aidrules demo: {len(files)} application file(s) in {directory}")
+    for column in ("file", "application", "eligible (amount/month)", "risk"):
+        table.add_column(column, overflow="fold")
+    for file in files:
+        for row in _demo_rows(assessor, file):
+            table.add_row(*row)
+    out.print(table)
+
+
+def _demo_rows(assessor: Any, file: Path) -> Iterator[tuple[str, ...]]:
+    try:
+        applications = read_applications(file)
+    except (AidrulesError, OSError) as exc:
+        yield file.name, "-", f"not read: {_first_line(exc)}", "-"
+        return
+    for application in applications:
+        try:
+            a = assessor.assess(application)
+        except AidrulesError as exc:
+            yield file.name, application.application_id, f"error: {_first_line(exc)}", "-"
+            continue
+        eligible = [f"{r.name} {r.aid}" + (f" {r.amount}" if r.amount is not None else "")
+                    for r in a.results if r.status == "eligible"]
+        yield (file.name, application.application_id, "\n".join(eligible) or "none",
+               a.risk_level or "-")
+
+
+def _print_assessment(a: Any) -> None:
+    doc = a.to_json()
+    table = Table(title=f"{doc.get('application_id')} · {doc.get('jurisdiction')} · "
+                  f"{doc.get('on')}")
+    for column in ("aid type", "", "status", "amount"):
+        table.add_column(column, overflow="fold")
+    for r in a.results:
+        amount = "" if r.amount is None else str(r.amount)
+        if getattr(r, "amount_max", None) is not None:
+            amount += f" (max {r.amount_max})"
+        table.add_row(r.name, r.name_en, r.status, amount)
+    out.print(table)
+    out.print(f"Risk level: {a.risk_level or 'none'}"
+              + (f" ({a.risk_reason})" if a.risk_reason else ""), markup=False)
+    for ref in a.referrals:
+        out.print(f"Referral {ref.name} ({ref.brand}) → {', '.join(ref.departments)}: "
+                  f"{ref.reason}", markup=False)
+    for r in a.results:
+        out.print(f"- {r.aid}: {r.summary} / {r.summary_en}", markup=False)
+        if r.missing:
+            out.print(f"    missing: {', '.join(r.missing)}", markup=False)
+
+
+# ---- helpers -------------------------------------------------------------------------
+
+def _assessor(rules: Path, policies: Path) -> Any:
+    try:  # imported late: only assess, explain and demo need the engine
+        from aidrules.engine import Assessor
+    except ImportError as exc:
+        _fail(f"the engine is not available: {exc}")
+    book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
+    return Assessor(book)
+
+
+def _guarded(call: Callable[[], Any], source: str) -> Any:
+    """``call()``, or a clean message and exit 1 for an error the library raises on purpose."""
+    try:
+        return call()
+    except (RuleBookError, ApplicationError) as exc:
+        for problem in exc.problems:
+            line = f"{source}: {problem}" if isinstance(exc, ApplicationError) else str(problem)
+            err.print(line, markup=False)
+        _fail(f"{len(exc.problems)} problem(s) in {exc.source or source}")
+    except AidrulesError as exc:
+        _fail(f"{source}: {exc}")
+    except OSError as exc:
+        _fail(f"{source}: cannot read: {exc.strerror or exc}")
+
+
+def _fail(message: str) -> None:
+    err.print(message, markup=False)
+    raise typer.Exit(1)
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"--on={text!r} is not a date; expected YYYY-MM-DD",
+                                 param_hint="--on") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    problems = getattr(exc, "problems", ())
+    text = str(problems[0]) if problems else (str(exc).splitlines() or [""])[0]
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
