@@ -104,7 +104,7 @@ class _Evaluator:
                 return left - right
             case "*":
                 return left * right
-        return UNKNOWN if right == 0 else left / right
+        return UNKNOWN if right <= 0 else left / right  # a share of nothing is undefined
 
     def eval_compare(self, node, env):
         left, right = self.value(node.left, env), self.value(node.right, env)
@@ -122,8 +122,7 @@ class _Evaluator:
     def eval_if(self, node, env):
         condition = self.value(node.condition, env)
         if condition is UNKNOWN:
-            then, otherwise = self.value(node.then, env), self.value(node.otherwise, env)
-            return then if then == otherwise else UNKNOWN
+            return UNKNOWN
         return self.value(node.then if condition else node.otherwise, env)
 
     def eval_call(self, node, env):

@@ -414,7 +414,7 @@ def _scope(scope: str) -> tuple[str, ...]:
 def _parameter_types(policies: PolicyTree | None) -> dict[str, Type]:
     if policies is None:
         return {}
-    return {name: Type(p.kind) for name, p in policies.parameters().items()}
+    return {name: Type(str(p.kind)) for name, p in policies.parameters().items()}
 
 
 def rule_files(root: Path) -> Iterable[Path]:

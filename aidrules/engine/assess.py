@@ -1,0 +1,303 @@
+"""Assessing one application across every aid type: durable_rules decides, the library explains.
+
+The order of work: the facts (exact), the engine session (firings and their forward
+chaining), then, conclusion by conclusion in dependency order, the library's own
+evaluation of every criterion, which must agree with what fired, and which also says
+why a rule did not fire and what is missing when nothing can be decided."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from aidrules import model
+from aidrules.engine.compiler import MONEY_UNITS, Compiled, compile_book
+from aidrules.engine.durable import Engine, Session
+from aidrules.engine.results import (AidResult, Assessment, CriterionResult, ParameterUse,
+                                     Referral, RuleTrace, money_text)
+from aidrules.errors import EngineError
+from aidrules.language import ast
+from aidrules.language.evaluator import UNKNOWN, Env, evaluate, kleene
+from aidrules.policy import PolicySnapshot
+from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
+from aidrules.rulebook.book import Rule, RuleBook
+from aidrules.rulebook.facts import Facts, facts_for, missing_paths
+
+_SHARED_ENGINE: Engine | None = None
+
+
+def shared_engine() -> Engine:
+    global _SHARED_ENGINE
+    if _SHARED_ENGINE is None:
+        _SHARED_ENGINE = Engine()
+    return _SHARED_ENGINE
+
+
+class Assessor:
+    """A loaded rule book, ready to assess applications. Compiled rulesets are cached per
+    rule-book content, jurisdiction and policy version."""
+
+    def __init__(self, book: RuleBook, engine: Engine | None = None) -> None:
+        self.book = book
+        self.engine = engine or shared_engine()
+        self._compiled: dict[str, Compiled] = {}
+        self._order = evaluation_order(book.rules, book.exclusive)
+
+    def compiled(self, snapshot: PolicySnapshot) -> Compiled:
+        key = f"{self.book.digest}_{snapshot.version}"
+        found = self._compiled.get(key)
+        if found is None:
+            name = "aid_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
+            found = compile_book(self.book, _values(snapshot), name)
+            self._compiled[key] = found
+        return found
+
+    def assess(self, application: model.Application, on: date | None = None,
+               jurisdiction: str | None = None, reasons: bool = True) -> Assessment:
+        on = on or application.applied_on
+        jurisdiction = jurisdiction or application.jurisdiction
+        snapshot = self.book.policies.at(jurisdiction, on)
+        compiled = self.compiled(snapshot)
+        facts = facts_for(application, self.book, _values(snapshot))
+        run = _Run(self, compiled, snapshot, facts, reasons)
+        with self.engine.session(compiled) as session:
+            run.start(session)
+            for node in self._order:
+                run.settle(node, session)
+        return run.assessment(application, jurisdiction, on)
+
+    def explain(self, assessment: Assessment, aid: str) -> str:
+        from aidrules.engine.explain import explain
+        return explain(assessment, aid)
+
+
+def _values(snapshot: PolicySnapshot) -> Callable[[str], Any]:
+    return lambda name: snapshot[name].value
+
+
+class _Run:
+    """The state of one assessment while its conclusions are settled in order."""
+
+    def __init__(self, assessor: Assessor, compiled: Compiled, snapshot, facts: Facts,
+                 reasons: bool) -> None:
+        self.book, self.compiled, self.snapshot = assessor.book, compiled, snapshot
+        self.facts, self.reasons = facts, reasons
+        self.parameters = _values(snapshot)
+        self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
+        self.traces: dict[tuple, list[RuleTrace]] = {}
+        self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
+        self.missing: dict[tuple, set[str]] = {}
+
+    # -- the engine ---------------------------------------------------------------
+    def start(self, session: Session) -> None:
+        for entity, envs in (("household", [self.facts.household]),
+                             ("member", self.facts.members)):
+            lifted = [item for item in self.compiled.lifted if item.entity == entity]
+            for env in envs:
+                for item in lifted:
+                    env.fields[item.name] = evaluate(item.expr, env, self.parameters)
+        session.assert_fact(self.encode("household", self.facts.household))
+        if self.compiled.fields["member"]:
+            for index, member in enumerate(self.facts.members):
+                session.assert_fact(dict(self.encode("member", member), index=index))
+
+    def encode(self, entity: str, env: Env) -> dict[str, Any]:
+        fact: dict[str, Any] = {"kind": entity, "zero": 0}
+        for name, kind in self.compiled.fields[entity].items():
+            value = env.fields.get(name, UNKNOWN)
+            if kind in ("bool", "text"):
+                if value is not UNKNOWN:
+                    fact[name] = value
+                continue
+            fact[f"{name}__known"] = value is not UNKNOWN
+            fact[name] = 0 if value is UNKNOWN else _engine_integer(name, kind, value)
+        return fact
+
+    # -- settling each conclusion -------------------------------------------------
+    def settle(self, node: tuple, session: Session) -> None:
+        kind, value, scope = node
+        fired = set(session.fired)
+        results, traces, winners, missing = [], [], [], set()
+        for rule in (r for r in self.book.rules if node_of(r) == node):
+            for member in self.subjects(rule):
+                trace, held, gaps = self.evaluate_rule(rule, member, (rule.id, member) in fired)
+                if (held is True) != ((rule.id, member) in fired):
+                    raise EngineError(f"the engine and the evaluator disagree on rule "
+                                      f"'{rule.id}' (member {member}): evaluator {held}")
+                results.append(held)
+                traces.append(trace)
+                missing |= set(gaps) if held is UNKNOWN else set()
+                if held is True:
+                    winners.append((rule, member))
+        status = kleene("or", results) if results else False
+        self.node_status[node] = status
+        self.traces[node], self.missing[node] = traces, missing
+        self.winners[node] = [(r, m) for r, m in winners
+                              if not any(r.id in w.overrides for w, _ in winners)]
+        if kind == "aid" and status is False and (value, scope) in self.compiled.negative_nodes:
+            session.assert_fact({"kind": "status", "aid": value, "scope": scope,
+                                 "status": "ineligible"})
+
+    def subjects(self, rule: Rule) -> list[int | None]:
+        if rule.scope == "household":
+            return [None]
+        return list(range(len(self.facts.members)))
+
+    def status_of(self, aid: str, scope: str | None = None) -> Any:
+        nodes = [n for n in self.node_status if n[0] == "aid" and n[1] == aid and
+                 (scope is None or n[2] == scope)]
+        return kleene("or", [self.node_status[n] for n in nodes]) if nodes else False
+
+    def evaluate_rule(self, rule: Rule, member: int | None, fired: bool):
+        env = self.facts.household if member is None else self.facts.members[member]
+        criteria, values, gaps = [], [], []
+        for criterion in rule.criteria:
+            value = evaluate(criterion.test, env, self.parameters, self.status_of)
+            values.append(value)
+            if value is UNKNOWN:
+                gaps += missing_paths(criterion.reads, self.book, self.facts)
+            if self.reasons:
+                criteria.append(self.explain_criterion(criterion, env, value, member))
+        for higher in excluded_by(rule, self.book.exclusive):
+            status = self.status_of(higher, "household")
+            value = UNKNOWN if status is UNKNOWN else not status
+            values.append(value)
+            if self.reasons:
+                name = self.book.aids[higher].name
+                criteria.append(CriterionResult(
+                    f"not eligible({higher})", f"未被认定为{name}（{higher}优先）",
+                    f"not {higher}, which takes precedence", _three(value), member=member))
+        held = kleene("and", values)
+        trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
+                          fired, tuple(criteria), member)
+        return trace, held, gaps
+
+    def explain_criterion(self, criterion, env: Env, value, member) -> CriterionResult:
+        left = right = margin = None
+        test = criterion.test
+        if isinstance(test, ast.Compare) and test.op in ast.COMPARISONS:
+            left = evaluate(test.left, env, self.parameters, self.status_of)
+            right = evaluate(test.right, env, self.parameters, self.status_of)
+            if isinstance(left, Fraction) and isinstance(right, Fraction):
+                margin = left - right
+        facts, parameters = {}, []
+        for name in sorted(criterion.reads):
+            if "." in name:
+                parameters.append(self.parameter_use(name))
+            else:
+                found, fact = env.find(name)
+                if found and not isinstance(fact, (list, tuple)):
+                    facts[name] = None if fact is UNKNOWN else fact
+        gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
+        return CriterionResult(criterion.text, criterion.title, criterion.title_en,
+                               _three(value), _shown(left), _shown(right), margin, facts,
+                               tuple(parameters), tuple(gaps), member)
+
+    def parameter_use(self, name: str) -> ParameterUse:
+        used = self.snapshot[name]
+        source = None if used.source is None else " ".join(
+            x for x in (used.source.document, used.source.article) if x)
+        return ParameterUse(name, used.value, used.unit, used.effective_from, used.jurisdiction,
+                            source, used.assumed)
+
+    # -- the result -----------------------------------------------------------------
+    def assessment(self, application, jurisdiction: str, on: date) -> Assessment:
+        results = tuple(self.aid_result(aid) for aid in self.book.aids)
+        risk_level, risk_rule = self.risk()
+        referrals = tuple(self.referral(rule) for node in self.winners if node[0] == "referral"
+                          for rule, _ in self.winners[node])
+        return Assessment(application.application_id, jurisdiction, on,
+                          {"name": self.book.name, "version": self.book.version,
+                           "digest": self.book.digest}, self.snapshot.version, results,
+                          risk_level, risk_rule.title if risk_rule else None,
+                          risk_rule.title_en if risk_rule else None, referrals)
+
+    def aid_result(self, aid: str) -> AidResult:
+        nodes = [n for n in self.node_status if n[0] == "aid" and n[1] == aid]
+        status = self.status_of(aid)
+        winners = [w for n in nodes for w in self.winners[n]]
+        traces = tuple(t for n in nodes for t in self.traces[n])
+        missing = tuple(sorted({p for n in nodes for p in self.missing[n]}))
+        amount = amount_max = None
+        if status is True:
+            amount = self.amount(winners, "amount")
+            amount_max = self.amount(winners, "amount_max")
+        label = {True: "eligible", False: "ineligible"}.get(status, "undetermined")
+        info = self.book.aids[aid]
+        summary, summary_en = _summary(label, traces, winners, missing)
+        members = tuple(m for _, m in winners if m is not None)
+        return AidResult(aid, info.name, info.name_en, label, amount, amount_max, summary,
+                         summary_en, missing if label == "undetermined" else (), members,
+                         traces if self.reasons else ())
+
+    def amount(self, winners, field: str) -> Decimal | None:
+        exprs = [(getattr(rule, field), member) for rule, member in winners
+                 if getattr(rule, field) is not None]
+        if not exprs:
+            return None
+        total = Fraction(0)
+        for expr, member in exprs:
+            env = self.facts.household if member is None else self.facts.members[member]
+            value = evaluate(expr, env, self.parameters, self.status_of)
+            if value is UNKNOWN:
+                return None
+            total += value
+        return _to_fen(total)
+
+    def risk(self) -> tuple[str | None, Rule | None]:
+        for level in self.book.risk_levels:
+            for node, winners in self.winners.items():
+                if node[0] == "risk" and node[1] == level and winners:
+                    return level, winners[0][0]
+        return None, None
+
+    def referral(self, rule: Rule) -> Referral:
+        brand = self.book.brands[rule.conclusion.value]
+        return Referral(brand.id, brand.name, brand.departments, rule.reason or rule.title,
+                        rule.reason_en or rule.title_en, rule.id)
+
+
+def _engine_integer(name: str, kind: str, value: Fraction) -> int:
+    scaled = value * MONEY_UNITS if kind == "money" else value
+    if scaled.denominator != 1:
+        raise EngineError(f"the value of '{name}' ({value}) is not a whole number of engine "
+                          "units; amounts must be whole fen")
+    return int(scaled)
+
+
+def _to_fen(value: Fraction) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _three(value: Any) -> str:
+    return "unknown" if value is UNKNOWN else ("true" if value else "false")
+
+
+def _shown(value: Any) -> Any:
+    return None if value is UNKNOWN else value
+
+
+def _summary(label: str, traces, winners, missing) -> tuple[str, str]:
+    if label == "eligible":
+        rule = winners[0][0]
+        return f"符合：{rule.title}（{rule.basis}）", f"Eligible: {rule.title_en} ({rule.basis})"
+    if label == "undetermined":
+        gaps = "、".join(missing) or "有关信息"
+        return f"暂无法认定：缺少 {gaps}", f"Cannot decide yet: missing {', '.join(missing)}"
+    failed = [c for t in traces for c in t.criteria if c.result == "false"]
+    if not failed:
+        return "不符合条件", "Not eligible"
+    first = failed[0]
+    detail = ""
+    if first.left is not None and first.right is not None:
+        detail = f"（{money_text(first.left)} 对比 {money_text(first.right)}）" \
+            if isinstance(first.left, Fraction) and isinstance(first.right, Fraction) else ""
+    title = first.title or first.text
+    return (f"不符合：{title}不成立{detail}",
+            f"Not eligible: '{first.title_en or first.text}' does not hold"
+            + (f" ({money_text(first.left)} vs {money_text(first.right)})" if detail else ""))

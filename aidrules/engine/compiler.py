@@ -1,0 +1,496 @@
+"""Rule book + the policy values in force → a durable_rules ruleset (plain JSON data).
+
+What reaches the engine is exact: money is sent as whole *engine units* (1/1200 yuan,
+a twelfth of a fen, so yearly amounts in fen are whole monthly units too), parameters
+are folded into integer constants, and every comparison is cross-multiplied so that
+nothing is ever divided (``income / size < standard`` becomes ``0 < standard·size −
+income``). Aggregates over members are computed by the library and sent as fields.
+The compiler also makes the engine's crashes impossible: no division at all, a
+positive ``kind`` discriminator on every pattern, guards for unreported values."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import unicodedata
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from aidrules.errors import EngineError
+from aidrules.language import ast
+from aidrules.language.evaluator import as_fraction, compare
+from aidrules.rulebook.analysis import excluded_by
+from aidrules.rulebook.book import Rule, RuleBook
+
+MONEY_UNITS = 1200  # engine units per yuan
+MAX_DISJUNCTS = 64
+SESSION_RULE = "_session"
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_DURABLE_OP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}
+_ALIAS = {"household": "h", "member": "m"}
+
+
+@attrs.frozen
+class _Const:
+    value: Any
+    pos: tuple[int, int] = attrs.field(default=(1, 1), eq=False)
+
+
+@attrs.frozen
+class _Field:
+    alias: str  # h | m
+    name: str
+    kind: str  # money, int, number, bool, text
+    pos: tuple[int, int] = attrs.field(default=(1, 1), eq=False)
+
+
+@attrs.frozen
+class _Status:
+    aid: str
+    positive: bool
+    scope: str | None = None  # None: any scope; "household": the exclusion of a group
+    pos: tuple[int, int] = attrs.field(default=(1, 1), eq=False)
+
+
+@attrs.frozen
+class Lifted:
+    """A value the library computes and sends as a field (an aggregate, a rounding)."""
+
+    name: str
+    expr: ast.Expr
+    entity: str  # household | member
+    kind: str
+
+
+@attrs.frozen
+class Compiled:
+    name: str  # the durable ruleset's name
+    ruleset: dict  # durable JSON, without actions
+    actions: dict[str, str]  # durable rule name → rule id
+    fields: dict[str, dict[str, str]]  # entity → field → kind, as sent
+    lifted: tuple[Lifted, ...]
+    conclusions: dict[str, tuple[str, str, str]]  # rule id → (kind, value, scope)
+    positive_aids: frozenset[str]  # aid types whose eligibility some rule matches
+    negative_nodes: frozenset[tuple[str, str]]  # (aid, scope) whose ineligibility is matched
+
+
+def compile_book(book: RuleBook, parameters: Callable[[str], Any], name: str) -> Compiled:
+    return _Compiler(book, parameters).run(name)
+
+
+class _Compiler:
+    def __init__(self, book: RuleBook, parameters: Callable[[str], Any]) -> None:
+        self.book, self.parameters = book, parameters
+        self.derived = {(f.scope, f.id): f for f in book.facts}
+        self.lifted: dict[tuple, Lifted] = {}
+        self.fields: dict[str, dict[str, str]] = {"household": {}, "member": {}}
+        self.positive: set[str] = set()
+        self.negative: set[tuple[str, str]] = set()
+        self.scopes_of = {}
+        for rule in book.rules:
+            if rule.aid:
+                self.scopes_of.setdefault(rule.aid, set()).add(rule.scope)
+
+    def run(self, name: str) -> Compiled:
+        # durable_rules 2.0.28 only completes a session's state when an action has run in
+        # it; deleting a session in which nothing fired crashes the process (measured,
+        # see docs/engine.md). This rule fires once per session and does nothing else.
+        rules, actions = {SESSION_RULE: {"all": [{"h": {"kind": "household"}}]}}, {}
+        for rule in self.book.rules:
+            for i, durable_rule in enumerate(self.rule(rule)):
+                key = f"{rule.id}#{i}"
+                rules[key] = durable_rule
+                actions[key] = rule.id
+        conclusions = {r.id: (r.conclusion.kind, r.conclusion.value, r.scope)
+                       for r in self.book.rules}
+        return Compiled(name, {name: rules}, actions, self.fields,
+                        tuple(self.lifted.values()), conclusions, frozenset(self.positive),
+                        frozenset(self.negative))
+
+    # -- one rule -------------------------------------------------------------
+    def rule(self, rule: Rule) -> list[dict]:
+        scope = ("household",) if rule.scope == "household" else ("household", "member")
+        tests = [self.prepare(c.test, scope) for c in rule.criteria]
+        tests += [_Status(aid, False, "household") for aid in excluded_by(rule, self.book.exclusive)]
+        formula = _simplify(_expand(_nnf(ast.Logic("and", tuple(tests)))))
+        disjuncts = _dnf(formula)
+        if len(disjuncts) > MAX_DISJUNCTS:
+            raise EngineError(f"rule '{rule.id}' ({rule.at}) splits into {len(disjuncts)} "
+                              f"alternatives for the engine; at most {MAX_DISJUNCTS}")
+        return [self.patterns(rule, literals) for literals in disjuncts]
+
+    def patterns(self, rule: Rule, literals: list) -> dict:
+        conditions = {"h": [{"kind": "household"}], "m": [{"kind": "member"}]}
+        statuses = []
+        for literal in literals:
+            if isinstance(literal, _Status):
+                statuses.extend(self.status_patterns(literal))
+            else:
+                for alias, condition in self.conditions(literal, rule):
+                    if condition not in conditions[alias]:
+                        conditions[alias].append(condition)
+        patterns = [{"h": {"$and": conditions["h"]}}]
+        if rule.scope == "member":
+            patterns.append({"m": {"$and": conditions["m"]}})
+        patterns += [{f"s{i}": p} for i, p in enumerate(statuses)]
+        return {"all": patterns}
+
+    def status_patterns(self, status: _Status) -> list[dict]:
+        if status.positive:
+            self.positive.add(status.aid)
+            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, {"status": "eligible"}]}]
+        scopes = [status.scope] if status.scope else sorted(self.scopes_of.get(status.aid, ()))
+        patterns = []
+        for scope in scopes:
+            self.negative.add((status.aid, scope))
+            patterns.append({"$and": [{"kind": "status"}, {"aid": status.aid},
+                                      {"scope": scope}, {"status": "ineligible"}]})
+        return patterns
+
+    # -- names, parameters, aggregates ------------------------------------------
+    def prepare(self, node: ast.Expr, scope: tuple[str, ...]) -> Any:
+        """Inline derived facts and parameters; lift aggregates; keep fields and statuses."""
+        match node:
+            case ast.Name() if len(node.parts) == 1:
+                return self.name(node, scope)
+            case ast.Name():
+                return _Const(as_fraction(self.parameters(node.dotted)), node.pos)
+            case ast.Number(value):
+                return _Const(Fraction(value), node.pos)
+            case ast.Text(value) | ast.Bool(value):
+                return _Const(value, node.pos)
+            case ast.ListOf(items):
+                return _Const(tuple(i.value for i in items), node.pos)
+            case ast.Call(function="eligible"):
+                return _Status(node.args[0].parts[0], True, pos=node.pos)
+            case ast.Call(function="round") | ast.Call(function="count" | "sum" | "any" | "all"):
+                return self.lift(node, scope)
+            case ast.Call(function="min" | "max") if self.is_aggregate(node, scope):
+                return self.lift(node, scope)
+        rebuilt = [self.prepare(child, scope) for child in ast.children(node)]
+        return _rebuild(node, rebuilt)
+
+    def name(self, node: ast.Name, scope: tuple[str, ...]) -> Any:
+        name = node.parts[0]
+        for entity in reversed(scope):
+            fact = self.derived.get((entity, name))
+            if fact is not None and not _is_aggregate_call(fact.formula, self.book, entity):
+                inner = ("household",) if entity == "household" else ("household", "member")
+                return self.prepare(fact.formula, inner)
+            kind = self.book.schema.entities[entity].get(name)
+            if kind is not None:
+                self.fields[entity][name] = kind.kind
+                return _Field(_ALIAS[entity], name, kind.kind, node.pos)
+        raise EngineError(f"cannot compile the name '{name}'")  # the checker prevents this
+
+    def is_aggregate(self, node: ast.Call, scope) -> bool:
+        return any(_is_aggregate_call(node, self.book, e) for e in scope)
+
+    def lift(self, node: ast.Expr, scope: tuple[str, ...]) -> _Field:
+        entity = scope[-1]
+        key = (entity, node)
+        if key not in self.lifted:
+            from aidrules.language.checker import check
+            kind = check(node, self.book.schema, scope, "<lifted>").type.kind
+            self.lifted[key] = Lifted(f"_v{len(self.lifted)}", node, entity, kind)
+        lifted = self.lifted[key]
+        self.fields[entity][lifted.name] = lifted.kind
+        return _Field(_ALIAS[entity], lifted.name, lifted.kind, node.pos)
+
+    # -- one literal → a durable condition --------------------------------------
+    def conditions(self, literal: Any, rule: Rule) -> list[tuple[str, dict]]:
+        """``[(alias, durable condition), ...]`` for one literal of a conjunction."""
+        if isinstance(literal, _Field) and literal.kind == "bool":
+            return [(literal.alias, {literal.name: True})]
+        if isinstance(literal, ast.Not) and isinstance(literal.operand, _Field):
+            return [(literal.operand.alias, {literal.operand.name: False})]
+        if isinstance(literal, ast.Compare):
+            left, right = literal.left, literal.right
+            if literal.op in ("in", "not in") or _is_text(left) or _is_text(right):
+                return [_text_condition(literal, rule)]
+            return self.numeric_condition(literal, rule)
+        raise EngineError(f"rule '{rule.id}' ({rule.at}): the engine cannot test "
+                          f"{type(literal).__name__}")
+
+    def numeric_condition(self, literal: ast.Compare, rule: Rule) -> list[tuple[str, dict]]:
+        ln, ld = _rational(literal.left, rule)
+        rn, rd = _rational(literal.right, rule)
+        difference = _sub(_mul(ln, rd), _mul(rn, ld))  # left − right, over ld·rd > 0
+        guards = [d for d in (ld, rd) if not _is_constant(d)]
+        fields = _fields_of(difference) | {f for g in guards for f in _fields_of(g)}
+        alias = "m" if any(f.alias == "m" for f in fields) else "h"
+        # Unreported values are sent as 0 with <name>__known false: arithmetic on a
+        # missing field is an engine error (311), so every field read must be guarded.
+        out = [(f.alias, {f"{f.name}__known": True}) for f in sorted(fields, key=_key)]
+        out += [(alias, {"$lt": {"zero": _json(_integral(g), alias)}}) for g in guards]
+        flipped = _DURABLE_OP[_FLIP[literal.op]]
+        out.append((alias, {flipped: {"zero": _json(_integral(difference), alias)}}))
+        return out
+
+
+def _key(f: _Field):
+    return (f.alias, f.name)
+
+
+# -- tree rewriting ---------------------------------------------------------------
+def _rebuild(node: ast.Expr, children: list) -> Any:
+    match node:
+        case ast.Neg():
+            return ast.Neg(children[0], pos=node.pos)
+        case ast.Not():
+            return ast.Not(children[0], pos=node.pos)
+        case ast.Arith(op):
+            return ast.Arith(op, children[0], children[1], pos=node.pos)
+        case ast.Compare(op):
+            return ast.Compare(op, children[0], children[1], pos=node.pos)
+        case ast.Logic(op):
+            return ast.Logic(op, tuple(children), pos=node.pos)
+        case ast.If():
+            return ast.If(*children, pos=node.pos)
+        case ast.Call(function):
+            return ast.Call(function, tuple(children), None, pos=node.pos)
+    return node
+
+
+def _is_aggregate_call(node: ast.Expr, book: RuleBook, entity: str) -> bool:
+    if not isinstance(node, ast.Call) or node.function not in ("count", "sum", "any", "all",
+                                                               "min", "max", "round"):
+        return False
+    if node.function == "round" or node.function in ("count", "sum", "any", "all"):
+        return True
+    first = node.args[0] if node.args else None
+    fields = book.schema.entities[entity]
+    return isinstance(first, ast.Name) and len(first.parts) == 1 and \
+        getattr(fields.get(first.parts[0]), "kind", None) == "collection"
+
+
+def _nnf(node: Any, negate: bool = False) -> Any:
+    """Push every 'not' down to the comparisons (exact in three-valued logic too)."""
+    match node:
+        case ast.Not(operand):
+            return _nnf(operand, not negate)
+        case ast.Logic(op, operands):
+            op = {"and": "or", "or": "and"}[op] if negate else op
+            return ast.Logic(op, tuple(_nnf(o, negate) for o in operands), pos=node.pos)
+        case ast.Compare(op, left, right) if negate:
+            return ast.Compare(ast.NEGATED[op], left, right, pos=node.pos)
+        case _Status() if negate:
+            return attrs.evolve(node, positive=not node.positive)
+        case _Const(value) if negate and isinstance(value, bool):
+            return _Const(not value)
+        case ast.If(condition, then, otherwise):
+            return ast.Logic("or", (
+                ast.Logic("and", (_nnf(condition), _nnf(then, negate))),
+                ast.Logic("and", (_nnf(condition, True), _nnf(otherwise, negate)))))
+    return ast.Not(node, pos=node.pos) if negate else node
+
+
+def _expand(node: Any) -> Any:
+    """Replace if/min/max inside a comparison by alternatives: x < min(a, b) → x < a and x < b."""
+    match node:
+        case ast.Logic(op, operands):
+            return ast.Logic(op, tuple(_expand(o) for o in operands), pos=node.pos)
+        case ast.Compare(op, left, right):
+            choice = _first_choice(left) or _first_choice(right)
+            if choice is None:
+                return node
+            condition, then, otherwise, _ = choice
+            first = _replace(node, choice[3], then)
+            second = _replace(node, choice[3], otherwise)
+            return _expand(ast.Logic("or", (
+                ast.Logic("and", (_nnf(condition), first)),
+                ast.Logic("and", (_nnf(condition, True), second)))))
+    return node
+
+
+def _first_choice(node: Any):
+    match node:
+        case ast.If(condition, then, otherwise):
+            return condition, then, otherwise, node
+        case ast.Call(function="min" | "max", args=args) if len(args) >= 2:
+            op = "<=" if node.function == "min" else ">="
+            first, rest = args[0], args[1:]
+            other = rest[0] if len(rest) == 1 else ast.Call(node.function, rest)
+            return ast.Compare(op, first, other), first, other, node
+    for child in ast.children(node) if isinstance(node, ast.Expr.__args__) else ():
+        found = _first_choice(child)
+        if found:
+            return found
+    return None
+
+
+def _replace(node: Any, old: Any, new: Any) -> Any:
+    if node is old:
+        return new
+    if not isinstance(node, ast.Expr.__args__):
+        return node
+    return _rebuild(node, [_replace(c, old, new) for c in ast.children(node)])
+
+
+def _simplify(node: Any) -> Any:
+    """Fold comparisons of constants and drop constant operands of and / or."""
+    match node:
+        case ast.Logic(op, operands):
+            kept = []
+            for operand in (_simplify(o) for o in operands):
+                if isinstance(operand, _Const):
+                    if operand.value is (op == "or"):
+                        return _Const(op == "or")
+                    continue
+                kept.append(operand)
+            if not kept:
+                return _Const(op == "and")
+            return kept[0] if len(kept) == 1 else ast.Logic(op, tuple(kept))
+        case ast.Compare(op, left, right):
+            left, right = _fold(left), _fold(right)
+            if isinstance(left, _Const) and isinstance(right, _Const):
+                return _Const(compare(op, left.value, right.value))
+            return ast.Compare(op, left, right, pos=node.pos)
+        case ast.Not(_Const(value)):
+            return _Const(not value)
+    return node
+
+
+def _fold(node: Any) -> Any:
+    children = [_fold(c) for c in ast.children(node)] if isinstance(node, ast.Expr.__args__) \
+        else []
+    if children and all(isinstance(c, _Const) for c in children):
+        values = [c.value for c in children]
+        match node:
+            case ast.Neg():
+                return _Const(-values[0])
+            case ast.Arith(op="+"):
+                return _Const(values[0] + values[1])
+            case ast.Arith(op="-"):
+                return _Const(values[0] - values[1])
+            case ast.Arith(op="*"):
+                return _Const(values[0] * values[1])
+            case ast.Arith(op="/") if values[1] > 0:
+                return _Const(values[0] / values[1])
+    return _rebuild(node, children) if children else node
+
+
+def _dnf(node: Any) -> list[list]:
+    match node:
+        case _Const(value):
+            return [[]] if value else []
+        case ast.Logic(op="or", operands=operands):
+            return [d for o in operands for d in _dnf(o)]
+        case ast.Logic(op="and", operands=operands):
+            combined = [[]]
+            for operand in operands:
+                combined = [a + b for a in combined for b in _dnf(operand)]
+                if len(combined) > MAX_DISJUNCTS * 4:
+                    break
+            return combined
+    return [[node]]
+
+
+# -- numbers: polynomials over fields with rational coefficients ------------------
+Poly = dict  # tuple of _Field (sorted) → Fraction
+
+
+def _rational(node: Any, rule: Rule) -> tuple[Poly, Poly]:
+    """``node`` as numerator / denominator, the denominator positive where it is not constant."""
+    match node:
+        case _Const(value):
+            return {(): Fraction(value)}, {(): Fraction(1)}
+        case _Field():
+            return {(node,): Fraction(1)}, {(): Fraction(1)}
+        case ast.Neg(operand):
+            n, d = _rational(operand, rule)
+            return _scale(n, -1), d
+        case ast.Arith(op, left, right):
+            ln, ld = _rational(left, rule)
+            rn, rd = _rational(right, rule)
+            if op == "+":
+                return _add(_mul(ln, rd), _mul(rn, ld)), _mul(ld, rd)
+            if op == "-":
+                return _sub(_mul(ln, rd), _mul(rn, ld)), _mul(ld, rd)
+            if op == "*":
+                return _mul(ln, rn), _mul(ld, rd)
+            if _is_constant(rn) and rn.get((), Fraction(0)) <= 0:
+                raise EngineError(f"rule '{rule.id}' ({rule.at}) divides by a number that is "
+                                  "not positive")
+            return _mul(ln, rd), _mul(ld, rn)
+    raise EngineError(f"rule '{rule.id}' ({rule.at}): cannot compute "
+                      f"{type(node).__name__} in the engine")
+
+
+def _is_constant(poly: Poly) -> bool:
+    return all(not k for k in poly)
+
+
+def _add(a: Poly, b: Poly) -> Poly:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, Fraction(0)) + v
+    return {k: v for k, v in out.items() if v}
+
+
+def _scale(a: Poly, factor) -> Poly:
+    return {k: v * factor for k, v in a.items() if v * factor}
+
+
+def _sub(a: Poly, b: Poly) -> Poly:
+    return _add(a, _scale(b, -1))
+
+
+def _mul(a: Poly, b: Poly) -> Poly:
+    out: Poly = {}
+    for (ka, va), (kb, vb) in itertools.product(a.items(), b.items()):
+        key = tuple(sorted(ka + kb, key=_key))
+        out[key] = out.get(key, Fraction(0)) + va * vb
+    return {k: v for k, v in out.items() if v}
+
+
+def _fields_of(poly: Poly) -> set:
+    return {f for key in poly for f in key}
+
+
+def _integral(poly: Poly) -> dict:
+    """Coefficients for engine units, multiplied to whole numbers (the sign is kept)."""
+    converted = {k: v / Fraction(MONEY_UNITS) ** sum(f.kind == "money" for f in k)
+                 for k, v in poly.items()}
+    common = math.lcm(*(c.denominator for c in converted.values())) if converted else 1
+    return {k: int(v * common) for k, v in converted.items()}
+
+
+def _json(poly: dict, alias: str) -> Any:
+    terms = []
+    for key, coefficient in sorted(poly.items(), key=lambda kv: [_key(f) for f in kv[0]]):
+        term: Any = coefficient
+        for f in key:
+            ref = {"$m": f.name} if f.alias == alias else {f.alias: f.name}
+            term = ref if term == 1 else {"$mul": {"$l": term, "$r": ref}}
+        terms.append(term)
+    if not terms:
+        return 0
+    total = terms[0]
+    for term in terms[1:]:
+        total = {"$add": {"$l": total, "$r": term}}
+    return total
+
+
+def _is_text(node: Any) -> bool:
+    return (isinstance(node, _Field) and node.kind == "text") or (
+        isinstance(node, _Const) and isinstance(node.value, (str, tuple)))
+
+
+def _text_condition(literal: ast.Compare, rule: Rule) -> tuple[str, dict]:
+    field, value = literal.left, literal.right
+    if isinstance(field, _Const):
+        field, value = value, field
+    if not isinstance(field, _Field) or not isinstance(value, _Const):
+        raise EngineError(f"rule '{rule.id}' ({rule.at}): the engine compares a text field "
+                          "with fixed texts only")
+    values = value.value if isinstance(value.value, tuple) else (value.value,)
+    values = [unicodedata.normalize("NFC", v) for v in values]
+    if literal.op in ("==", "in"):
+        options = [{field.name: v} for v in values]
+        return field.alias, options[0] if len(options) == 1 else {"$or": options}
+    return field.alias, {"$and": [{"$neq": {field.name: v}} for v in values]} if values \
+        else {"$ex": {field.name: 1}}

@@ -1,0 +1,107 @@
+"""The only module that imports durable_rules.
+
+One host per process, without the background threads of the stock host; one ruleset
+per compiled rule book; one short-lived session (sid) per assessment, deleted
+afterwards, so no fact of one application can reach another and the engine's
+1,024-live-session limit is never approached.
+
+Thread-safety: an :class:`Engine` may be shared by threads. Sessions run one at a
+time under a lock: the C extension never releases the GIL, so a lock costs no
+parallelism; for throughput, use processes."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from durable import engine as durable_engine
+
+from aidrules.engine.compiler import SESSION_RULE, Compiled
+from aidrules.errors import EngineError
+
+
+class _QuietHost(durable_engine.Host):
+    """A host that starts no dispatcher or timer threads: calls return when rules have run."""
+
+    def _run(self) -> None:
+        pass
+
+
+class Session:
+    """One assessment's working memory in the engine."""
+
+    def __init__(self, engine: Engine, compiled: Compiled, sid: str) -> None:
+        self._engine, self._compiled, self.sid = engine, compiled, sid
+        self.fired: list[tuple[str, int | None]] = []
+
+    def assert_fact(self, fact: dict[str, Any]) -> None:
+        try:
+            state = self._engine._host.assert_fact(self._compiled.name, dict(fact, sid=self.sid))
+        except durable_engine.MessageNotHandledException:
+            return  # no rule reads this fact
+        except MemoryError as exc:
+            raise EngineError("durable_rules ran out of sessions; restart the process") from exc
+        if state and "exception" in state:
+            raise EngineError(f"a rule action failed: {state['exception'][:500]}")
+
+
+class Engine:
+    def __init__(self) -> None:
+        self._host = _QuietHost()
+        self._registered: set[str] = set()
+        self._lock = threading.RLock()
+        self._ids = itertools.count()
+        self._session: Session | None = None
+
+    def register(self, compiled: Compiled) -> None:
+        with self._lock:
+            if compiled.name in self._registered:
+                return
+            ruleset = copy.deepcopy(compiled.ruleset)  # set_rulesets strips 'run' from its input
+            for name, rule in ruleset[compiled.name].items():
+                rule["run"] = self._action(compiled, name)
+            self._host.set_rulesets(ruleset)
+            self._registered.add(compiled.name)
+
+    def _action(self, compiled: Compiled, durable_rule: str):
+        if durable_rule == SESSION_RULE:
+            return _nothing
+        rule_id = compiled.actions[durable_rule]
+        conclusion = compiled.conclusions[rule_id]
+
+        def action(c):  # exactly one parameter: two would make durable_rules treat it as async
+            matched = c._m or {}
+            member = matched.get("m", {}).get("index") if "m" in matched else None
+            self._session.fired.append((rule_id, member))
+            kind, value, scope = conclusion
+            if kind == "aid" and value in compiled.positive_aids:
+                try:
+                    c.assert_fact({"kind": "status", "aid": value, "scope": scope,
+                                   "status": "eligible", "rule": rule_id,
+                                   "member": -1 if member is None else member})
+                except durable_engine.MessageObservedException:
+                    pass  # another alternative of the same rule fired: already known
+        return action
+
+    @contextmanager
+    def session(self, compiled: Compiled) -> Iterator[Session]:
+        with self._lock:
+            self.register(compiled)
+            session = Session(self, compiled, f"a{next(self._ids)}")
+            self._session = session
+            try:
+                yield session
+            finally:
+                self._session = None
+                try:
+                    self._host.delete_state(compiled.name, session.sid)
+                except Exception:  # noqa: BLE001 - no state was created: nothing matched
+                    pass
+
+
+def _nothing(c) -> None:
+    return None
