@@ -9,6 +9,7 @@ jurisdiction is a parameter namespace (``dibao/``, ``dibao/standard/``), and the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections import defaultdict
@@ -75,6 +76,7 @@ class _File:
     effective_unit: str | None = None
     effective_choices: tuple[str, ...] | None = None
     declared_by: _File | None = None
+    misspelt: set[str] = attrs.Factory(set)  # known keys that unknown keys look like
 
 
 def ancestors(layer: str) -> list[str]:
@@ -139,7 +141,7 @@ class Reader:
     def walk(self) -> None:
         national = self.root / NATIONAL
         if not national.is_dir():
-            self.report(self.label(self.root) + "/" + NATIONAL, (1, 1), "there is no national layer",
+            self.report(f"{self.root.name}/{NATIONAL}", (1, 1), "there is no national layer",
                         "a directory national/ holding the national defaults")
         tops = [p.name for p in _children(self.root) if p.is_dir() and (p / MARKER).is_file()]
         for child in _children(self.root):
@@ -228,7 +230,7 @@ class Reader:
             doc = self.load_yaml(marker, label)
             if doc is None or not _yaml.is_mapping(doc):
                 if doc is not None or not any(p.file == label for p in self.problems):
-                    self.report(label, _yaml.position(doc), "expected name, name_en and code",
+                    self.report(label, _at(doc), "expected name, name_en and code",
                                 "a mapping such as name: 铁力市, name_en: Tieli, code: \"230781\"")
                 continue
             fields = self.jurisdiction_fields(doc, label)
@@ -237,37 +239,43 @@ class Reader:
         return found
 
     def jurisdiction_fields(self, doc: Any, label: str) -> dict[str, str]:
-        self.unknown_keys(doc, JURISDICTION_KEYS, label)
+        misspelt = self.unknown_keys(doc, JURISDICTION_KEYS, label)
         fields = {}
         for key in ("name", "name_en"):
-            if key not in doc:
+            if key in doc:
+                if self.text(doc, key, label) is not None:
+                    fields[key] = str(doc[key])
+            elif key not in misspelt:
                 self.report(label, (1, 1), f"missing '{key}'",
                             "the Chinese name, e.g. 铁力市" if key == "name" else
                             "the English name, e.g. Tieli")
-            elif self.text(doc, key, label) is not None:
-                fields[key] = str(doc[key])
         code = doc.get("code")
         if code is not None:
             text = str(code) if isinstance(code, int | str) and not isinstance(code, bool) else ""
             if re.fullmatch(r"\d{2,12}", text):
                 fields["code"] = text
             else:
-                self.report(label, _yaml.value_position(doc, "code"),
+                self.report(label, _value_at(doc, "code"),
                             f"code={show(code)} is not an administrative division code",
                             'the digits of the code in quotes, e.g. "230781"')
         return fields
 
-    def unknown_keys(self, node: Any, known: tuple[str, ...], label: str) -> None:
+    def unknown_keys(self, node: Any, known: tuple[str, ...], label: str) -> set[str]:
+        """Report keys not in ``known``; return the known keys they look like misspellings of."""
+        meant = set()
         for key in node:
             if key not in known:
-                self.report(label, _yaml.position(node, key), f"unknown key {show(key)}",
-                            "one of " + ", ".join(known), did_you_mean(str(key), known))
+                guess = did_you_mean(str(key), known)
+                self.report(label, _at(node, key), f"unknown key {show(key)}",
+                            "one of " + ", ".join(known), guess)
+                meant.add(guess)
+        return meant
 
     def text(self, node: Any, key: str, label: str) -> str | None:
         value = node[key]
         if isinstance(value, str) and value.strip():
             return str(value)
-        self.report(label, _yaml.value_position(node, key), f"{key}={show(value)} is not text",
+        self.report(label, _value_at(node, key), f"{key}={show(value)} is not text",
                     f"some text for {key}")
         return None
 
@@ -279,29 +287,29 @@ class Reader:
                             "description, description_en, unit and values")
             return
         if not _yaml.is_mapping(doc):
-            self.report(file.label, _yaml.position(doc), f"the file holds {show(doc)}, not a "
+            self.report(file.label, _at(doc), f"the file holds {show(doc)}, not a "
                         "mapping", "keys description, description_en, unit and values")
             return
         file.doc = doc
-        self.unknown_keys(doc, PARAMETER_KEYS, file.label)
+        file.misspelt = self.unknown_keys(doc, PARAMETER_KEYS, file.label)
         for key in ("description", "description_en"):
             if key in doc:
                 self.text(doc, key, file.label)
         if "unit" in doc:
             file.unit = self.unit(doc, "unit", file.label)
-            file.unit_pos = _yaml.value_position(doc, "unit")
+            file.unit_pos = _value_at(doc, "unit")
         if "choices" in doc:
             file.choices = self.choices(doc, file.label)
-        if "values" not in doc:
+        if "values" in doc:
+            self.read_dates(file, doc["values"], _value_at(doc, "values"))
+        elif "values" not in file.misspelt:
             self.report(file.label, (1, 1), "missing 'values'", "values: with dates and values")
-        else:
-            self.read_dates(file, doc["values"], _yaml.value_position(doc, "values"))
 
     def unit(self, node: Any, key: str, label: str) -> str | None:
         unit = node[key]
         if isinstance(unit, str) and unit in UNITS:
             return str(unit)
-        self.report(label, _yaml.value_position(node, key), f"unknown unit {show(unit)}",
+        self.report(label, _value_at(node, key), f"unknown unit {show(unit)}",
                     f"one of {UNIT_LIST}", did_you_mean(str(unit), UNITS))
         return None
 
@@ -310,7 +318,7 @@ class Reader:
         ok = isinstance(raw, list) and raw and all(isinstance(c, str) and c for c in raw)
         if ok and len(set(raw)) == len(raw):
             return tuple(str(c) for c in raw)
-        self.report(label, _yaml.value_position(doc, "choices"), f"choices={show(raw)} is not "
+        self.report(label, _value_at(doc, "choices"), f"choices={show(raw)} is not "
                     "a list of different texts", "a list such as [gap, tiers]")
         return None
 
@@ -323,7 +331,7 @@ class Reader:
         seen: dict[date, int] = {}
         last: tuple[date, int] | None = None
         for key, entry in values.items():
-            line, col = _yaml.position(values, key)
+            line, col = _at(values, key)
             try:
                 day = _date(key)
             except Bad as exc:
@@ -370,7 +378,7 @@ class Reader:
         doc, label = file.doc, file.label
         if parent is None:
             for key, expected in _NEEDED.items():
-                if key not in doc:
+                if key not in doc and key not in file.misspelt:
                     why = "" if file.layer == NATIONAL else (
                         f" (no layer above {file.layer} has {file.name}, so this file declares it)")
                     self.report(label, (1, 1), f"missing '{key}'{why}", expected)
@@ -387,7 +395,8 @@ class Reader:
                             "one unit for a parameter in every jurisdiction", first.unit)
             return
         file.declared_by = parent.declared_by
-        file.effective_unit, file.effective_choices = parent.effective_unit, parent.effective_choices
+        file.effective_unit = parent.effective_unit
+        file.effective_choices = parent.effective_choices
         top = parent.declared_by
         if file.unit is not None and file.effective_unit not in (None, file.unit):
             self.report(label, file.unit_pos, f"unit {file.unit} differs from "
@@ -396,35 +405,35 @@ class Reader:
                         "a figure in another unit takes unit: on that value", file.effective_unit)
             file.effective_unit = None
         if top is not None and "choices" in doc and file.choices != file.effective_choices:
-            self.report(label, _yaml.value_position(doc, "choices"), "choices differ from those "
+            self.report(label, _value_at(doc, "choices"), "choices differ from those "
                         f"declared in {top.label}", "the same choices, or no choices line")
 
     def read_entries(self, file: _File, has_parent: bool) -> list[Any]:
         read: list[Any] = []
         for index, (day, node, line, col) in enumerate(file.entries):
             if not _yaml.is_mapping(node):
-                where = _yaml.value_position(file.doc["values"], _key_of(file.doc["values"], day))
+                where = _value_at(file.doc["values"], _key_of(file.doc["values"], day))
                 self.report(file.label, where, f"the entry for {day} is {show(node)}, not a "
                             "mapping", "value: with source: or assumed: under the date, or "
                             "inherit: true")
                 continue
-            self.unknown_keys(node, ENTRY_KEYS, file.label)
+            misspelt = self.unknown_keys(node, ENTRY_KEYS, file.label)
             if "inherit" in node:
                 entry = self.inherit(file, day, node, (line, col), has_parent, first=index == 0)
             else:
-                entry = self.entry(file, day, node, (line, col))
+                entry = self.entry(file, day, node, (line, col), misspelt)
             if entry is not None:
                 read.append(entry)
         return read
 
     def inherit(self, file: _File, day: date, node: Any, where: tuple[int, int],
                 has_parent: bool, first: bool) -> Inherit | None:
-        label, at = file.label, _yaml.position(node, "inherit")
+        label, at = file.label, _at(node, "inherit")
         if node["inherit"] is not True:
-            self.report(label, _yaml.value_position(node, "inherit"), f"inherit="
+            self.report(label, _value_at(node, "inherit"), f"inherit="
                         f"{show(node['inherit'])} must be true", "inherit: true, or a value:")
         elif "value" in node:
-            self.report(label, _yaml.position(node, "value"), f"the entry for {day} has both "
+            self.report(label, _at(node, "value"), f"the entry for {day} has both "
                         "value and inherit", "either value: or inherit: true")
         elif not has_parent:
             self.report(label, at, f"inherit: true but no layer above {file.layer} has "
@@ -437,13 +446,15 @@ class Reader:
             return Inherit(day, file.layer, label, where[0])
         return None
 
-    def entry(self, file: _File, day: date, node: Any, where: tuple[int, int]) -> Any:
+    def entry(self, file: _File, day: date, node: Any, where: tuple[int, int],
+              misspelt: set[str]) -> Any:
         label, unit = file.label, file.effective_unit
         assert unit is not None
-        basis = self.basis(file, day, node, where, needed=True)
+        basis = self.basis(file, day, node, where, needed=not misspelt & {"source", "assumed"})
         if "value" not in node:
-            self.report(label, where, f"the entry for {day} has no value",
-                        "value: ..., or inherit: true")
+            if "value" not in misspelt:
+                self.report(label, where, f"the entry for {day} has no value",
+                            "value: ..., or inherit: true")
             return None
         given = unit
         if "unit" in node:
@@ -453,15 +464,15 @@ class Reader:
         try:
             value = _values.parse(node["value"], given, file.effective_choices)
         except Bad as exc:
-            self.bad(label, _yaml.value_position(node, "value"), exc)
+            self.bad(label, _value_at(node, "value"), exc)
             return None
         try:
             value = _values.convert(value, given, unit)
         except Bad as exc:
             key = "unit" if (given, unit) not in _values.CONVERSIONS else "value"
-            self.bad(label, _yaml.value_position(node, key), exc)
+            self.bad(label, _value_at(node, key), exc)
             return None
-        if basis is None:
+        if basis is None or basis == (None, None):
             return None
         source, assumed = basis
         return ParameterValue(file.name, value, unit, day, file.layer, source, assumed, label,
@@ -471,7 +482,7 @@ class Reader:
               needed: bool) -> tuple[Source | None, str | None] | None:
         label = file.label
         if "source" in node and "assumed" in node:
-            self.report(label, _yaml.position(node, "assumed"), f"the value for {day} has both "
+            self.report(label, _at(node, "assumed"), f"the value for {day} has both "
                         "source and assumed", "exactly one of them")
             return None
         if "assumed" in node:
@@ -490,14 +501,14 @@ class Reader:
     def source(self, node: Any, label: str) -> Source | None:
         raw = node["source"]
         if not _yaml.is_mapping(raw):
-            self.report(label, _yaml.value_position(node, "source"),
+            self.report(label, _value_at(node, "source"),
                         f"source={show(raw)} is not a mapping",
                         "source: {document: <title>, article: <第几条>} (url: and note: optional)")
             return None
         before = len(self.problems)
-        self.unknown_keys(raw, SOURCE_KEYS, label)
-        if "document" not in raw:
-            self.report(label, _yaml.position(raw), "the source has no document",
+        misspelt = self.unknown_keys(raw, SOURCE_KEYS, label)
+        if "document" not in raw and "document" not in misspelt:
+            self.report(label, _at(raw), "the source has no document",
                         "document: <the title of the document>")
         fields = {key: self.text(raw, key, label) for key in SOURCE_KEYS if key in raw}
         if len(self.problems) > before:
@@ -514,6 +525,21 @@ class Reader:
                                 "a name to be one parameter (a .yaml file) or a directory of "
                                 "parameters, not both")
                     break
+
+
+def _at(node: Any, key: Any = None) -> tuple[int, int]:
+    """Where ``node`` (or its key) stands; (1, 1) when ruamel kept no mark (e.g. a bare tag)."""
+    try:
+        return _yaml.position(node, key)
+    except TypeError:
+        return 1, 1
+
+
+def _value_at(node: Any, key: Any) -> tuple[int, int]:
+    try:
+        return _yaml.value_position(node, key)
+    except TypeError:
+        return _at(node, key)
 
 
 def _key_of(mapping: Any, day: date) -> Any:
@@ -536,10 +562,8 @@ def _date(key: Any) -> date:
     loose = _LOOSE_DATE.match(text)
     suggestion = None
     if loose:
-        try:
+        with contextlib.suppress(ValueError):
             suggestion = date(*map(int, loose.groups())).isoformat()
-        except ValueError:
-            pass
     raise Bad(f"{show(key)} is not a date", "a date written YYYY-MM-DD, e.g. 2024-07-01",
               suggestion)
 

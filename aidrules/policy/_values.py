@@ -99,7 +99,8 @@ def _money(raw: Any) -> Decimal:
     if amount < 0:
         raise Bad(f"value={show(raw)} is negative", "an amount of 0 or more")
     if amount != amount.quantize(FEN):
-        raise Bad(f"value={show(raw)} has more than 2 decimals", "an amount to the fen (2 decimals)")
+        raise Bad(f"value={show(raw)} has more than 2 decimals",
+                  "an amount to the fen (2 decimals)")
     return amount
 
 
@@ -108,7 +109,8 @@ def _ratio(raw: Any) -> Decimal | Fraction:
     if isinstance(raw, str) and "/" in raw:
         match = _FRACTION.fullmatch(raw)
         if not match:
-            raise Bad(f"value={show(raw)} is not a fraction", "a fraction of whole numbers such as 1/6")
+            raise Bad(f"value={show(raw)} is not a fraction",
+                      "a fraction of whole numbers such as 1/6")
         top, bottom = int(match[1]), int(match[2])
         if bottom == 0:
             raise Bad(f"value={show(raw)} divides by zero", "a fraction such as 1/6")
@@ -127,7 +129,8 @@ def _whole(raw: Any, unit: str) -> int:
         number = _decimal(raw)
         if number is not None and number == number.to_integral_value():
             suggestion = str(int(number))
-        raise Bad(f"value={show(raw)} is not a whole number of {unit}", "a whole number", suggestion)
+        raise Bad(f"value={show(raw)} is not a whole number of {unit}", "a whole number",
+                  suggestion)
     if raw < 0:
         raise Bad(f"value={show(raw)} is negative", "a whole number of 0 or more")
     return int(raw)
@@ -173,7 +176,8 @@ def rounding(raw: Any) -> Rounding:
             raise Bad(f"the rounding rule has no {key}", _ROUNDING_EXPECTED)
     step = _decimal(raw["to"])
     if step is None or step not in ROUNDING_STEPS:
-        raise Bad(f"to={show(raw['to'])} is not a rounding step", "'1' (yuan), '0.1' (jiao) or '0.01' (fen)")
+        raise Bad(f"to={show(raw['to'])} is not a rounding step",
+                  "'1' (yuan), '0.1' (jiao) or '0.01' (fen)")
     mode = raw["mode"]
     if not isinstance(mode, str) or mode not in ROUNDING_MODES:
         raise Bad(f"mode={show(mode)} is not a rounding mode", "up, down or half_up",
@@ -187,7 +191,7 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
         return value
     factor = CONVERSIONS.get((from_unit, to_unit))
     if factor is None:
-        raise Bad(f"{from_unit} cannot be converted to {to_unit}",
+        raise Bad(f"unit {from_unit} cannot be converted to {to_unit}, the parameter's unit",
                   " or ".join(sorted({to_unit} | {b for (a, b) in CONVERSIONS if a == to_unit})))
     exact = Fraction(value) * factor
     fen = exact * 100
