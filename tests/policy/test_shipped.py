@@ -1,0 +1,79 @@
+"""The shipped policies/ tree is healthy: it loads, and every value says where it came from."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from aidrules.policy import PolicyTree
+
+SHIPPED = Path(__file__).parents[2] / "policies"
+TIELI = "heilongjiang/yichun/tieli"
+
+
+@pytest.fixture(scope="module")
+def tree() -> PolicyTree:
+    tree, problems = PolicyTree.check(SHIPPED)
+    assert [str(p) for p in problems] == []
+    return tree
+
+
+def every_value(tree):
+    return [e for layers in tree._loaded.entries.values() for entries in layers.values()
+            for e in entries if hasattr(e, "value")]
+
+
+def test_the_shipped_tree_has_the_four_layers(tree):
+    assert {path: j.code for path, j in tree.jurisdictions().items()} == {
+        "national": None, "heilongjiang": "23", "heilongjiang/yichun": "230700",
+        TIELI: "230781"}
+
+
+def test_every_value_has_a_source_document_or_an_assumed_reason(tree):
+    values = every_value(tree)
+    assert len(values) > 50
+    for value in values:
+        assert (value.source is None) != (value.assumed is None), value
+        assert (value.source.document.strip() if value.source else value.assumed.strip())
+
+
+def test_every_parameter_has_both_descriptions_and_a_unit(tree):
+    for parameter in tree.parameters().values():
+        assert parameter.description.strip() and parameter.description_en.strip()
+        assert parameter.unit
+
+
+def test_assumed_lists_tielis_standards(tree):
+    assumed = {(v.name, v.jurisdiction): v for v in tree.assumed()}
+    for name, floor in [("dibao.standard.urban", 710), ("dibao.standard.rural", 517)]:
+        value = assumed[(name, TIELI)]
+        assert (value.value, value.effective_from) == (floor, date(2024, 7, 1))
+        assert "no Tieli figure found" in value.assumed
+
+
+def test_tieli_uses_the_provincial_floor_from_july_2024(tree):
+    assert tree.value("dibao.standard.urban", TIELI, date(2024, 7, 1)).value == 710
+    assert tree.value("dibao.standard.rural", TIELI, date(2024, 6, 30)).value == 441
+    assert tree.value("dibao.standard.rural", TIELI, date(2019, 6, 1)).value == Decimal("334.75")
+
+
+def test_a_tieli_snapshot_has_every_dibao_and_tekun_number_in_2025(tree):
+    snapshot = tree.at(TIELI, date(2025, 3, 1))
+    for name in ["dibao.standard.urban", "dibao.standard.rural", "dibao.marginal_multiplier",
+                 "dibao.rounding", "dibao.rounding_stage", "tekun.basic_multiplier",
+                 "tekun.care_fraction.partial", "minimum_wage.monthly", "rigid.in_force",
+                 "rigid.income_ceiling_yearly", "deadline.total_wd"]:
+        assert name in snapshot, name
+    assert snapshot["rigid.in_force"].value is True
+
+
+def test_shipped_kind_lists_use_the_application_models_vocabulary(tree):
+    model = pytest.importorskip("aidrules.model")
+    known = {
+        "income.disregarded_kinds": {k.value for k in model.IncomeKind},
+        "tekun.disregarded_income_kinds": {k.value for k in model.IncomeKind},
+        "dibao.disqualifying_vehicle_kinds": {k.value for k in model.VehicleKind},
+    }
+    for name, vocabulary in known.items():
+        assert set(tree.parameters()[name].choices) <= vocabulary, name
