@@ -62,8 +62,8 @@ def check(
     book, problems = check_rulebook(rules, policies)
     if problems or book is None:
         for problem in problems:
-            out.print(str(problem), markup=False)
-        out.print(f"{len(problems)} problem(s); nothing was loaded.", markup=False)
+            _say(str(problem))
+        _say(f"{len(problems)} problem(s); nothing was loaded.")
         raise typer.Exit(1)
     _print_summary(book)
     _print_assumed(book)
@@ -71,17 +71,16 @@ def check(
 
 def _print_summary(book: RuleBook) -> None:
     tree = book.policies
-    out.print(f"Rule book: {book.name}, version {book.version} (digest {book.digest})",
-              markup=False)
-    out.print(f"OK: {len(book.aids)} aid types, {len(book.facts)} derived facts, "
+    _say(f"Rule book: {book.name}, version {book.version} (digest {book.digest})")
+    _say(f"OK: {len(book.aids)} aid types, {len(book.facts)} derived facts, "
               f"{len(book.rules)} rules, {len(tree.parameters())} parameters, "
-              f"{len(tree.jurisdictions())} jurisdictions.", markup=False)
+              f"{len(tree.jurisdictions())} jurisdictions.")
 
 
 def _print_assumed(book: RuleBook) -> None:
     assumed = book.policies.assumed()
     if not assumed:
-        out.print("No value is marked assumed.")
+        _say("No value is marked assumed.")
         return
     table = Table(title=f"{len(assumed)} value(s) marked assumed: confirm them locally "
                   "(假定值，需当地确认)", show_lines=True)
@@ -116,12 +115,12 @@ def validate(
         except ApplicationError as exc:
             bad = True
             for problem in exc.problems:
-                out.print(f"{file}: {problem}", markup=False)
+                _say(f"{file}: {problem}")
         except OSError as exc:
             bad = True
-            out.print(f"{file}: cannot read: {exc.strerror or exc}", markup=False)
+            _say(f"{file}: cannot read: {exc.strerror or exc}")
         else:
-            out.print(f"{file}: ok", markup=False)
+            _say(f"{file}: ok")
     if bad:
         raise typer.Exit(1)
 
@@ -151,7 +150,7 @@ def assess(
             _print_assessment(a)
     if as_json:
         doc = documents[0] if len(documents) == 1 else documents
-        out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False)
+        _say(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -170,7 +169,7 @@ def explain(
     for application in applications:
         a = _guarded(lambda application=application: assessor.assess(
             application, on=day, jurisdiction=jurisdiction), str(file))
-        out.print(_guarded(lambda a=a: assessor.explain(a, aid), str(file)), markup=False)
+        _say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
 
 
 @app.command()
@@ -224,15 +223,15 @@ def _print_assessment(a: Any) -> None:
             amount += f" (max {r.amount_max})"
         table.add_row(r.name, r.name_en, r.status, amount)
     out.print(table)
-    out.print(f"Risk level: {a.risk_level or 'none'}"
-              + (f" ({a.risk_reason})" if a.risk_reason else ""), markup=False)
+    _say(f"Risk level: {a.risk_level or 'none'}"
+              + (f" ({a.risk_reason})" if a.risk_reason else ""))
     for ref in a.referrals:
-        out.print(f"Referral {ref.name} ({ref.brand}) → {', '.join(ref.departments)}: "
-                  f"{ref.reason}", markup=False)
+        _say(f"Referral {ref.name} ({ref.brand}) → {', '.join(ref.departments)}: "
+                  f"{ref.reason}")
     for r in a.results:
-        out.print(f"- {r.aid}: {r.summary} / {r.summary_en}", markup=False)
+        _say(f"- {r.aid}: {r.summary} / {r.summary_en}")
         if r.missing:
-            out.print(f"    missing: {', '.join(r.missing)}", markup=False)
+            _say(f"    missing: {', '.join(r.missing)}")
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -253,7 +252,7 @@ def _guarded(call: Callable[[], Any], source: str) -> Any:
     except (RuleBookError, ApplicationError) as exc:
         for problem in exc.problems:
             line = f"{source}: {problem}" if isinstance(exc, ApplicationError) else str(problem)
-            err.print(line, markup=False)
+            _say_err(line)
         _fail(f"{len(exc.problems)} problem(s) in {exc.source or source}")
     except AidrulesError as exc:
         _fail(f"{source}: {exc}")
@@ -261,8 +260,17 @@ def _guarded(call: Callable[[], Any], source: str) -> Any:
         _fail(f"{source}: cannot read: {exc.strerror or exc}")
 
 
+def _say(text: str) -> None:
+    """One line as it is: no markup, no wrapping (messages are read and grepped whole)."""
+    out.print(text, markup=False, soft_wrap=True)
+
+
+def _say_err(text: str) -> None:
+    err.print(text, markup=False, soft_wrap=True)
+
+
 def _fail(message: str) -> None:
-    err.print(message, markup=False)
+    _say_err(message)
     raise typer.Exit(1)
 
 
