@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from aidrules.errors import PolicyLookupError
 from aidrules.policy import PolicyTree
 
 SHIPPED = Path(__file__).parents[2] / "policies"
@@ -77,3 +78,22 @@ def test_shipped_kind_lists_use_the_application_models_vocabulary(tree):
     }
     for name, vocabulary in known.items():
         assert set(tree.parameters()[name].choices) <= vocabulary, name
+
+
+def test_the_worked_example_in_docs_policies_md_holds(tree):
+    """docs/policies.md §3 walks through Tieli's urban standard; the table must stay true."""
+    urban = "dibao.standard.urban"
+    with pytest.raises(PolicyLookupError) as info:
+        tree.value(urban, TIELI, date(2018, 12, 1))
+    doc = (SHIPPED.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    assert f'"{info.value}"' in doc
+    assert tree.value(urban, TIELI, date(2020, 3, 15)).value == 573
+    assert tree.value(urban, TIELI, date(2024, 6, 30)).value == 669
+    found = tree.value(urban, TIELI, date(2024, 7, 1))
+    assert (found.value, found.jurisdiction) == (710, TIELI)
+
+
+def test_the_error_shown_in_docs_policies_md_is_the_real_one():
+    doc = (SHIPPED.parent / "docs" / "policies.md").read_text(encoding="utf-8")
+    broken = Path(__file__).parent / "broken" / "inexact_conversion" / "expected.txt"
+    assert broken.read_text(encoding="utf-8").strip() in doc
