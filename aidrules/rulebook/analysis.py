@@ -108,7 +108,7 @@ def check_rules(rules: list[Rule], aids, brands, risk_levels,
 
 def _at(rule: Rule, message: str, expected: str | None = None,
         suggestion: str | None = None) -> Problem:
-    return Problem(rule.at.file, rule.at.line, 1, message, expected, suggestion)
+    return Problem(rule.at.file, rule.at.line, rule.at.col, message, expected, suggestion)
 
 
 def _check_overrides(rules, by_id) -> list[Problem]:
@@ -185,7 +185,7 @@ def _check_groups(exclusive: list[ExclusiveGroup]) -> list[Problem]:
     for group in exclusive:
         for aid in group.order:
             if aid in seen and seen[aid] != group.id:
-                problems.append(Problem(group.at.file, group.at.line, 1,
+                problems.append(Problem(group.at.file, group.at.line, group.at.col,
                                         f"aid type '{aid}' is in two exclusive groups, "
                                         f"'{seen[aid]}' and '{group.id}'",
                                         expected="each aid type in at most one group"))

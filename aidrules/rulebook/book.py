@@ -41,6 +41,7 @@ class Brand:
 class Located:
     file: str
     line: int
+    col: int = 1
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"

@@ -216,10 +216,10 @@ class _Reader:
             basis = self.basis(file, item, "an exclusive group")
             group_id = self.text(file, item, "id", "an exclusive group")
             if basis and group_id:
-                line, _ = _yaml.position(item)
+                line, col = _yaml.position(item)
                 self.exclusive.append(ExclusiveGroup(
                     group_id, self.text(file, item, "title", "an exclusive group") or group_id,
-                    tuple(order), basis, Located(file.label, line)))
+                    tuple(order), basis, Located(file.label, line, col)))
 
     def basis(self, file: _File, item: dict, what: str) -> Basis | None:
         basis = item.get("basis")
@@ -297,7 +297,7 @@ class _Reader:
             parsed[fact_id] = (file, item, scope, formula)
         order, cycle = analysis.fact_order(
             {k: (v[2], v[3]) for k, v in parsed.items()})
-        for fact_id in cycle:
+        for fact_id in dict.fromkeys(cycle):
             file, item, _, _ = parsed[fact_id]
             self.fail(file, item, "formula", f"fact '{fact_id}' depends on itself through "
                       f"{' → '.join(cycle)}", by_value=True)
@@ -311,7 +311,7 @@ class _Reader:
             facts.append(DerivedFact(
                 fact_id, self.text(file, item, "title", f"fact '{fact_id}'") or fact_id,
                 item.get("title_en") or fact_id, scope, formula, checked.type,
-                checked.names, Located(file.label, _yaml.position(item)[0])))
+                checked.names, Located(file.label, *_yaml.position(item))))
         return facts, schema
 
     def read_rule(self, file: _File, items: list, i: int, schema: Schema) -> Rule | None:
@@ -346,7 +346,7 @@ class _Reader:
         return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
                     item.get("reason"), item.get("reason_en"),
-                    Located(file.label, _yaml.position(item)[0]))
+                    Located(file.label, *_yaml.position(item)))
 
     def conclusion(self, file: _File, item: dict, what: str) -> Conclusion | None:
         given = [k for k in ("aid", "referral", "risk") if k in item]
