@@ -186,16 +186,27 @@ class _Run:
                 margin = left - right
         facts, parameters = {}, []
         for name in sorted(criterion.reads):
-            if "." in name:
-                parameters.append(self.parameter_use(name))
-            else:
+            if "." not in name:
                 found, fact = env.find(name)
                 if found and not isinstance(fact, (list, tuple)):
                     facts[name] = None if fact is UNKNOWN else fact
+        for name in sorted(self.parameters_read(criterion.reads)):
+            parameters.append(self.parameter_use(name))
         gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
         return CriterionResult(criterion.text, criterion.title, criterion.title_en,
                                _three(value), _shown(left), _shown(right), margin, facts,
                                tuple(parameters), tuple(gaps), member)
+
+    def parameters_read(self, reads) -> set[str]:
+        """Every parameter a criterion depends on, through the derived facts it reads."""
+        derived = {f.id: f for f in self.book.facts}
+        seen, todo = set(), list(reads)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(derived[name].reads if name in derived else ())
+        return {n for n in seen if "." in n and n in self.snapshot}
 
     def parameter_use(self, name: str) -> ParameterUse:
         used = self.snapshot[name]
