@@ -137,13 +137,8 @@ def assess(
     policies: PoliciesOption = Path("policies"),
 ) -> None:
     """Assess every application in FILE across every aid type."""
-    day = _date(on)
-    applications = _guarded(lambda: read_applications(file), str(file))
-    assessor = _assessor(rules, policies)
     documents = []
-    for application in applications:
-        a = _guarded(lambda application=application: assessor.assess(
-            application, on=day, jurisdiction=jurisdiction), str(file))
+    for a in _assessments(file, on, jurisdiction, rules, policies)[1]:
         if as_json:
             documents.append(a.to_json())
         else:
@@ -163,13 +158,19 @@ def explain(
     policies: PoliciesOption = Path("policies"),
 ) -> None:
     """Print the full reasoning for one aid type."""
+    assessor, assessments = _assessments(file, on, jurisdiction, rules, policies)
+    for a in assessments:
+        _say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
+
+
+def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path):
+    """The assessor and the assessment of every application in ``file``."""
     day = _date(on)
     applications = _guarded(lambda: read_applications(file), str(file))
     assessor = _assessor(rules, policies)
-    for application in applications:
-        a = _guarded(lambda application=application: assessor.assess(
-            application, on=day, jurisdiction=jurisdiction), str(file))
-        _say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
+    return assessor, [_guarded(lambda application=application: assessor.assess(
+        application, on=day, jurisdiction=jurisdiction), str(file))
+        for application in applications]
 
 
 @app.command()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -415,7 +414,3 @@ def _parameter_types(policies: PolicyTree | None) -> dict[str, Type]:
     if policies is None:
         return {}
     return {name: Type(str(p.kind)) for name, p in policies.parameters().items()}
-
-
-def rule_files(root: Path) -> Iterable[Path]:
-    return sorted(root.rglob("*.yaml"))
