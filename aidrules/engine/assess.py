@@ -8,7 +8,6 @@ why a rule did not fire and what is missing when nothing can be decided."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -21,7 +20,7 @@ from aidrules.engine.results import (AidResult, Assessment, CriterionResult, Par
                                      Referral, RuleTrace, money_text)
 from aidrules.errors import EngineError
 from aidrules.language import ast
-from aidrules.language.evaluator import UNKNOWN, Env, evaluate, kleene
+from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, evaluate, kleene
 from aidrules.policy import PolicySnapshot
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
 from aidrules.rulebook.book import Rule, RuleBook
@@ -45,14 +44,34 @@ class Assessor:
         self.book = book
         self.engine = engine or shared_engine()
         self._compiled: dict[str, Compiled] = {}
+        self._snapshots: dict[tuple[str, date], PolicySnapshot] = {}
+        self._parameters: dict[str, _Parameters] = {}
         self._order = evaluation_order(book.rules, book.exclusive)
+        self.rules_by_node = {node: [r for r in book.rules if node_of(r) == node]
+                              for node in self._order}
+        self.criterion_parameters = _criterion_parameters(book)
+
+    def snapshot(self, jurisdiction: str, on: date) -> PolicySnapshot:
+        key = (jurisdiction, on)
+        found = self._snapshots.get(key)
+        if found is None:
+            if len(self._snapshots) >= _SNAPSHOTS_KEPT:
+                self._snapshots.clear()
+            found = self._snapshots[key] = self.book.policies.at(jurisdiction, on)
+        return found
+
+    def parameters(self, snapshot: PolicySnapshot) -> _Parameters:
+        found = self._parameters.get(snapshot.version)
+        if found is None:
+            found = self._parameters[snapshot.version] = _Parameters(snapshot)
+        return found
 
     def compiled(self, snapshot: PolicySnapshot) -> Compiled:
         key = f"{self.book.digest}_{snapshot.version}"
         found = self._compiled.get(key)
         if found is None:
             name = "aid_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
-            found = compile_book(self.book, _values(snapshot), name)
+            found = compile_book(self.book, self.parameters(snapshot), name)
             self._compiled[key] = found
         return found
 
@@ -60,10 +79,11 @@ class Assessor:
                jurisdiction: str | None = None, reasons: bool = True) -> Assessment:
         on = on or application.applied_on
         jurisdiction = jurisdiction or application.jurisdiction
-        snapshot = self.book.policies.at(jurisdiction, on)
+        snapshot = self.snapshot(jurisdiction, on)
         compiled = self.compiled(snapshot)
-        facts = facts_for(application, self.book, _values(snapshot))
-        run = _Run(self, compiled, snapshot, facts, reasons)
+        parameters = self.parameters(snapshot)
+        facts = facts_for(application, self.book, parameters)
+        run = _Run(self, compiled, parameters, facts, reasons)
         with self.engine.session(compiled) as session:
             run.start(session)
             for node in self._order:
@@ -75,18 +95,64 @@ class Assessor:
         return explain(assessment, aid)
 
 
-def _values(snapshot: PolicySnapshot) -> Callable[[str], Any]:
-    return lambda name: snapshot[name].value
+_SNAPSHOTS_KEPT = 4096  # (jurisdiction, date) pairs; a county assesses over a few dates
+
+
+class _Parameters:
+    """The parameter values of one snapshot, converted once, and how each was used."""
+
+    def __init__(self, snapshot: PolicySnapshot) -> None:
+        self.snapshot = snapshot
+        self._values = {name: as_fraction(used.value) for name, used in snapshot.items()}
+        self._uses: dict[str, ParameterUse] = {}
+
+    def __call__(self, name: str) -> Any:
+        found = self._values.get(name, _ABSENT)
+        return self.snapshot[name].value if found is _ABSENT else found  # absent: raises why
+
+    def use(self, name: str) -> ParameterUse:
+        found = self._uses.get(name)
+        if found is None:
+            found = self._uses[name] = _parameter_use(self.snapshot[name])
+        return found
+
+
+_ABSENT = object()
+
+
+def _parameter_use(used) -> ParameterUse:
+    source = None if used.source is None else " ".join(
+        x for x in (used.source.document, used.source.article) if x)
+    return ParameterUse(used.name, used.value, used.unit, used.effective_from, used.jurisdiction,
+                        source, used.assumed)
+
+
+def _criterion_parameters(book: RuleBook) -> dict[int, tuple[str, ...]]:
+    """Every parameter each criterion depends on, through the derived facts it reads."""
+    derived = {f.id: f for f in book.facts}
+    found = {}
+    for rule in book.rules:
+        for criterion in rule.criteria:
+            seen, todo = set(), list(criterion.reads)
+            while todo:
+                name = todo.pop()
+                if name not in seen:
+                    seen.add(name)
+                    todo.extend(derived[name].reads if name in derived else ())
+            # by identity: criteria are values, and two rules may share an equal one
+            found[id(criterion)] = tuple(sorted(n for n in seen if "." in n))
+    return found
 
 
 class _Run:
     """The state of one assessment while its conclusions are settled in order."""
 
-    def __init__(self, assessor: Assessor, compiled: Compiled, snapshot, facts: Facts,
-                 reasons: bool) -> None:
-        self.book, self.compiled, self.snapshot = assessor.book, compiled, snapshot
-        self.facts, self.reasons = facts, reasons
-        self.parameters = _values(snapshot)
+    def __init__(self, assessor: Assessor, compiled: Compiled, parameters: _Parameters,
+                 facts: Facts, reasons: bool) -> None:
+        self.book, self.compiled, self.snapshot = assessor.book, compiled, parameters.snapshot
+        self.criterion_parameters = assessor.criterion_parameters
+        self.rules_by_node = assessor.rules_by_node
+        self.facts, self.reasons, self.parameters = facts, reasons, parameters
         self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
         self.traces: dict[tuple, list[RuleTrace]] = {}
         self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
@@ -122,7 +188,7 @@ class _Run:
         kind, value, scope = node
         fired = set(session.fired)
         results, traces, winners, missing = [], [], [], set()
-        for rule in (r for r in self.book.rules if node_of(r) == node):
+        for rule in self.rules_by_node[node]:
             for member in self.subjects(rule):
                 trace, held, gaps = self.evaluate_rule(rule, member, (rule.id, member) in fired)
                 if (held is True) != ((rule.id, member) in fired):
@@ -190,30 +256,13 @@ class _Run:
                 found, fact = env.find(name)
                 if found and not isinstance(fact, (list, tuple)):
                     facts[name] = None if fact is UNKNOWN else fact
-        for name in sorted(self.parameters_read(criterion.reads)):
-            parameters.append(self.parameter_use(name))
+        for name in self.criterion_parameters[id(criterion)]:
+            if name in self.snapshot:
+                parameters.append(self.parameters.use(name))
         gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
         return CriterionResult(criterion.text, criterion.title, criterion.title_en,
                                _three(value), _shown(left), _shown(right), margin, facts,
                                tuple(parameters), tuple(gaps), member)
-
-    def parameters_read(self, reads) -> set[str]:
-        """Every parameter a criterion depends on, through the derived facts it reads."""
-        derived = {f.id: f for f in self.book.facts}
-        seen, todo = set(), list(reads)
-        while todo:
-            name = todo.pop()
-            if name not in seen:
-                seen.add(name)
-                todo.extend(derived[name].reads if name in derived else ())
-        return {n for n in seen if "." in n and n in self.snapshot}
-
-    def parameter_use(self, name: str) -> ParameterUse:
-        used = self.snapshot[name]
-        source = None if used.source is None else " ".join(
-            x for x in (used.source.document, used.source.article) if x)
-        return ParameterUse(name, used.value, used.unit, used.effective_from, used.jurisdiction,
-                            source, used.assumed)
 
     # -- the result -----------------------------------------------------------------
     def assessment(self, application, jurisdiction: str, on: date) -> Assessment:

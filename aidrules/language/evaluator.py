@@ -7,6 +7,7 @@ reported is :data:`UNKNOWN`; it spreads through arithmetic, and ``and`` / ``or``
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -51,7 +52,7 @@ Statuses = Callable[[str], Any]  # aid id → True / False / UNKNOWN
 
 def evaluate(node: ast.Expr, env: Env, parameters: Parameters,
              statuses: Statuses | None = None) -> Any:
-    return _Evaluator(parameters, statuses).value(node, env)
+    return _closure(node)(env, parameters, statuses)
 
 
 def as_fraction(value: Any) -> Any:
@@ -63,103 +64,173 @@ def as_fraction(value: Any) -> Any:
     return value
 
 
-class _Evaluator:
-    def __init__(self, parameters: Parameters, statuses: Statuses | None) -> None:
-        self.parameters, self.statuses = parameters, statuses
+# Each tree is turned once into nested Python closures (no eval, no exec): the same
+# semantics as walking the tree, without dispatching on node types at every visit.
+Closure = Callable[[Env, Parameters, "Statuses | None"], Any]
+_CLOSURES: dict[int, tuple[ast.Expr, Closure]] = {}  # by id; the node is kept so ids stay unique
+_CLOSURES_KEPT = 50_000
 
-    def value(self, node: ast.Expr, env: Env) -> Any:
-        return getattr(self, "eval_" + type(node).__name__.lower())(node, env)
 
-    def eval_number(self, node, env):
-        return Fraction(node.value)
+def _closure(node: ast.Expr) -> Closure:
+    found = _CLOSURES.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    if len(_CLOSURES) >= _CLOSURES_KEPT:
+        _CLOSURES.clear()
+    closure = _BUILDERS[type(node)](node)
+    _CLOSURES[id(node)] = (node, closure)
+    return closure
 
-    def eval_text(self, node, env):
-        return node.value
 
-    def eval_bool(self, node, env):
-        return node.value
+def _constant(value: Any) -> Closure:
+    return lambda env, p, s: value
 
-    def eval_listof(self, node, env):
-        return tuple(self.value(item, env) for item in node.items)
 
-    def eval_name(self, node, env):
-        if len(node.parts) == 1:
-            found, value = env.find(node.parts[0])
-            if found:
-                return value
-        return as_fraction(self.parameters(node.dotted))
+def _name(node: ast.Name) -> Closure:
+    dotted, first = node.dotted, node.parts[0]
+    if len(node.parts) > 1:
+        return lambda env, p, s: as_fraction(p(dotted))
 
-    def eval_neg(self, node, env):
-        value = self.value(node.operand, env)
+    def name(env, p, s):
+        while env is not None:
+            fields = env.fields
+            if first in fields:
+                return fields[first]
+            env = env.parent
+        return as_fraction(p(dotted))
+    return name
+
+
+def _list_of(node: ast.ListOf) -> Closure:
+    items = [_closure(item) for item in node.items]
+    return lambda env, p, s: tuple(item(env, p, s) for item in items)
+
+
+def _neg(node: ast.Neg) -> Closure:
+    operand = _closure(node.operand)
+
+    def neg(env, p, s):
+        value = operand(env, p, s)
         return UNKNOWN if value is UNKNOWN else -value
+    return neg
 
-    def eval_arith(self, node, env):
-        left, right = self.value(node.left, env), self.value(node.right, env)
-        if left is UNKNOWN or right is UNKNOWN:
-            return UNKNOWN
-        match node.op:
-            case "+":
-                return left + right
-            case "-":
-                return left - right
-            case "*":
-                return left * right
-        return UNKNOWN if right <= 0 else left / right  # a share of nothing is undefined
 
-    def eval_compare(self, node, env):
-        left, right = self.value(node.left, env), self.value(node.right, env)
-        if left is UNKNOWN or right is UNKNOWN:
-            return UNKNOWN
-        return compare(node.op, left, right)
+def _arith(node: ast.Arith) -> Closure:
+    left, right, op = _closure(node.left), _closure(node.right), _ARITH[node.op]
 
-    def eval_not(self, node, env):
-        value = self.value(node.operand, env)
+    def arith(env, p, s):
+        a, b = left(env, p, s), right(env, p, s)
+        return UNKNOWN if a is UNKNOWN or b is UNKNOWN else op(a, b)
+    return arith
+
+
+def _divide(a: Any, b: Any) -> Any:
+    return UNKNOWN if b <= 0 else a / b  # a share of nothing is undefined
+
+
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide}
+
+
+def _compare(node: ast.Compare) -> Closure:
+    left, right, op = _closure(node.left), _closure(node.right), node.op
+
+    def compare_(env, p, s):
+        a, b = left(env, p, s), right(env, p, s)
+        return UNKNOWN if a is UNKNOWN or b is UNKNOWN else compare(op, a, b)
+    return compare_
+
+
+def _not(node: ast.Not) -> Closure:
+    operand = _closure(node.operand)
+
+    def not_(env, p, s):
+        value = operand(env, p, s)
         return UNKNOWN if value is UNKNOWN else not value
+    return not_
 
-    def eval_logic(self, node, env):
-        return kleene(node.op, (self.value(o, env) for o in node.operands))
 
-    def eval_if(self, node, env):
-        condition = self.value(node.condition, env)
-        if condition is UNKNOWN:
+def _logic(node: ast.Logic) -> Closure:
+    operands, op = [_closure(o) for o in node.operands], node.op
+    return lambda env, p, s: kleene(op, (o(env, p, s) for o in operands))
+
+
+def _if(node: ast.If) -> Closure:
+    condition, then, otherwise = (_closure(node.condition), _closure(node.then),
+                                  _closure(node.otherwise))
+
+    def if_(env, p, s):
+        value = condition(env, p, s)
+        if value is UNKNOWN:
             return UNKNOWN
-        return self.value(node.then if condition else node.otherwise, env)
+        return then(env, p, s) if value else otherwise(env, p, s)
+    return if_
 
-    def eval_call(self, node, env):
-        function = node.function
-        if function in ("count", "sum", "any", "all", "min", "max") and _is_collection(node, env):
-            return self.aggregate(node, env)
-        if function == "eligible":
-            return UNKNOWN if self.statuses is None else self.statuses(node.args[0].parts[0])
-        values = [self.value(a, env) for a in node.args]
+
+def _call(node: ast.Call) -> Closure:
+    function = node.function
+    if function == "eligible":
+        aid = node.args[0].parts[0]
+        return lambda env, p, s: UNKNOWN if s is None else s(aid)
+    args = [_closure(a) for a in node.args]
+    first = node.args[0] if node.args else None
+    over_collection = isinstance(first, ast.Name) and len(first.parts) == 1
+    aggregate = _aggregate(node) if function in _AGGREGATES and over_collection else None
+
+    def call(env, p, s):
+        if aggregate is not None and _is_collection(node, env):
+            return aggregate(env, p, s)
+        values = [a(env, p, s) for a in args]
         if any(v is UNKNOWN for v in values):
             return UNKNOWN
         if function == "round":
             return Fraction(values[1].apply(values[0]))
         return min(values) if function == "min" else max(values)
+    return call
 
-    def aggregate(self, node, env):
-        items = env.find(node.args[0].parts[0])[1]
+
+_AGGREGATES = ("count", "sum", "any", "all", "min", "max")
+
+
+def _aggregate(node: ast.Call) -> Closure:
+    collection, function = node.args[0].parts[0], node.function
+    where = None if node.where is None else _closure(node.where)
+    each = _closure(node.args[1]) if len(node.args) > 1 else None
+
+    def aggregate(env, p, s):
+        items = env.find(collection)[1]
         if items is UNKNOWN:
             return UNKNOWN
         selected = []
         for item in items:
-            keep = True if node.where is None else self.value(node.where, item)
+            keep = True if where is None else where(item, p, s)
             if keep is UNKNOWN:
                 return UNKNOWN
             if keep:
                 selected.append(item)
-        if node.function == "count":
+        if function == "count":
             return Fraction(len(selected))
-        values = [self.value(node.args[1], item) for item in selected]
-        return _fold(node.function, values)
+        return _fold(function, [each(item, p, s) for item in selected])
+    return aggregate
+
+
+_BUILDERS: dict[type, Callable[[Any], Closure]] = {
+    ast.Number: lambda node: _constant(Fraction(node.value)),
+    ast.Text: lambda node: _constant(node.value),
+    ast.Bool: lambda node: _constant(node.value),
+    ast.Name: _name,
+    ast.ListOf: _list_of,
+    ast.Neg: _neg,
+    ast.Arith: _arith,
+    ast.Compare: _compare,
+    ast.Not: _not,
+    ast.Logic: _logic,
+    ast.If: _if,
+    ast.Call: _call,
+}
 
 
 def _is_collection(node: ast.Call, env: Env) -> bool:
-    first = node.args[0] if node.args else None
-    if not isinstance(first, ast.Name) or len(first.parts) != 1:
-        return False
-    found, value = env.find(first.parts[0])
+    found, value = env.find(node.args[0].parts[0])
     return found and (value is UNKNOWN or isinstance(value, (list, tuple)))
 
 
