@@ -76,7 +76,6 @@ def test_a_usage_error_exits_2(run):
 
 
 def test_assess_reports_a_bad_application_by_path_and_exits_1(run):
-    pytest.importorskip("aidrules.engine", reason="the engine is being written")
     bad = BAD / "amount-below-fen.yaml"
     result = run("assess", bad)
     assert result.exit_code == 1
