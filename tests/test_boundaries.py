@@ -1,0 +1,74 @@
+"""Rooms with one job, imports pointing one way (docs: style.md): the engine's, the
+database's and the templates' libraries each stay in their one place, and the lower
+layers know nothing of the ones built on them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "aidrules"
+
+# A third-party library → the only modules (path prefixes under aidrules/) that may import it.
+CONFINED = {
+    "durable": ("engine/durable.py",),
+    "durable_rules_engine": ("engine/durable.py",),
+    "sqlmodel": ("ledger/",),
+    "sqlalchemy": ("ledger/",),
+    "alembic": ("ledger/",),
+    "jinja2": ("notices/",),
+}
+
+# A room of the library → the rooms it may import (besides itself, errors and _yaml).
+LOWER = {
+    "language": set(),
+    "policy": set(),
+    "model": set(),
+    "rulebook": {"language", "policy", "model"},
+    "engine": {"language", "policy", "model", "rulebook"},
+}
+
+
+def modules():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def imported(path: Path) -> set[str]:
+    """Every module name the file imports (parsed, never run)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            if node.module == "aidrules":
+                names |= {f"aidrules.{alias.name}" for alias in node.names}
+    return names
+
+
+def room(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize("library", sorted(CONFINED))
+def test_a_third_party_library_is_imported_only_in_its_place(library):
+    allowed = CONFINED[library]
+    offenders = [str(p.relative_to(PACKAGE)) for p in modules()
+                 if any(n.split(".")[0] == library for n in imported(p))
+                 and not str(p.relative_to(PACKAGE)).startswith(allowed)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("lower", sorted(LOWER))
+def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
+    allowed = LOWER[lower] | {lower, "errors", "_yaml"}
+    found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / lower).rglob("*.py")
+             for n in imported(p) if n.startswith("aidrules.")}
+    assert {(f, n) for f, n in found if n.split(".")[1] not in allowed} == set()
+
+
+def test_nothing_imports_the_command_line():
+    assert [p.name for p in modules() if room(p) != "cli" and "aidrules.cli" in imported(p)
+            and p.name != "__main__.py"] == []
