@@ -12,14 +12,32 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from aidrules.errors import Problem
 
 
+class _LenientDates(RoundTripConstructor):
+    """Leaves a date-like scalar that is no real date (2021-02-30) as text.
+
+    ruamel would otherwise fail the whole file without a position; as text, the
+    reader of the field reports it where it stands, with the other problems."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
+
+
 def _reader() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _LenientDates
     return yaml
 
 

@@ -29,7 +29,6 @@ from typing import Any, get_args, get_origin
 
 import attrs
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
@@ -185,27 +184,10 @@ def _load(path: Path | str) -> Any:
     return data
 
 
-class _LenientDates(RoundTripConstructor):
-    """Leaves a date-like scalar that is no real date (2025-13-01) as text.
-
-    ruamel would otherwise fail the whole file at line 1; as text, the date field
-    reports it by its path with the others.
-    """
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return str(node.value)
-
-
-_LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
-
-
 def _load_yaml(path: Path | str) -> tuple[Any, str | None]:
-    """Like :func:`aidrules._yaml.load` (YAML 1.2, no duplicate keys), dates read leniently."""
+    """Like :func:`aidrules._yaml.load` (YAML 1.2, no duplicate keys, impossible dates as
+    text), with the message for the ``$`` path."""
     reader = _yaml._reader()
-    reader.Constructor = _LenientDates
     try:
         return reader.load(Path(path).read_bytes().decode("utf-8-sig")), None
     except OSError as exc:

@@ -213,10 +213,7 @@ class Reader:
     # -- reading files -----------------------------------------------------------
 
     def load_yaml(self, path: Path, label: str) -> Any:
-        raw = path.read_bytes() if path.is_file() else b""
         doc, problems = _yaml.load(path, label=label)
-        if problems and (problems[0].line, problems[0].col) == (1, 1):
-            problems = _locate_bad_date(raw, label) or problems
         self.problems.extend(problems)
         return None if problems else doc
 
@@ -566,17 +563,3 @@ def _date(key: Any) -> date:
             suggestion = date(*map(int, loose.groups())).isoformat()
     raise Bad(f"{show(key)} is not a date", "a date written YYYY-MM-DD, e.g. 2024-07-01",
               suggestion)
-
-
-def _locate_bad_date(raw: bytes, label: str) -> list[Problem]:
-    """ruamel rejects ``2021-02-30`` without a position: find the bad date ourselves."""
-    text = raw.decode("utf-8", "replace")
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in re.finditer(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", line):
-            try:
-                date.fromisoformat(match[0])
-            except ValueError:
-                return [Problem(label, number, match.start() + 1,
-                                f"{match[0]} is not a real date",
-                                "a date that exists in the calendar")]
-    return []
