@@ -138,7 +138,7 @@ def assess(
 ) -> None:
     """Assess every application in FILE across every aid type."""
     documents = []
-    for a in _assessments(file, on, jurisdiction, rules, policies)[1]:
+    for _, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
         if as_json:
             documents.append(a.to_json())
         else:
@@ -159,17 +159,35 @@ def explain(
 ) -> None:
     """Print the full reasoning for one aid type."""
     assessor, assessments = _assessments(file, on, jurisdiction, rules, policies)
-    for a in assessments:
+    for _, a in assessments:
         _say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
 
 
+@app.command()
+def notice(
+    file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
+    language: Annotated[str, typer.Option("--language", help="zh or en.")] = "zh",
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="A directory of the county's own templates (same names).")] = None,
+    on: OnOption = None,
+    jurisdiction: JurisdictionOption = None,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Print the applicant's written notice: outcome, amount and reasons per aid type."""
+    from aidrules.notices import decision_notice
+    for application, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
+        _say(_guarded(lambda: decision_notice(a, application, language=language,
+                                              templates=templates), str(file)))
+
+
 def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path):
-    """The assessor and the assessment of every application in ``file``."""
+    """The assessor, and every application in ``file`` with its assessment."""
     day = _date(on)
     applications = _guarded(lambda: read_applications(file), str(file))
     assessor = _assessor(rules, policies)
-    return assessor, [_guarded(lambda application=application: assessor.assess(
-        application, on=day, jurisdiction=jurisdiction), str(file))
+    return assessor, [(application, _guarded(lambda application=application: assessor.assess(
+        application, on=day, jurisdiction=jurisdiction), str(file)))
         for application in applications]
 
 

@@ -71,6 +71,10 @@ class EngineError(AidrulesError, RuntimeError):
     """The rules engine failed in a way the compiler should have prevented."""
 
 
+class NoticeError(AidrulesError, ValueError):
+    """A notice could not be rendered: a template with a mistake, or an unknown language."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The closest known name to a misspelt one, if any is close enough."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)

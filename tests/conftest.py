@@ -5,7 +5,7 @@ import pytest
 from aidrules.engine import Assessor
 from aidrules.rulebook import load_rulebook
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")

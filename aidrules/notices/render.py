@@ -1,0 +1,159 @@
+"""Rendering notices: the only module importing jinja2. Templates see a plain view of
+the assessment (never engine internals): outcomes, reasons, bases and missing fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from aidrules.errors import NoticeError
+from aidrules.engine.results import AidResult, Assessment, CriterionResult, money_text
+from aidrules.model import Application
+from aidrules.model.identity import mask_id_number
+
+LANGUAGES = ("zh", "en")
+
+# What a missing application field is called in a notice, by the last part of its path.
+FIELD_LABELS = {
+    "incomes": ("收入情况", "incomes"),
+    "employment": ("就业状况", "employment status"),
+    "work_ability": ("劳动能力", "capacity to work"),
+    "disability": ("残疾情况", "disability"),
+    "self_care": ("生活自理能力评估", "self-care assessment"),
+    "assets": ("家庭财产", "household assets"),
+    "financial_assets": ("金融资产", "financial assets"),
+    "expenditures": ("刚性支出", "rigid expenditure"),
+    "supporters": ("赡养、抚养、扶养义务人情况", "legal supporters"),
+}
+
+
+def decision_notice(assessment: Assessment, application: Application, *,
+                    language: str = "zh", templates: Path | None = None) -> str:
+    """The applicant's notice of the outcome for every aid type, with the reasons."""
+    return _render(f"decision.{_language(language)}.j2", templates,
+                   **_decision_view(assessment, application, language))
+
+
+def public_notice(entries: Iterable[tuple[Assessment, Application]], *, title: str,
+                  start: str, end: str, templates: Path | None = None) -> str:
+    """The public notice (公示) of households found eligible: names and numbers masked."""
+    rows = []
+    for assessment, application in entries:
+        head = _head(application)
+        for result in assessment.results:
+            if result.status == "eligible" and result.aid in ("dibao", "tekun"):
+                rows.append({"name": mask_name(head.name), "id": mask_id_number(head.id_number),
+                             "size": len(application.household.members), "aid": result.name,
+                             "amount": result.amount})
+    return _render("public_notice.zh.j2", templates, title=title, start=start, end=end,
+                   rows=rows)
+
+
+def mask_name(name: str) -> str:
+    """王建国 → 王*国, 李梅 → 李*: a public notice never shows a whole name."""
+    if len(name) <= 1:
+        return "*"
+    return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
+
+
+# ---- the view --------------------------------------------------------------------------
+
+def _decision_view(assessment: Assessment, application: Application, language: str) -> dict:
+    head = _head(application)
+    results = [_result_view(r, language) for r in assessment.results]
+    return {
+        "application_id": assessment.application_id, "on": assessment.on.isoformat(),
+        "jurisdiction": assessment.jurisdiction, "rulebook": assessment.rulebook,
+        "applicant": mask_name(head.name), "id_number": mask_id_number(head.id_number),
+        "household_size": len(application.household.members),
+        "eligible": [r for r in results if r["status"] == "eligible"],
+        "ineligible": [r for r in results if r["status"] == "ineligible"],
+        "undetermined": [r for r in results if r["status"] == "undetermined"],
+        "referrals": assessment.referrals, "risk_level": assessment.risk_level,
+    }
+
+
+def _result_view(result: AidResult, language: str) -> dict[str, Any]:
+    english = language == "en"
+    winning = [t for t in result.rules if t.result == "true"]
+    failing = [c for t in result.rules for c in t.criteria if c.result == "false"]
+    return {
+        "aid": result.aid, "name": result.name_en if english else result.name,
+        "status": result.status, "amount": result.amount, "amount_max": result.amount_max,
+        "members": [m + 1 for m in result.members],  # enrolled alone (单人保), counted from 1
+        "basis": [t.basis for t in winning] or sorted({t.basis for t in result.rules}),
+        "reasons": [_criterion_line(c, english) for c in
+                    ([c for t in winning for c in t.criteria] if winning else failing[:3])],
+        "missing": [_missing_line(p, english) for p in result.missing],
+        "summary": result.summary_en if english else result.summary,
+    }
+
+
+def _criterion_line(c: CriterionResult, english: bool) -> str:
+    title = (c.title_en if english else c.title) or c.text
+    if isinstance(c.left, Fraction) and isinstance(c.right, Fraction):
+        compared = f"{money_text(c.left)} vs {money_text(c.right)}" if english else \
+            f"{money_text(c.left)} 对比 {money_text(c.right)}"
+        title = f"{title} ({compared})" if english else f"{title}（{compared}）"
+    held = {"true": ("holds", "成立"), "false": ("does not hold", "不成立"),
+            "unknown": ("cannot be decided", "无法判断")}[c.result]
+    return f"{title}: {held[0]}" if english else f"{title}：{held[1]}"
+
+
+def _missing_line(path: str, english: bool) -> str:
+    field = re.findall(r"[a-z_]+", path)[-1]
+    label = FIELD_LABELS.get(field, (field, field))[1 if english else 0]
+    member = re.search(r"members\[(\d+)\]", path)
+    if member is None:
+        return label
+    number = int(member[1]) + 1
+    return f"member {number}: {label}" if english else f"第{number}位家庭成员的{label}"
+
+
+def _head(application: Application):
+    members = application.household.members
+    return next((m for m in members if m.relation == "head"), members[0])
+
+
+def _language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise NoticeError(f"language={language!r} is not offered; expected one of {LANGUAGES}")
+    return language
+
+
+# ---- jinja2 ---------------------------------------------------------------------------
+
+def _render(name: str, templates: Path | None, **view: Any) -> str:
+    try:
+        return _environment(templates).get_template(name).render(**view)
+    except jinja2.TemplateSyntaxError as exc:
+        raise NoticeError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:  # an unknown name in the view, a missing template
+        where = _template_line(exc) or f"{name}: "
+        raise NoticeError(f"{where}{exc.message or exc}") from None
+
+
+def _template_line(exc: Exception) -> str:
+    """``file:line: `` of the template frame the error came from, when there is one."""
+    tb = exc.__traceback__
+    found = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".j2"):
+            found = f"{code.co_filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return found
+
+
+def _environment(templates: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("aidrules.notices", "templates")]
+    if templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(templates))  # a county's own wording first
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                              autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
