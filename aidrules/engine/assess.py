@@ -190,13 +190,15 @@ class _Run:
         results, traces, winners, missing = [], [], [], set()
         for rule in self.rules_by_node[node]:
             for member in self.subjects(rule):
-                trace, held, gaps = self.evaluate_rule(rule, member, (rule.id, member) in fired)
+                trace, held, unknown = self.evaluate_rule(rule, member, (rule.id, member) in fired)
                 if (held is True) != ((rule.id, member) in fired):
                     raise EngineError(f"the engine and the evaluator disagree on rule "
                                       f"'{rule.id}' (member {member}): evaluator {held}")
                 results.append(held)
                 traces.append(trace)
-                missing |= set(gaps) if held is UNKNOWN else set()
+                if held is UNKNOWN:  # what would decide it
+                    missing.update(p for c in unknown
+                                   for p in missing_paths(c.reads, self.book, self.facts))
                 if held is True:
                     winners.append((rule, member))
         status = kleene("or", results) if results else False
@@ -220,14 +222,16 @@ class _Run:
 
     def evaluate_rule(self, rule: Rule, member: int | None, fired: bool):
         env = self.facts.household if member is None else self.facts.members[member]
-        criteria, values, gaps = [], [], []
+        criteria, values, unknown = [], [], []
         for criterion in rule.criteria:
             value = evaluate(criterion.test, env, self.parameters, self.status_of)
             values.append(value)
             if value is UNKNOWN:
-                gaps += missing_paths(criterion.reads, self.book, self.facts)
+                unknown.append(criterion)
             if self.reasons:
                 criteria.append(self.explain_criterion(criterion, env, value, member))
+            elif value is False:
+                break  # decided: without reasons, the other criteria need not be evaluated
         for higher in excluded_by(rule, self.book.exclusive):
             status = self.status_of(higher, "household")
             value = UNKNOWN if status is UNKNOWN else not status
@@ -240,7 +244,7 @@ class _Run:
         held = kleene("and", values)
         trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
                           fired, tuple(criteria), member)
-        return trace, held, gaps
+        return trace, held, unknown
 
     def explain_criterion(self, criterion, env: Env, value, member) -> CriterionResult:
         left = right = margin = None
