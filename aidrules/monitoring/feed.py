@@ -39,7 +39,7 @@ class FeedImport:
         if header is None or not any(cell_text(c) for c in header.cells):
             self.report.problems.append("the file is empty: no header row")
             header = Row(1, ())
-        reader = _RowReader(self.mapping, header, self.report)
+        reader = _RowReader(self.mapping, header, self.report, self.table.encoding or "xlsx")
         for row in rows:
             item = reader.read(row)
             self.report.count(item)
@@ -48,8 +48,9 @@ class FeedImport:
 
 
 class _RowReader:
-    def __init__(self, mapping: FeedMapping, header: Row, report: ImportReport) -> None:
-        self.mapping = mapping
+    def __init__(self, mapping: FeedMapping, header: Row, report: ImportReport,
+                 encoding: str) -> None:
+        self.mapping, self.encoding = mapping, encoding
         self.header = [cell_text(c) for c in header.cells]
         while self.header and not self.header[-1]:
             self.header.pop()  # trailing empty header cells (spreadsheet padding)
@@ -72,14 +73,18 @@ class _RowReader:
 
     def event(self, row: Row, cells: list[str]) -> Event:
         if row.undecodable:
-            raise RowError(f"not {self.mapping.encoding or 'readable'} text: "
+            raise RowError(f"not {self.encoding} text: "
                            "the row holds bytes the file's encoding cannot read")
         if self.missing:
             raise RowError("missing column: " + ", ".join(self.missing))
         if len(cells) > len(self.header):
             raise RowError(f"extra cells: the row has {len(cells)} cells, "
                            f"the header {len(self.header)}")
+        if len(row.cells) < len(self.header):
+            raise RowError(f"missing cells: the row has {len(row.cells)} cells, "
+                           f"the header {len(self.header)}")
         value = self.getter(cells)
+        self.check_not_number(row.cells)
         try:
             id_number = validate_id_number(value(self.mapping.columns["id_number"]))
         except ValueError as exc:
@@ -90,6 +95,13 @@ class _RowReader:
             amount=self.amount(value),
             details=tuple((k, value(h)) for k, h in self.mapping.details.items()),
             line=row.line)
+
+    def check_not_number(self, raw_cells: tuple[Any, ...]) -> None:
+        i = self.index[self.mapping.columns["id_number"]]
+        raw = raw_cells[i] if i < len(raw_cells) else None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raise RowError("bad identity number: stored as a number in the spreadsheet, which "
+                           "keeps only 15 digits; format the column as text")
 
     def getter(self, cells: list[str]):
         def value(header: str) -> str:

@@ -77,8 +77,11 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def fail(self, node: Any, key: Any, message: str, expected: str | None = None,
-             suggestion: str | None = None) -> None:
-        line, col = _yaml.value_position(node, key) if key is not None else _yaml.position(node)
+             suggestion: str | None = None, at_key: bool = False) -> None:
+        if key is None or at_key:
+            line, col = _yaml.position(node, key)
+        else:
+            line, col = _yaml.value_position(node, key)
         self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
 
     def mapping(self, doc: Any) -> FeedMapping | None:
@@ -89,7 +92,7 @@ class _Reader:
         for key in doc:
             if key not in _KEYS:
                 self.fail(doc, key, f"unknown key {key!r}", expected=", ".join(_KEYS),
-                          suggestion=did_you_mean(str(key), _KEYS))
+                          suggestion=did_you_mean(str(key), _KEYS), at_key=True)
         source = self.text(doc, "source", required=True)
         columns = self.columns(doc)
         event, column, values = self.event(doc)
@@ -137,7 +140,8 @@ class _Reader:
         for name in columns:
             if name not in known:
                 self.fail(doc["columns"], name, f"unknown column role {name!r}",
-                          expected=", ".join(known), suggestion=did_you_mean(name, known))
+                          expected=", ".join(known), suggestion=did_you_mean(name, known),
+                          at_key=True)
         for name in REQUIRED_COLUMNS:
             if columns and name not in columns:
                 self.fail(doc, "columns", f"columns has no {name!r}",

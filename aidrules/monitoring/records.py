@@ -28,7 +28,7 @@ class Event:
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         """The row key: the same department fact imported twice has the same key."""
-        amount = "" if self.amount is None else str(self.amount.normalize())
+        amount = "" if self.amount is None else f"{self.amount:.2f}"
         return (self.source, self.id_number, self.on.isoformat(), self.kind, amount)
 
     def detail(self, name: str) -> str | None:

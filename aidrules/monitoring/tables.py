@@ -87,16 +87,28 @@ class Table:
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-8' or 'gb18030', from the first megabyte of ``path``."""
+    """'utf-8-sig', 'utf-8' or 'gb18030', from the first megabyte of ``path``.
+
+    Line by line: a file is UTF-8 when at least as many of its non-ASCII lines decode as
+    UTF-8 as do not, so one line pasted in from a GBK program does not turn a UTF-8 file
+    into mojibake (that line alone is rejected)."""
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SNIFF_BYTES)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+    lines = head.split(b"\n")
+    if len(head) == SNIFF_BYTES:
+        lines.pop()  # possibly cut in the middle of a character
+    utf8 = other = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+    return "utf-8" if utf8 >= other else "gb18030"
 
 
 def cell_text(value: Any) -> str:

@@ -108,8 +108,11 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def fail(self, node: Any, key: Any, message: str, expected: str | None = None,
-             suggestion: str | None = None) -> None:
-        line, col = _yaml.value_position(node, key) if key is not None else _yaml.position(node)
+             suggestion: str | None = None, at_key: bool = False) -> None:
+        if key is None or at_key:
+            line, col = _yaml.position(node, key)
+        else:
+            line, col = _yaml.value_position(node, key)
         self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
 
     def read(self, path: Path) -> list[WarningRule]:
@@ -132,7 +135,7 @@ class _Reader:
         for key in node:
             if key not in _KEYS:
                 self.fail(node, key, f"unknown key {key!r}", expected=", ".join(_KEYS),
-                          suggestion=did_you_mean(str(key), _KEYS))
+                          suggestion=did_you_mean(str(key), _KEYS), at_key=True)
         for key in ("id", "on", "reason", "suggest", "colour"):
             if key not in node:
                 self.fail(node, None, f"warning rule is missing {key!r}")
