@@ -269,7 +269,9 @@ class _Month:
         broken = self.rng.random() < self.broken_rate
         if broken:
             cells = self.break_row(cells, source)
-        writer.write([str(c) for c in cells], broken)
+        if writer.spec.encoding != "xlsx":
+            cells = [str(c) for c in cells]  # Excel keeps numbers as numbers, as clerks type them
+        writer.write(cells, broken)
 
     def break_row(self, cells: list, source: str) -> list:
         kinds = list(BROKEN_KINDS)
