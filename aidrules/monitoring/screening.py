@@ -25,7 +25,7 @@ from aidrules.errors import EngineError
 from aidrules.language import UNKNOWN, Env, evaluate
 from aidrules.model.identity import birth_date_of
 from aidrules.monitoring.records import Event
-from aidrules.monitoring.register import Discovered, Household, Match, NameMismatch, Register
+from aidrules.monitoring.register import Discovered, Household, NameMismatch, Register
 from aidrules.monitoring.warnings import (WarningBook, WarningRule, engine_field,
                                           money_fen, ruleset)
 
