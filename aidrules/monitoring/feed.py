@@ -64,6 +64,8 @@ class _RowReader:
         cells = [cell_text(c) for c in row.cells]
         while cells and not cells[-1]:
             cells.pop()
+        if row.error:
+            return Reject(self.mapping.source, row.line, "unreadable row: " + _csv_error(row.error))
         if not cells:
             return None
         try:
@@ -139,6 +141,12 @@ class _RowReader:
     def amount(self, value) -> Decimal | None:
         header = self.mapping.columns.get("amount")
         return None if header is None else parse_amount(value(header))
+
+
+def _csv_error(text: str) -> str:
+    if text.startswith("new-line character seen in unquoted field"):
+        return "a line break inside a cell that is not in quotes"
+    return text
 
 
 def parse_date(text: str, formats: tuple[str, ...]) -> date:

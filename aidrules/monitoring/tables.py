@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +26,7 @@ class Row:
     line: int  # 1-based: the physical line where the row ends (CSV) or the sheet row (xlsx)
     cells: tuple[Any, ...]  # str for CSV; str, int, float, datetime or None for xlsx
     undecodable: bool = False  # some byte of the row did not decode in the file's encoding
+    error: str = ""  # the CSV reader could not split the row into cells
 
 
 class Table:
@@ -46,15 +48,27 @@ class Table:
     def _csv_rows(self) -> Iterator[Row]:
         bad_lines: set[int] = set()
         with self.path.open("rb") as raw:
-            lines = self._decoded_lines(raw, bad_lines)
+            if self.encoding.startswith("utf-16"):  # no byte-wise lines: decode as a stream
+                lines = io.TextIOWrapper(raw, self.encoding, errors="replace", newline="")
+            else:
+                lines = self._decoded_lines(raw, bad_lines)
             reader = csv.reader(lines)
             previous = 0
-            for cells in reader:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    previous = reader.line_num
+                    yield Row(reader.line_num, (), error=str(exc))
+                    continue
                 line = reader.line_num
                 undecodable = any(n in bad_lines for n in range(previous + 1, line + 1))
                 bad_lines.difference_update(range(previous + 1, line + 1))
                 previous = line
-                yield Row(line, tuple(cells), undecodable)
+                yield Row(line, tuple(cells), undecodable or "\ufffd" in "".join(cells))
+        self.position = self.size
 
     def _decoded_lines(self, raw, bad_lines: set[int]) -> Iterator[str]:
         encoding = self.encoding
@@ -87,7 +101,7 @@ class Table:
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8-sig', 'utf-8' or 'gb18030', from the first megabyte of ``path``.
+    """'utf-8-sig', 'utf-16', 'utf-8' or 'gb18030', from the first megabyte of ``path``.
 
     Line by line: a file is UTF-8 when at least as many of its non-ASCII lines decode as
     UTF-8 as do not, so one line pasted in from a GBK program does not turn a UTF-8 file
@@ -96,6 +110,8 @@ def detect_encoding(path: Path) -> str:
         head = raw.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text"
     lines = head.split(b"\n")
     if len(head) == SNIFF_BYTES:
         lines.pop()  # possibly cut in the middle of a character

@@ -120,6 +120,18 @@ def test_a_line_in_another_encoding_is_rejected_and_the_rest_kept():
                            "read")]
 
 
+def test_a_row_the_csv_reader_cannot_split_is_rejected_and_the_next_one_kept():
+    events, rejects, _ = read("bad_quoting.csv")
+    assert [e.on for e in events] == [date(2025, 3, 2)]
+    assert rejects == [(2, "unreadable row: a line break inside a cell that is not in quotes")]
+
+
+def test_a_utf16_tab_separated_export_is_read_but_its_columns_are_not_found():
+    events, rejects, report = read("utf16_tabs.csv")
+    assert events == [] and [line for line, _ in rejects] == [2]
+    assert report.problems[0].startswith("missing column(s) in the header: 身份证号码")
+
+
 def test_excel_dates_numbers_and_identity_numbers_stored_as_numbers():
     events, rejects, report = read("bills.xlsx")
     assert [(e.id_number, e.on, e.amount) for e in events] == [
