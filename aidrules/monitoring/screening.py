@@ -11,6 +11,8 @@ nothing; the case ledger is where a county keeps them between runs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
@@ -112,8 +114,12 @@ class Monitor:
         self.engine = engine or Engine()
         self.seen = set() if seen is None else seen
         self.raised = set() if raised is None else raised
-        self.name = f"warnings_{id(book):x}"
-        self.engine.register_rules(self.name, ruleset(book, SESSION_RULE))
+        rules = ruleset(book, SESSION_RULE)
+        # Named by content: a registered ruleset is never replaced, so equal names must
+        # mean equal rules.
+        digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
+        self.name = f"warnings_{digest[:16]}"
+        self.engine.register_rules(self.name, rules)
 
     def screen(self, events: Iterable[Event], today: date,
                tasks: Iterable[VerificationTask] = ()) -> Screening:
