@@ -52,7 +52,7 @@ def import_command(
     """Import one feed: count events and rejects; optionally match and raise warnings."""
     try:
         feed = FeedImport(load_mapping(mapping), file)
-        events = _read(feed, rejects)
+        events = _read(feed, rejects, keep=register is not None)
     except (AidrulesError, OSError) as exc:
         err.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -67,7 +67,8 @@ def import_command(
         _screen(events, register, warnings, date.fromisoformat(on) if on else date.today())
 
 
-def _read(feed: FeedImport, rejects_path: Path | None) -> list[Event]:
+def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event]:
+    """The events (kept only when they are to be screened: otherwise memory stays flat)."""
     events: list[Event] = []
     writer = None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]}"
@@ -80,7 +81,7 @@ def _read(feed: FeedImport, rejects_path: Path | None) -> list[Event]:
             for n, item in enumerate(feed, start=1):
                 if isinstance(item, Reject) and writer is not None:
                     writer.writerow((item.line, item.reason, " | ".join(item.raw)))
-                elif isinstance(item, Event):
+                elif keep and isinstance(item, Event):
                     events.append(item)
                 if n % PROGRESS_EVERY == 0:
                     progress.update(task, completed=feed.table.position, rows=n)

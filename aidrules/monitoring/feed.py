@@ -7,6 +7,7 @@ reason, so the rows are still accounted for."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,8 @@ from aidrules.monitoring.mapping import FeedMapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
 from aidrules.monitoring.tables import Row, Table, cell_text
 
+_FORMAT_SHAPE = re.compile(r"(%[A-Za-z])+")
+_TEXT_SHAPE = re.compile(r"\d+")
 _AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 ")
 
 
@@ -59,6 +62,11 @@ class _RowReader:
         if self.missing and self.header:
             report.problems.append("missing column(s) in the header: " + ", ".join(self.missing))
         self.index = {h: where[h] for h in mapping.headers if h in where}
+        # Formats by shape ("D-D-D"), in the mapping's order: a text is tried only against
+        # the formats it could match, which saves strptime's costly failures.
+        self.formats: dict[str, list[str]] = {}
+        for fmt in mapping.date_formats:
+            self.formats.setdefault(_FORMAT_SHAPE.sub("D", fmt), []).append(fmt)
 
     def read(self, row: Row) -> Event | Reject | None:
         cells = [cell_text(c) for c in row.cells]
@@ -136,7 +144,13 @@ class _RowReader:
             return raw.date()
         if isinstance(raw, date):
             return raw
-        return parse_date(value(header), self.mapping.date_formats)
+        text = value(header)
+        for fmt in self.formats.get(_TEXT_SHAPE.sub("D", text), ()):
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        return parse_date(text, self.mapping.date_formats)  # every format, in order
 
     def amount(self, value) -> Decimal | None:
         header = self.mapping.columns.get("amount")
