@@ -159,3 +159,17 @@ def test_every_row_of_every_test_feed_is_accounted_for():
         lines = path.read_bytes().count(b"\n") if path.suffix == ".csv" else None
         if lines:
             assert report.rows == lines - 1, path.name
+
+
+def test_date_formats_are_tried_in_the_mappings_order(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("source: s\nevent: death\ncolumns: {id_number: 身份证号, name: 姓名, "
+                       "date: 日期}\ndate_formats: ['%Y%m%d', '%Y%d%m', '%Y-%m-%d']\n",
+                       encoding="utf-8")
+    feed = tmp_path / "f.csv"
+    feed.write_text(f"身份证号,姓名,日期\n{A},王伟,20250102\n{A},王伟,20251301\n"
+                    f"{A},王伟,2025-1-3\n{A},王伟,2025/01/04\n", encoding="utf-8")
+    events, rejects, _ = import_feed(load_mapping(mapping), feed)
+    assert [e.on for e in events] == [date(2025, 1, 2), date(2025, 1, 13), date(2025, 1, 3)]
+    assert [r.reason for r in rejects] == [
+        "unknown date format: '2025/01/04' matches none of %Y%m%d %Y%d%m %Y-%m-%d"]
