@@ -36,6 +36,11 @@ if not out.is_terminal:  # piped or captured: wide enough that tables do not fol
 
 EXAMPLES = Path("examples/applications")
 
+from aidrules.monitoring.cli import county_app, feeds_app  # noqa: E402 - sub-commands
+
+app.add_typer(feeds_app)
+app.add_typer(county_app)
+
 
 RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
 PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]

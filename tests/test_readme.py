@@ -36,10 +36,12 @@ def test_the_readme_shows_the_commands_of_the_tour():
 
 
 @pytest.mark.parametrize("command", commands())
-def test_each_readme_command_runs(command, monkeypatch):
-    monkeypatch.chdir(ROOT)
+def test_each_readme_command_runs(command, monkeypatch, tmp_path):
+    for shipped in ("rules", "policies", "examples", "feeds", "warnings"):
+        (tmp_path / shipped).symlink_to(ROOT / shipped)  # what a checkout has; outputs land here
+    monkeypatch.chdir(tmp_path)
     args = [arg for part in shlex.split(command)[1:]
-            for arg in (sorted(str(p) for p in ROOT.glob(part)) if "*" in part else [part])]
+            for arg in (sorted(str(p) for p in Path().glob(part)) if "*" in part else [part])]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
 

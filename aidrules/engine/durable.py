@@ -55,7 +55,7 @@ class Engine:
         self._registered: set[str] = set()
         self._lock = threading.RLock()
         self._ids = itertools.count()
-        self._session: Session | None = None
+        self._session: Session | MatchSession | None = None
 
     def register(self, compiled: Compiled) -> None:
         with self._lock:
@@ -66,6 +66,38 @@ class Engine:
                 rule["run"] = self._action(compiled, name)
             self._host.set_rulesets(ruleset)
             self._registered.add(compiled.name)
+
+    def register_rules(self, name: str, rules: dict[str, dict[str, Any]]) -> None:
+        """Register a plain JSON ruleset whose actions record their matches."""
+        with self._lock:
+            if name in self._registered:
+                return
+            ruleset = copy.deepcopy(rules)
+            for rule_name, rule in ruleset.items():
+                rule["run"] = _nothing if rule_name == SESSION_RULE else self._recorder(rule_name)
+            self._host.set_rulesets({name: ruleset})
+            self._registered.add(name)
+
+    def _recorder(self, rule_name: str):
+        def action(c):  # exactly one parameter: see _action
+            matched = {alias: dict(fact) for alias, fact in (c._m or {}).items()}
+            self._session.matches.append((rule_name, matched))
+        return action
+
+    @contextmanager
+    def match_session(self, name: str) -> Iterator[MatchSession]:
+        """A short-lived session of the registered ruleset ``name``, deleted afterwards."""
+        with self._lock:
+            session = MatchSession(self, name, f"w{next(self._ids)}")
+            self._session = session
+            try:
+                yield session
+            finally:
+                self._session = None
+                try:
+                    self._host.delete_state(name, session.sid)
+                except Exception:  # noqa: BLE001 - no state was created: nothing matched
+                    pass
 
     def _action(self, compiled: Compiled, durable_rule: str):
         if durable_rule == SESSION_RULE:
@@ -101,6 +133,28 @@ class Engine:
                     self._host.delete_state(compiled.name, session.sid)
                 except Exception:  # noqa: BLE001 - no state was created: nothing matched
                     pass
+
+
+class MatchSession:
+    """A session of a plain JSON ruleset whose rules only record what they matched.
+
+    ``matches`` lists ``(rule name, {alias: fact})`` in firing order. Used by rulesets
+    built outside the rule-book compiler (the monitoring warnings); such a ruleset must
+    carry its own ``SESSION_RULE`` that fires on the first fact (see docs/engine.md)."""
+
+    def __init__(self, engine: Engine, name: str, sid: str) -> None:
+        self._engine, self.name, self.sid = engine, name, sid
+        self.matches: list[tuple[str, dict[str, dict[str, Any]]]] = []
+
+    def assert_fact(self, fact: dict[str, Any]) -> None:
+        try:
+            state = self._engine._host.assert_fact(self.name, dict(fact, sid=self.sid))
+        except durable_engine.MessageNotHandledException:
+            return  # no rule reads this fact
+        except MemoryError as exc:
+            raise EngineError("durable_rules ran out of sessions; restart the process") from exc
+        if state and "exception" in state:
+            raise EngineError(f"a rule action failed: {state['exception'][:500]}")
 
 
 def _nothing(c) -> None:

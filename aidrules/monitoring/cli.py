@@ -1,0 +1,131 @@
+"""``aidrules feeds import`` and ``aidrules county generate``: thin commands over the library.
+
+Registered in :mod:`aidrules.cli` with ``app.add_typer``."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from aidrules.errors import AidrulesError
+from aidrules.monitoring.feed import FeedImport
+from aidrules.monitoring.mapping import load_mapping
+from aidrules.monitoring.records import Event, Reject
+from aidrules.monitoring.register import read_register
+from aidrules.monitoring.screening import Monitor
+from aidrules.monitoring.synthetic import generate
+from aidrules.monitoring.warnings import load_warning_rules
+
+feeds_app = typer.Typer(name="feeds", help="Import department feeds (数据预警).",
+                        no_args_is_help=True)
+county_app = typer.Typer(name="county", help="A synthetic county for tests and benchmarks.",
+                         no_args_is_help=True)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+PROGRESS_EVERY = 2000  # rows between progress-bar updates
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False, soft_wrap=True)
+
+
+@feeds_app.command("import")
+def import_command(
+    mapping: Annotated[Path, typer.Argument(help="The feed's mapping file (feeds/*.yaml).")],
+    file: Annotated[Path, typer.Argument(help="The department's CSV or .xlsx file.")],
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Write every rejected row (line, reason, cells) to this CSV.")] = None,
+    register: Annotated[Path | None, typer.Option(
+        "--register", help="Match against this register (households.csv, people.csv) and "
+        "screen with the warning rules.")] = None,
+    warnings: Annotated[Path, typer.Option("--warnings", help="The warning rules.")] = Path(
+        "warnings"),
+    on: Annotated[str | None, typer.Option("--on", help="Screen as of (YYYY-MM-DD).")] = None,
+) -> None:
+    """Import one feed: count events and rejects; optionally match and raise warnings."""
+    try:
+        feed = FeedImport(load_mapping(mapping), file)
+        events = _read(feed, rejects, keep=register is not None)
+    except (AidrulesError, OSError) as exc:
+        err.print(str(exc), markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    report = feed.report
+    _say(f"{file}: {report.rows} rows: {report.imported} imported, {report.rejected} rejected, "
+         f"{report.blank} blank")
+    for problem in report.problems:
+        _say(f"{file}: {problem}")
+    for reason, count in sorted(report.reasons.items()):
+        _say(f"  rejected, {reason}: {count}")
+    if register is not None:
+        _screen(events, register, warnings, date.fromisoformat(on) if on else date.today())
+
+
+def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event]:
+    """The events (kept only when they are to be screened: otherwise memory stays flat)."""
+    events: list[Event] = []
+    writer = None
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]}"
+                  " rows"), TimeRemainingColumn(), console=err, transient=True) as progress:
+        task = progress.add_task(feed.table.path.name, total=feed.table.size, rows=0)
+        with _rejects_file(rejects_path) as rejects_file:
+            if rejects_file is not None:
+                writer = csv.writer(rejects_file)
+                writer.writerow(("line", "reason", "cells"))
+            for n, item in enumerate(feed, start=1):
+                if isinstance(item, Reject) and writer is not None:
+                    writer.writerow((item.line, item.reason, " | ".join(item.raw)))
+                elif keep and isinstance(item, Event):
+                    events.append(item)
+                if n % PROGRESS_EVERY == 0:
+                    progress.update(task, completed=feed.table.position, rows=n)
+    return events
+
+
+class _rejects_file:
+    def __init__(self, path: Path | None) -> None:
+        self.path, self.file = path, None
+
+    def __enter__(self):
+        if self.path is not None:
+            self.file = self.path.open("w", encoding="utf-8-sig", newline="")
+        return self.file
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _screen(events: list[Event], register_dir: Path, warnings_dir: Path, today: date) -> None:
+    monitor = Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
+    result = monitor.screen(events, today)
+    _say(f"matched {result.matched}, discovered {len(result.discovered)}, name mismatches "
+         f"{len(result.mismatches)}, warnings {len(result.warnings)}")
+    for mismatch in result.mismatches:
+        _say(f"  name mismatch: {mismatch}")
+    for (rule, colour), count in sorted(Counter((w.rule_id, w.colour)
+                                                for w in result.warnings).items()):
+        _say(f"  {colour:6} {rule}: {count}")
+
+
+@county_app.command("generate")
+def generate_command(
+    out_dir: Annotated[Path, typer.Argument(help="Where to write register/ and feeds/.")],
+    households: Annotated[int, typer.Option("--households", min=1, max=1_000_000)] = 1000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    month: Annotated[str, typer.Option("--month", help="The feeds' month, YYYY-MM.")] = "2025-03",
+    broken_rate: Annotated[float, typer.Option("--broken-rate", min=0.0, max=1.0)] = 0.02,
+) -> None:
+    """Write a seeded synthetic county and one month of its department feeds."""
+    manifest = generate(out_dir, households, seed, date.fromisoformat(month + "-01"),
+                        broken_rate)
+    _say(f"{out_dir}: {manifest['households']} households, {manifest['people']} people")
+    for name, feed in manifest["feeds"].items():
+        _say(f"  feeds/{manifest['month']}/{feed['file']}: {feed['good']} good rows, "
+             f"{feed['broken']} broken on purpose")
