@@ -20,6 +20,7 @@ from rich.table import Table
 
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
 from aidrules.model import read_applications
+from aidrules.monitoring.cli import county_app, feeds_app
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
 
 app = typer.Typer(
@@ -35,8 +36,6 @@ if not out.is_terminal:  # piped or captured: wide enough that tables do not fol
     out.width = max(out.width, 160)
 
 EXAMPLES = Path("examples/applications")
-
-from aidrules.monitoring.cli import county_app, feeds_app  # noqa: E402 - sub-commands
 
 app.add_typer(feeds_app)
 app.add_typer(county_app)

@@ -31,22 +31,41 @@ class _QuietHost(durable_engine.Host):
         pass
 
 
-class Session:
-    """One assessment's working memory in the engine."""
+class _Session:
+    """A short-lived session (sid) of one registered ruleset."""
 
-    def __init__(self, engine: Engine, compiled: Compiled, sid: str) -> None:
-        self._engine, self._compiled, self.sid = engine, compiled, sid
-        self.fired: list[tuple[str, int | None]] = []
+    def __init__(self, engine: Engine, ruleset: str, sid: str) -> None:
+        self._engine, self.ruleset, self.sid = engine, ruleset, sid
 
     def assert_fact(self, fact: dict[str, Any]) -> None:
         try:
-            state = self._engine._host.assert_fact(self._compiled.name, dict(fact, sid=self.sid))
+            state = self._engine._host.assert_fact(self.ruleset, dict(fact, sid=self.sid))
         except durable_engine.MessageNotHandledException:
             return  # no rule reads this fact
         except MemoryError as exc:
             raise EngineError("durable_rules ran out of sessions; restart the process") from exc
         if state and "exception" in state:
             raise EngineError(f"a rule action failed: {state['exception'][:500]}")
+
+
+class Session(_Session):
+    """One assessment's working memory: ``fired`` lists (rule id, member) in firing order."""
+
+    def __init__(self, engine: Engine, ruleset: str, sid: str) -> None:
+        super().__init__(engine, ruleset, sid)
+        self.fired: list[tuple[str, int | None]] = []
+
+
+class MatchSession(_Session):
+    """A session of a plain JSON ruleset whose rules only record what they matched.
+
+    ``matches`` lists ``(rule name, {alias: fact})`` in firing order. Used by rulesets
+    built outside the rule-book compiler (the monitoring warnings); such a ruleset must
+    carry its own ``SESSION_RULE`` that fires on the first fact (see docs/engine.md)."""
+
+    def __init__(self, engine: Engine, ruleset: str, sid: str) -> None:
+        super().__init__(engine, ruleset, sid)
+        self.matches: list[tuple[str, dict[str, dict[str, Any]]]] = []
 
 
 class Engine:
@@ -84,20 +103,9 @@ class Engine:
             self._session.matches.append((rule_name, matched))
         return action
 
-    @contextmanager
-    def match_session(self, name: str) -> Iterator[MatchSession]:
+    def match_session(self, name: str):
         """A short-lived session of the registered ruleset ``name``, deleted afterwards."""
-        with self._lock:
-            session = MatchSession(self, name, f"w{next(self._ids)}")
-            self._session = session
-            try:
-                yield session
-            finally:
-                self._session = None
-                try:
-                    self._host.delete_state(name, session.sid)
-                except Exception:  # noqa: BLE001 - no state was created: nothing matched
-                    pass
+        return self._running(MatchSession(self, name, f"w{next(self._ids)}"))
 
     def _action(self, compiled: Compiled, durable_rule: str):
         if durable_rule == SESSION_RULE:
@@ -119,42 +127,23 @@ class Engine:
                     pass  # another alternative of the same rule fired: already known
         return action
 
+    def session(self, compiled: Compiled):
+        """A short-lived session of an assessment's ruleset, deleted afterwards."""
+        self.register(compiled)
+        return self._running(Session(self, compiled.name, f"a{next(self._ids)}"))
+
     @contextmanager
-    def session(self, compiled: Compiled) -> Iterator[Session]:
-        with self._lock:
-            self.register(compiled)
-            session = Session(self, compiled, f"a{next(self._ids)}")
+    def _running(self, session: _Session) -> Iterator[_Session]:
+        with self._lock:  # one session at a time: the actions report to self._session
             self._session = session
             try:
                 yield session
             finally:
                 self._session = None
                 try:
-                    self._host.delete_state(compiled.name, session.sid)
+                    self._host.delete_state(session.ruleset, session.sid)
                 except Exception:  # noqa: BLE001 - no state was created: nothing matched
                     pass
-
-
-class MatchSession:
-    """A session of a plain JSON ruleset whose rules only record what they matched.
-
-    ``matches`` lists ``(rule name, {alias: fact})`` in firing order. Used by rulesets
-    built outside the rule-book compiler (the monitoring warnings); such a ruleset must
-    carry its own ``SESSION_RULE`` that fires on the first fact (see docs/engine.md)."""
-
-    def __init__(self, engine: Engine, name: str, sid: str) -> None:
-        self._engine, self.name, self.sid = engine, name, sid
-        self.matches: list[tuple[str, dict[str, dict[str, Any]]]] = []
-
-    def assert_fact(self, fact: dict[str, Any]) -> None:
-        try:
-            state = self._engine._host.assert_fact(self.name, dict(fact, sid=self.sid))
-        except durable_engine.MessageNotHandledException:
-            return  # no rule reads this fact
-        except MemoryError as exc:
-            raise EngineError("durable_rules ran out of sessions; restart the process") from exc
-        if state and "exception" in state:
-            raise EngineError(f"a rule action failed: {state['exception'][:500]}")
 
 
 def _nothing(c) -> None:
