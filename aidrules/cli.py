@@ -291,5 +291,12 @@ def _first_line(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
+# ---- replay / impact (aidrules/cases/cli.py) --------------------------------------------
+
+from aidrules.cases.cli import register as _register_cases  # noqa: E402
+
+_register_cases(app)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
