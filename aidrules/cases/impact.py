@@ -177,11 +177,12 @@ def _parameters_changed(before: AidResult, after: AidResult) -> dict[str, tuple]
 
 # ---- the base rule book ----------------------------------------------------------------
 
-def base_directories(base: str, rules: Path, policies: Path,
-                     scratch: Path) -> tuple[Path, Path]:
+def base_directories(base: str, rules: Path, policies: Path, scratch: Path,
+                     where: Path | None = None) -> tuple[Path, Path]:
     """The base rules and policies: ``base``/rules and ``base``/policies when ``base`` is a
     directory; else the same paths as ``rules`` and ``policies`` at git revision ``base``,
-    extracted (never run) into ``scratch``."""
+    extracted (never run) into ``scratch``, from the git repository at ``where`` (default:
+    the working directory)."""
     given = Path(base)
     if given.is_dir():
         found = given / "rules", given / "policies"
@@ -189,11 +190,14 @@ def base_directories(base: str, rules: Path, policies: Path,
         if missing:
             raise BaseError(f"--base {base}: no {' or '.join(missing)} directory")
         return found
-    return _from_git(base, rules, policies, scratch)
+    return _from_git(base, rules, policies, scratch, where or Path.cwd())
 
 
-def _from_git(revision: str, rules: Path, policies: Path, scratch: Path) -> tuple[Path, Path]:
-    top = Path(_git(["rev-parse", "--show-toplevel"], Path.cwd()).decode().strip())
+def _from_git(revision: str, rules: Path, policies: Path, scratch: Path,
+              where: Path) -> tuple[Path, Path]:
+    top = Path(_git(["rev-parse", "--show-toplevel"], where,
+                    f"--base {revision}: not a directory, and {where} is not in a git "
+                    "repository").decode().strip()).resolve()
     _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], top,
          f"--base {revision}: neither a directory nor a git revision")
     inside = []

@@ -32,7 +32,8 @@ def read_cases(path: Path | str, book: RuleBook,
     risk levels and jurisdictions), and every problem found (then use no case).
     ``label`` names the file in messages (default: ``path`` as given)."""
     reader = _Reader(Path(path), book, label)
-    return reader.read(), reader.problems
+    cases = reader.read()
+    return ([] if reader.problems else cases), reader.problems
 
 
 class _Reader:
