@@ -57,6 +57,9 @@ def main() -> None:
 def check(
     rules: Annotated[Path, typer.Argument(help="The rules directory.")] = Path("rules"),
     policies: Annotated[Path, typer.Argument(help="The policies directory.")] = Path("policies"),
+    strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
+                                         "that can never fire, dates without values, identical "
+                                         "rules); exit 1 on any warning.")] = False,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
     book, problems = check_rulebook(rules, policies)
@@ -67,6 +70,14 @@ def check(
         raise typer.Exit(1)
     _print_summary(book)
     _print_assumed(book)
+    if strict:
+        from aidrules.rulebook.lint import lint  # docs/cases.md, "check --strict"
+        findings = lint(book)
+        for finding in findings:
+            _say(str(finding))
+        _say(f"{len(findings)} warning(s) under --strict.")
+        if findings:
+            raise typer.Exit(1)
 
 
 def _print_summary(book: RuleBook) -> None:
