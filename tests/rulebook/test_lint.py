@@ -45,7 +45,7 @@ def test_a_rule_whose_conditions_contradict_can_never_fire(tmp_path):
                  "      - test: per_capita_income >= dibao_standard\n"
                  "      - test: financial_assets <= financial_assets_limit")
     found = [str(f) for f in lint(book) if "never fire" in f.message]
-    assert found == [f"{tmp_path / 'rules' / DIBAO}:2: warning: rule 'dibao.household' can "
+    assert found == [f"{tmp_path / 'rules' / DIBAO}:3: warning: rule 'dibao.household' can "
                      "never fire: its conditions 'per_capita_income < dibao_standard' and "
                      "'per_capita_income >= dibao_standard' cannot both hold"]
 
