@@ -6,8 +6,7 @@ is described in docs/cases.md."""
 
 from aidrules.cases.case import UNCHECKED, AidExpectation, Case
 from aidrules.cases.reading import read_cases
-from aidrules.cases.replay import (Books, Difference, Outcome, Tally, discover, reasons,
-                                   run_case)
+from aidrules.cases.replay import Books, Difference, Outcome, Tally, discover, reasons, run_case
 
 __all__ = ["UNCHECKED", "AidExpectation", "Books", "Case", "Difference", "Outcome", "Tally",
            "discover", "read_cases", "reasons", "run_case"]

@@ -2,10 +2,11 @@
 comparison of the rule book (one fen for money, one for counts).
 
 From a base application, one *knob* at a time (the head's first income, the financial
-assets, the first expenditure, the business registrations, the housing units) is moved so that the compared fact
-lands exactly on the threshold ± one unit; the fact is recomputed to prove it did. What
-each point must give follows from the comparison itself (at the line, ``<`` is false and
-``<=`` true), not from running the engine: :func:`check` then asks the engine.
+assets, the first expenditure, the business registrations, the housing units) is moved
+so that the compared fact lands exactly on the threshold ± one unit; the fact is
+recomputed to prove it did. What each point must give follows from the comparison itself
+(at the line, ``<`` is false and ``<=`` true), not from running the engine: :func:`check`
+then asks the engine.
 
 A comparison no knob moves linearly and exactly (say, the threshold needs a third of a
 fen) is skipped; :func:`generate` reports each skip with its reason."""

@@ -15,8 +15,15 @@ from rich.console import Console
 from rich.table import Table
 
 from aidrules.cases.case import Case
-from aidrules.cases.impact import (BaseError, Impact, base_directories, measure, overlaid,
-                                   scratch_directory, subjects_from_cases)
+from aidrules.cases.impact import (
+    BaseError,
+    Impact,
+    base_directories,
+    measure,
+    overlaid,
+    scratch_directory,
+    subjects_from_cases,
+)
 from aidrules.cases.reading import read_cases
 from aidrules.cases.replay import Books, Outcome, Tally, discover, run_case
 from aidrules.engine import Assessor

@@ -28,7 +28,7 @@ import attrs
 
 from aidrules.cases.case import Case
 from aidrules.cases.replay import criterion_line
-from aidrules.engine import AidResult, Assessment, Assessor
+from aidrules.engine import AidResult, Assessor
 from aidrules.errors import AidrulesError
 from aidrules.model import Application
 

@@ -1,6 +1,8 @@
 """The failure output of the pytest plugin and of `aidrules replay` is pinned: it must stay
 readable for the policy officer who wrote the case."""
 
+# ruff: noqa: E501 (the pinned output is compared line for line, as printed)
+
 import re
 import shutil
 import subprocess
