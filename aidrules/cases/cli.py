@@ -128,6 +128,9 @@ def impact(
         "--on", help="Assess every household as of this date (YYYY-MM-DD), for a proposal "
                      "that takes effect then; default: each case's own date.")] = None,
     report: ReportOption = None,
+    fail_on_change: Annotated[bool, typer.Option(
+        "--fail-on-change", help="Exit 1 when any household changes (a gate that needs the "
+                                 "change approved).")] = False,
 ) -> None:
     """Compare the current rules and policies with a base, household by household."""
     paths = [*(cases or []), *(more or [])]
@@ -150,7 +153,7 @@ def impact(
     _print_impact(found, base)
     if report:
         _write(report, _impact_document(found, base))
-    if problems or found.errors:
+    if problems or found.errors or (fail_on_change and found.changes):
         raise typer.Exit(1)
 
 
