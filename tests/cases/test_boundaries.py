@@ -1,12 +1,16 @@
 """Thresholds are exact at the boundary: generated cases one fen (or one) below, at and
 above every reachable comparison come out as the comparison means, in the engine."""
 
+from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from aidrules.cases.boundaries import check, generate
 from aidrules.model import read_application
+from aidrules.testing import TIELI, applications
 
 ROOT = Path(__file__).resolve().parents[2]
 BASES = ["01-tieli-urban-below-standard.yaml", "05-tieli-rigid-expenditure-medical.yaml"]
@@ -35,3 +39,12 @@ def test_comparisons_no_knob_reaches_are_reported_not_dropped(assessor):
     _, skipped = generate(assessor, base)
     assert "temporary_assistance.emergency: emergency_count > 0: no knob moves it exactly " \
            "onto the line" in skipped
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(applications())
+def test_boundaries_from_any_tieli_household_come_out_as_their_comparisons_mean(assessor,
+                                                                              application):
+    application = attrs.evolve(application, jurisdiction=TIELI, applied_on=date(2025, 3, 1))
+    boundaries, _ = generate(assessor, application)
+    assert [(b.title, b.expected) for b in boundaries if check(assessor, b) != b.expected] == []

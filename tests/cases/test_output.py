@@ -75,3 +75,20 @@ def test_replay_prints_the_agreement_then_every_difference_and_exits_1(tmp_path,
     assert re.search(r"│ dibao_marginal +│ +2 │ +0 │ +0 │", table)
     assert _pinned(rest.strip()) == DIFFERENCE + \
         "\n2 case(s): 1 agreed, 1 with differences, 0 not assessed."
+
+
+def test_a_case_file_with_mistakes_is_a_collection_error_listing_each_at_its_place(tmp_path):
+    county = _county(tmp_path)
+    (county / "cases" / "wrong.yaml").write_text(
+        WRONG.read_text(encoding="utf-8").replace("dibao_marginal: eligible\n\n",
+                                                  "dibao_marginl: eligible\n\n")
+        .replace("status: eligible\n", "status: elegible\n"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
+                          cwd=county, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    section = done.stdout.split(" ERROR collecting cases/wrong.yaml _")[1].split("\n", 1)[1]
+    assert section.split("\n=====")[0].strip() == """\
+2 problem(s) in the case file:
+  cases/wrong.yaml:28:7: unknown key 'dibao_marginl' in 'expect' (not an aid type of the rule book); expected one of dibao, tekun, dibao_marginal, rigid_expenditure, temporary_assistance, medical_aid, education_aid, employment_aid, housing_aid, elderly_care, hardship_aid, risk_level, referrals; did you mean 'dibao_marginal'?
+  cases/wrong.yaml:34:17: unknown status 'elegible'; expected eligible, ineligible, undetermined; did you mean 'eligible'?"""
+    assert "Traceback" not in done.stdout
