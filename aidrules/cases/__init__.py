@@ -4,9 +4,22 @@ Read case files (:func:`read_cases`), replay them (:func:`run_case`), tally agre
 (:class:`Tally`), and compare two rule books (:mod:`aidrules.cases.impact`). The format
 is described in docs/cases.md."""
 
-from aidrules.cases.case import UNCHECKED, AidExpectation, Case
-from aidrules.cases.reading import read_cases
-from aidrules.cases.replay import Books, Difference, Outcome, Tally, discover, reasons, run_case
+from importlib import import_module
+from typing import Any
 
-__all__ = ["UNCHECKED", "AidExpectation", "Books", "Case", "Difference", "Outcome", "Tally",
-           "discover", "read_cases", "reasons", "run_case"]
+# Names are loaded on first use, so that the ``aidrules`` command (which registers the
+# replay and impact commands from this package) starts without loading the engine.
+_WHERE = {
+    "UNCHECKED": "case", "AidExpectation": "case", "Case": "case",
+    "read_cases": "reading",
+    "Books": "replay", "Difference": "replay", "Outcome": "replay", "Tally": "replay",
+    "discover": "replay", "reasons": "replay", "run_case": "replay",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'aidrules.cases' has no attribute {name!r}")
+    return getattr(import_module(f"aidrules.cases.{_WHERE[name]}"), name)

@@ -8,26 +8,19 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from aidrules.cases.case import Case
-from aidrules.cases.impact import (
-    BaseError,
-    Impact,
-    base_directories,
-    measure,
-    overlaid,
-    scratch_directory,
-    subjects_from_cases,
-)
-from aidrules.cases.reading import read_cases
-from aidrules.cases.replay import Books, Outcome, Tally, discover, run_case
-from aidrules.engine import Assessor
 from aidrules.errors import Problem, RuleBookError
+
+if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from aidrules.cases.case import Case
+    from aidrules.cases.impact import Impact
+    from aidrules.cases.replay import Books, Outcome, Tally
+    from aidrules.engine import Assessor
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -56,6 +49,7 @@ def replay(
     report: ReportOption = None,
 ) -> None:
     """Replay cases against the rule book, each at its own date; exit 1 on any difference."""
+    from aidrules.cases.replay import Books, Tally, run_case
     assessor = _assessor(Books(), rules, policies)
     loaded, problems = _load(assessor, cases)
     tally, outcomes = Tally(), []
@@ -133,6 +127,15 @@ def impact(
                                  "change approved).")] = False,
 ) -> None:
     """Compare the current rules and policies with a base, household by household."""
+    from aidrules.cases.impact import (
+        BaseError,
+        base_directories,
+        measure,
+        overlaid,
+        scratch_directory,
+        subjects_from_cases,
+    )
+    from aidrules.cases.replay import Books
     paths = [*(cases or []), *(more or [])]
     if not paths:
         raise typer.BadParameter("give case files or directories", param_hint="--cases")
@@ -216,6 +219,8 @@ def _assessor(books: Books, rules: Path, policies: Path) -> Assessor:
 
 
 def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Problem]]:
+    from aidrules.cases.reading import read_cases
+    from aidrules.cases.replay import discover
     files = discover(paths)
     if not files:
         _fail("no case files found (give files, or directories with cases/ directories)")
