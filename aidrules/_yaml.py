@@ -12,28 +12,48 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from aidrules.errors import Problem
 
 
-def _reader() -> YAML:
+def _reader(lenient_dates: bool = False) -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    if lenient_dates:
+        yaml.Constructor = _LenientDates
     return yaml
 
 
-def load(path: Path | str, *, label: str | None = None) -> tuple[Any, list[Problem]]:
-    """The document in ``path`` and the problems met reading it (then the document is None)."""
+class _LenientDates(RoundTripConstructor):
+    """Leaves a date-like scalar that is no real date (2025-13-01) as text, so that the
+    field holding it can be reported at its own line instead of the file failing at 1:1."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
+
+
+def load(path: Path | str, *, label: str | None = None,
+         lenient_dates: bool = False) -> tuple[Any, list[Problem]]:
+    """The document in ``path`` and the problems met reading it (then the document is None).
+    With ``lenient_dates``, a date that does not exist is read as text."""
     label = label or str(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         return None, [Problem(label, 1, 1, f"cannot read the file: {exc.strerror}")]
-    return loads(raw, label)
+    return loads(raw, label, lenient_dates=lenient_dates)
 
 
-def loads(raw: bytes | str, label: str) -> tuple[Any, list[Problem]]:
+def loads(raw: bytes | str, label: str, *,
+          lenient_dates: bool = False) -> tuple[Any, list[Problem]]:
     """Parse YAML text (bytes must be UTF-8); never raises for bad input."""
     if isinstance(raw, bytes):
         try:
@@ -43,7 +63,7 @@ def loads(raw: bytes | str, label: str) -> tuple[Any, list[Problem]]:
             return None, [Problem(label, line, 1, "the file is not UTF-8 text",
                                   expected="a file saved as UTF-8")]
     try:
-        return _reader().load(raw), []
+        return _reader(lenient_dates).load(raw), []
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

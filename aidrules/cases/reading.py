@@ -8,7 +8,7 @@ and, for inline applications, at its own line in the case file."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ class _Reader:
 
     # -- the file -------------------------------------------------------------------
     def read(self) -> list[Case]:
-        doc, problems = _yaml.load(self.path, label=self.label)
+        doc, problems = _yaml.load(self.path, label=self.label, lenient_dates=True)
         if problems:
             self.problems += problems
             return []
@@ -125,6 +125,8 @@ class _Reader:
         value = node.get(key)
         if value is None:
             return None
+        if isinstance(value, datetime):
+            return value.date()
         if isinstance(value, date):
             return value
         try:

@@ -116,6 +116,16 @@ def test_unknown_case_keys_and_jurisdictions_get_a_suggestion(tmp_path, assessor
         f"case.yaml:4:19: no application file at {tmp_path / 'nowhere.yaml'}"]
 
 
+def test_a_date_that_does_not_exist_is_named_at_its_place(tmp_path, assessor):
+    text = _single("{dibao: eligible}").replace("title: bad\n", "title: bad\non: 2025-13-01\n")
+    assert _messages(tmp_path, text, assessor) == [
+        "case.yaml:2:5: on='2025-13-01' is not a date; expected YYYY-MM-DD"]
+    text = _single("{dibao: eligible}", APPLICATION.replace("2025-03-01", "2025-02-30"))
+    assert _messages(tmp_path, text, assessor) == [
+        "case.yaml:4:3: application $.applied_on: must be a date like 2025-03-01, got "
+        "'2025-02-30'"]
+
+
 def test_two_cases_with_one_title_and_broken_yaml_are_problems(tmp_path, assessor):
     body = indent(APPLICATION + "expect: {}\n", "    ")
     assert _messages(tmp_path, "cases:\n  - title: same\n" + body + "  - title: same\n" + body,
