@@ -8,8 +8,10 @@ recomputed to prove it did. What each point must give follows from the compariso
 (at the line, ``<`` is false and ``<=`` true), not from running the engine: :func:`check`
 then asks the engine.
 
-A comparison no knob moves linearly and exactly (say, the threshold needs a third of a
-fen) is skipped; :func:`generate` reports each skip with its reason."""
+Where one fen either side cannot be reached exactly (a yearly line on a three-person
+household's income per member moves in steps of 0.04), the nearest reachable value either
+side is used. A comparison no knob moves linearly and exactly onto the line is skipped;
+:func:`generate` reports each skip with its reason."""
 
 from __future__ import annotations
 
@@ -142,14 +144,24 @@ def _points(assessor, base, rule, criterion) -> tuple[list[Boundary], str | None
         start = knob.get(_copy(data))
         made = [_point(assessor, data, knob, start, slope, left, right, offset, rule, criterion)
                 for offset in (-1, 0, 1)]
-        if all(made):
-            return made, None
+        nearest = abs(slope) * knob.unit  # how far the fact moves for one step of the knob
+        made = [m or _point(assessor, data, knob, start, slope, left, right, offset, rule,
+                            criterion, nearest) if offset else m
+                for m, offset in zip(made, (-1, 0, 1), strict=True)]
+        if made[1] is not None:  # the line itself is reached; a side may not be (below 0)
+            missing = [p for p, m in zip(("below", "at", "above"), made, strict=True) if not m]
+            return [m for m in made if m], (f"no case {' or '.join(missing)} the line (it "
+                                            "would need a negative value or part of a fen)"
+                                            if missing else None)
     return [], "no knob moves it exactly onto the line"
 
 
-def _point(assessor, data, knob, start, slope, left, right, offset, rule, criterion):
-    unit = FEN if knob.unit == FEN or slope.denominator != 1 else knob.unit
-    target = right + offset * unit
+def _point(assessor, data, knob, start, slope, left, right, offset, rule, criterion,
+           step: Fraction | None = None):
+    """The case with the fact at ``right + offset × step``; ``step`` is one fen (or one,
+    for a count) unless given: the nearest the knob can reach when one fen is not."""
+    step = step or (FEN if knob.unit == FEN or slope.denominator != 1 else knob.unit)
+    target = right + offset * step
     value = start + (target - left) / slope
     if value < 0 or (value / knob.unit).denominator != 1:
         return None

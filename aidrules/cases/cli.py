@@ -38,6 +38,7 @@ ReportOption = Annotated[Path | None, typer.Option(
 def register(app: typer.Typer) -> None:
     app.command()(replay)
     app.command()(impact)
+    app.command()(boundaries)
 
 
 # ---- replay ---------------------------------------------------------------------------
@@ -203,6 +204,52 @@ def _impact_document(found: Impact, base: str) -> dict[str, Any]:
                      "flipped": list(c.flipped)} for c in found.changes],
         "errors": found.errors,
     }
+
+
+# ---- boundaries -----------------------------------------------------------------------
+
+def boundaries(
+    application: Annotated[Path, typer.Argument(help="The base application (YAML or JSON).")],
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Cases one unit below, at and above every threshold reachable from an application;
+    each must come out as its comparison means. Exit 1 if any does not."""
+    from aidrules.cases.boundaries import check, generate
+    from aidrules.cases.replay import Books
+    from aidrules.errors import ApplicationError
+    from aidrules.model import read_application
+    assessor = _assessor(Books(), rules, policies)
+    try:
+        base = read_application(application)
+    except ApplicationError as exc:
+        for problem in exc.problems:
+            _say_err(f"{application}: {problem}")
+        _fail(f"{len(exc.problems)} problem(s) in {application}")
+    found, skipped = generate(assessor, base)
+    table = Table(title=f"Boundary cases from {application}")
+    for column in ("rule", "criterion", "moved", "point", "fact", "threshold", "means",
+                   "engine"):
+        table.add_column(column, overflow="fold")
+    wrong = 0
+    for b in found:
+        result = check(assessor, b)
+        wrong += result != b.expected
+        table.add_row(b.rule, b.criterion, b.knob, b.point, _plain_number(b.fact),
+                      _plain_number(b.threshold), b.expected,
+                      result if result == b.expected else f"{result} ✗")
+    out.print(table)
+    for reason in skipped:
+        _say(f"skipped {reason}")
+    _say(f"{len(found)} boundary case(s), {wrong} not as their comparison means; "
+         f"{len(skipped)} comparison(s) skipped.")
+    if wrong:
+        raise typer.Exit(1)
+
+
+def _plain_number(value: Any) -> str:
+    from aidrules.engine.results import money_text
+    return money_text(value)
 
 
 # ---- helpers --------------------------------------------------------------------------

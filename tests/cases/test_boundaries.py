@@ -1,14 +1,17 @@
 """Thresholds are exact at the boundary: generated cases one fen (or one) below, at and
 above every reachable comparison come out as the comparison means, in the engine."""
 
+import re
 from datetime import date
 from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from typer.testing import CliRunner
 
 from aidrules.cases.boundaries import check, generate
+from aidrules.cli import app
 from aidrules.model import read_application
 from aidrules.testing import TIELI, applications
 
@@ -48,3 +51,11 @@ def test_boundaries_from_any_tieli_household_come_out_as_their_comparisons_mean(
     application = attrs.evolve(application, jurisdiction=TIELI, applied_on=date(2025, 3, 1))
     boundaries, _ = generate(assessor, application)
     assert [(b.title, b.expected) for b in boundaries if check(assessor, b) != b.expected] == []
+
+
+def test_the_boundaries_command_lists_every_case_and_exits_0_when_all_hold(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["boundaries", f"examples/applications/{BASES[0]}"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\n\d+ boundary case\(s\), 0 not as their comparison means; "
+                     r"\d+ comparison\(s\) skipped\.\n", result.output)
