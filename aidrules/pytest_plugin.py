@@ -1,6 +1,7 @@
 """The aidrules pytest plugin: case files run as tests with plain ``pytest``.
 
-Every ``*.yaml`` below a directory named ``cases`` (under the rootdir) is collected; each
+Every ``*.yaml`` below a directory named ``cases`` (under the rootdir) is collected, when
+a rule book is configured or ``rules/book.yaml`` exists under the rootdir; each
 case is one item, named ``file::title``. A failing case prints the file, the case and
 the difference with its reasons, never a Python traceback. The rule book is read from
 ``aidrules_rules`` / ``aidrules_policies`` (ini, relative to the rootdir) or
@@ -37,10 +38,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aidrules-policies", dest="aidrules_policies", metavar="DIR",
                     help="the policies directory (default: ini aidrules_policies, else "
                          "'policies' under the rootdir)")
-    parser.addini("aidrules_rules", "rules directory for case files, relative to the rootdir",
-                  default="rules")
+    parser.addini("aidrules_rules", "rules directory for case files, relative to the rootdir "
+                  "(default: rules)", default="")
     parser.addini("aidrules_policies", "policies directory for case files, relative to the "
-                  "rootdir", default="policies")
+                  "rootdir (default: policies)", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,16 +49,28 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    if file_path.suffix in (".yaml", ".yml") and in_cases_dir(file_path, parent.config.rootpath):
+    config = parent.config
+    if file_path.suffix in (".yaml", ".yml") and in_cases_dir(file_path, config.rootpath) \
+            and _enabled(config):
         return CaseFile.from_parent(parent, path=file_path)
     return None
+
+
+def _enabled(config: pytest.Config) -> bool:
+    """Collect case files where a rule book is configured, or where the default one exists:
+    another project's YAML under a ``cases/`` directory is left alone."""
+    configured = any(config.getoption(n) or config.getini(n) for n in _DEFAULTS)
+    return configured or (_directory(config, "aidrules_rules") / "book.yaml").is_file()
+
+
+_DEFAULTS = {"aidrules_rules": "rules", "aidrules_policies": "policies"}
 
 
 def _directory(config: pytest.Config, name: str) -> Path:
     given = config.getoption(name)
     if given:
         return config.invocation_params.dir / given
-    return config.rootpath / config.getini(name)
+    return config.rootpath / (config.getini(name) or _DEFAULTS[name])
 
 
 class CaseFile(pytest.File):

@@ -19,7 +19,7 @@ import attrs
 from aidrules.cases.case import UNCHECKED, AidExpectation, Case
 from aidrules.engine import AidResult, Assessment, Assessor, RuleTrace
 from aidrules.engine.results import money_text
-from aidrules.errors import AidrulesError, Problem
+from aidrules.errors import AidrulesError, Problem, RuleBookError
 from aidrules.rulebook import RuleBook, load_rulebook
 
 VERDICTS = ("agreed", "differed", "undetermined")
@@ -217,11 +217,20 @@ class Books:
 
     def __init__(self) -> None:
         self._assessors: dict[tuple[Path, Path], Assessor] = {}
+        self._failures: dict[tuple[Path, Path], RuleBookError] = {}
 
     def assessor(self, rules: Path | str, policies: Path | str) -> Assessor:
+        """The assessor of the book in ``rules`` and ``policies``, or the RuleBookError it
+        raised (once loaded or failed, never read again)."""
         key = (Path(rules).resolve(), Path(policies).resolve())
+        if key in self._failures:
+            raise self._failures[key]
         if key not in self._assessors:
-            self._assessors[key] = Assessor(load_rulebook(*key))
+            try:
+                self._assessors[key] = Assessor(load_rulebook(*key))
+            except RuleBookError as exc:
+                self._failures[key] = exc
+                raise
         return self._assessors[key]
 
     def book(self, rules: Path | str, policies: Path | str) -> RuleBook:

@@ -92,3 +92,12 @@ def test_a_case_file_with_mistakes_is_a_collection_error_listing_each_at_its_pla
   cases/wrong.yaml:28:7: unknown key 'dibao_marginl' in 'expect' (not an aid type of the rule book); expected one of dibao, tekun, dibao_marginal, rigid_expenditure, temporary_assistance, medical_aid, education_aid, employment_aid, housing_aid, elderly_care, hardship_aid, risk_level, referrals; did you mean 'dibao_marginal'?
   cases/wrong.yaml:34:17: unknown status 'elegible'; expected eligible, ineligible, undetermined; did you mean 'eligible'?"""
     assert "Traceback" not in done.stdout
+
+
+def test_another_projects_yaml_under_cases_is_left_alone(tmp_path):
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "fixture.yaml").write_text("foo: bar\n", encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 5, done.stdout + done.stderr  # 5: no tests collected
