@@ -61,6 +61,9 @@ def main() -> None:
 def check(
     rules: Annotated[Path, typer.Argument(help="The rules directory.")] = Path("rules"),
     policies: Annotated[Path, typer.Argument(help="The policies directory.")] = Path("policies"),
+    strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
+                                         "that can never fire, dates without values, identical "
+                                         "rules); exit 1 on any warning.")] = False,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
     book, problems = check_rulebook(rules, policies)
@@ -71,6 +74,14 @@ def check(
         raise typer.Exit(1)
     _print_summary(book)
     _print_assumed(book)
+    if strict:
+        from aidrules.rulebook.lint import lint  # docs/cases.md, "check --strict"
+        findings = lint(book)
+        for finding in findings:
+            _say(str(finding))
+        _say(f"{len(findings)} warning(s) under --strict.")
+        if findings:
+            raise typer.Exit(1)
 
 
 def _print_summary(book: RuleBook) -> None:
@@ -311,6 +322,13 @@ def _first_line(exc: BaseException) -> str:
     problems = getattr(exc, "problems", ())
     text = str(problems[0]) if problems else (str(exc).splitlines() or [""])[0]
     return text if len(text) <= 120 else text[:119] + "…"
+
+
+# ---- replay / impact (aidrules/cases/cli.py) --------------------------------------------
+
+from aidrules.cases.cli import register as _register_cases  # noqa: E402
+
+_register_cases(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,6 +55,11 @@ class PolicyTree:
                  for entry in entries if isinstance(entry, ParameterValue) and entry.assumed]
         return sorted(found, key=lambda v: (v.file, v.effective_from))
 
+    def dates(self, name: str) -> list[date]:
+        """Every date on which some layer sets or hands back a value of ``name``, sorted."""
+        layers = self._loaded.entries.get(name, {})
+        return sorted({e.effective_from for entries in layers.values() for e in entries})
+
     def value(self, name: str, jurisdiction: str, on: date, *, unit: str | None = None
               ) -> ParameterValue:
         """The value of ``name`` in force for ``jurisdiction`` on ``on``.

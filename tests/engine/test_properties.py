@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aidrules.model import Income, IncomeKind, Period
-from tests.strategies import applications
+from aidrules.testing import applications
 
 TIELI = "heilongjiang/yichun/tieli"
 ON = date(2025, 3, 1)

@@ -17,7 +17,7 @@ from aidrules.model import (
     sex_of,
     validate_id_number,
 )
-from tests.strategies import id_numbers
+from aidrules.testing import id_numbers
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014",

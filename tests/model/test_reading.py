@@ -21,7 +21,7 @@ from aidrules.model import (
     read_applications,
     write_application,
 )
-from tests.strategies import applications
+from aidrules.testing import applications
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "applications"
 EXAMPLE = EXAMPLES / "01-tieli-urban-below-standard.yaml"

@@ -1,0 +1,316 @@
+"""The ``replay``, ``impact`` and ``boundaries`` commands (registered by :mod:`aidrules.cli`).
+
+Thin: parse the options, call :mod:`aidrules.cases`, print. Exit 1 when a case differs,
+a file does not load, or the rule book does not load; 2 for usage errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aidrules.errors import Problem, RuleBookError
+
+if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from aidrules.cases.case import Case
+    from aidrules.cases.impact import Impact
+    from aidrules.cases.replay import Books, Outcome, Tally
+    from aidrules.engine import Assessor
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+if not out.is_terminal:
+    out.width = max(out.width, 160)
+
+CasesArgument = Annotated[list[Path], typer.Argument(
+    help="Case files, or directories searched for cases/ directories.")]
+RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
+PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+ReportOption = Annotated[Path | None, typer.Option(
+    "--report", help="Also write a JSON report to this file.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(replay)
+    app.command()(impact)
+    app.command()(boundaries)
+
+
+# ---- replay ---------------------------------------------------------------------------
+
+def replay(
+    cases: CasesArgument,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+    report: ReportOption = None,
+) -> None:
+    """Replay cases against the rule book, each at its own date; exit 1 on any difference."""
+    from aidrules.cases.replay import Books, Tally, run_case
+    assessor = _assessor(Books(), rules, policies)
+    loaded, problems = _load(assessor, cases)
+    tally, outcomes = Tally(), []
+    for case in loaded:
+        outcome = run_case(assessor, case)
+        tally.add(outcome)
+        outcomes.append(outcome)
+    _print_tally(tally)
+    for problem in problems:
+        _say(str(problem))
+    failed = [o for o in outcomes if not o.agreed]
+    if failed:
+        _say("")
+        _say(f"Differences ({len(failed)} case(s)):")
+        for outcome in failed:
+            _say(outcome.report())
+    _say(f"{tally.cases} case(s): {tally.cases - tally.failed} agreed, "
+         f"{tally.failed - tally.errors} with differences, {tally.errors} not assessed"
+         + (f"; {len(problems)} problem(s) in case files" if problems else "") + ".")
+    if report:
+        _write(report, _replay_document(assessor, outcomes, tally, problems))
+    if failed or problems:
+        raise typer.Exit(1)
+
+
+def _print_tally(tally: Tally) -> None:
+    table = Table(title="Agreement per aid type")
+    for column in ("aid type", "agreed", "differed", "undetermined"):
+        table.add_column(column, justify="left" if column == "aid type" else "right")
+    for aid, *counts in tally.rows():
+        table.add_row(aid, *map(str, counts))
+    out.print(table)
+
+
+def _replay_document(assessor: Assessor, outcomes: list[Outcome], tally: Tally,
+                     problems: list[Problem]) -> dict[str, Any]:
+    book = assessor.book
+    return {
+        "schema": "aidrules.replay/1",
+        "rulebook": {"name": book.name, "version": book.version, "digest": book.digest},
+        "agreement": {aid: dict(zip(("agreed", "differed", "undetermined"), counts,
+                                    strict=True)) for aid, *counts in tally.rows()},
+        "cases": [{"file": o.case.file, "line": o.case.line, "title": o.case.title,
+                   "on": o.case.on.isoformat(), "jurisdiction": o.case.jurisdiction,
+                   "agreed": o.agreed, "error": o.error, "verdicts": o.verdicts(),
+                   "differences": [{"aid": d.aid, "what": d.what, "expected": _plain(d.expected),
+                                    "actual": _plain(d.actual)} for d in o.differences]}
+                  for o in outcomes],
+        "problems": [str(p) for p in problems],
+    }
+
+
+# ---- impact ---------------------------------------------------------------------------
+
+def impact(
+    base: Annotated[str, typer.Option(
+        "--base", help="The base: a directory holding rules/ and policies/, or a git "
+                       "revision (its rules and policies are extracted, never run).")],
+    cases: Annotated[list[Path] | None, typer.Option(
+        "--cases", help="Case files or directories (repeatable; more may follow as "
+                        "arguments).")] = None,
+    more: Annotated[list[Path] | None, typer.Argument(
+        help="More case files or directories.", show_default=False)] = None,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+    overlay: Annotated[Path | None, typer.Option(
+        "--overlay", help="Policy files laid over --policies for the current side (a "
+                          "proposal written as only the files it changes).")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="Assess every household as of this date (YYYY-MM-DD), for a proposal "
+                     "that takes effect then; default: each case's own date.")] = None,
+    report: ReportOption = None,
+    fail_on_change: Annotated[bool, typer.Option(
+        "--fail-on-change", help="Exit 1 when any household changes (a gate that needs the "
+                                 "change approved).")] = False,
+) -> None:
+    """Compare the current rules and policies with a base, household by household."""
+    from aidrules.cases.impact import (
+        BaseError,
+        base_directories,
+        measure,
+        overlaid,
+        scratch_directory,
+        subjects_from_cases,
+    )
+    from aidrules.cases.replay import Books
+    paths = [*(cases or []), *(more or [])]
+    if not paths:
+        raise typer.BadParameter("give case files or directories", param_hint="--cases")
+    books = Books()
+    with scratch_directory() as scratch:
+        try:
+            base_rules, base_policies = base_directories(base, rules, policies, Path(scratch))
+            current_policies = overlaid(policies, overlay, Path(scratch)) if overlay else policies
+        except BaseError as exc:
+            _fail(str(exc))
+        current = _assessor(books, rules, current_policies)
+        before = _assessor(books, base_rules, base_policies)
+        loaded, problems = _load(current, paths)
+        for problem in problems:
+            _say(str(problem))
+        subjects = subjects_from_cases(loaded, _date(on))
+        found = measure(before, current, subjects)
+    _print_impact(found, base)
+    if report:
+        _write(report, _impact_document(found, base))
+    if problems or found.errors or (fail_on_change and found.changes):
+        raise typer.Exit(1)
+
+
+def _print_impact(found: Impact, base: str) -> None:
+    table = Table(title=f"Impact against {base}: {found.households} household(s), "
+                        f"{found.households_changed()} changed")
+    for column in ("aid type", "gained", "lost", "amount changed", "other status",
+                   "cost difference"):
+        table.add_column(column, justify="left" if column == "aid type" else "right")
+    for aid, row in found.counts().items():
+        cost = found.cost.get(aid)
+        shown = "" if cost is None else f"{cost:+}" + (" once" if aid in found.one_off
+                                                         else "/month")
+        table.add_row(aid, str(row["gained"]), str(row["lost"]), str(row["amount"]),
+                      str(row["status"]), shown)
+    out.print(table)
+    _say(f"Total monthly cost difference: {found.monthly_cost:+} yuan"
+         + (f"; one-off payments: {found.one_off_cost:+} yuan (lower end of each range)"
+            if found.one_off_cost else ""))
+    if found.changes:
+        _say("")
+        _say("Households that change:")
+    for change in found.changes:
+        _say(f"- {change}")
+        for line in change.flipped:
+            _say(f"    {line}")
+    for error in found.errors:
+        _say(f"not assessed: {error}")
+
+
+def _impact_document(found: Impact, base: str) -> dict[str, Any]:
+    return {
+        "schema": "aidrules.impact/1",
+        "base": base,
+        "households": found.households,
+        "per_aid": {aid: {**row, "cost_difference": str(found.cost.get(aid, "0.00")),
+                          "one_off": aid in found.one_off}
+                    for aid, row in found.counts().items()},
+        "monthly_cost_difference": str(found.monthly_cost),
+        "one_off_cost_difference": str(found.one_off_cost),
+        "changes": [{"household": c.subject, "aid": c.aid, "kind": c.kind,
+                     "base": {"status": c.base_status, "amount": _plain(c.base_amount)},
+                     "current": {"status": c.status, "amount": _plain(c.amount)},
+                     "flipped": list(c.flipped)} for c in found.changes],
+        "errors": found.errors,
+    }
+
+
+# ---- boundaries -----------------------------------------------------------------------
+
+def boundaries(
+    application: Annotated[Path, typer.Argument(help="The base application (YAML or JSON).")],
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Cases one unit below, at and above every threshold reachable from an application;
+    each must come out as its comparison means. Exit 1 if any does not."""
+    from aidrules.cases.boundaries import check, generate
+    from aidrules.cases.replay import Books
+    from aidrules.errors import ApplicationError
+    from aidrules.model import read_application
+    assessor = _assessor(Books(), rules, policies)
+    try:
+        base = read_application(application)
+    except ApplicationError as exc:
+        for problem in exc.problems:
+            _say_err(f"{application}: {problem}")
+        _fail(f"{len(exc.problems)} problem(s) in {application}")
+    found, skipped = generate(assessor, base)
+    table = Table(title=f"Boundary cases from {application}")
+    for column in ("rule", "criterion", "moved", "point", "fact", "threshold", "means",
+                   "engine"):
+        table.add_column(column, overflow="fold")
+    wrong = 0
+    for b in found:
+        result = check(assessor, b)
+        wrong += result != b.expected
+        table.add_row(b.rule, b.criterion, b.knob, b.point, _plain_number(b.fact),
+                      _plain_number(b.threshold), b.expected,
+                      result if result == b.expected else f"{result} ✗")
+    out.print(table)
+    for reason in skipped:
+        _say(f"skipped {reason}")
+    _say(f"{len(found)} boundary case(s), {wrong} not as their comparison means; "
+         f"{len(skipped)} comparison(s) skipped.")
+    if wrong:
+        raise typer.Exit(1)
+
+
+def _plain_number(value: Any) -> str:
+    from aidrules.engine.results import money_text
+    return money_text(value)
+
+
+# ---- helpers --------------------------------------------------------------------------
+
+def _assessor(books: Books, rules: Path, policies: Path) -> Assessor:
+    try:
+        return books.assessor(rules, policies)
+    except RuleBookError as exc:
+        for problem in exc.problems:
+            _say_err(str(problem))
+        _fail(f"{len(exc.problems)} problem(s) in the rule book ({rules}, {policies})")
+    except OSError as exc:
+        _fail(f"{rules}, {policies}: cannot read: {exc.strerror or exc}")
+
+
+def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Problem]]:
+    from aidrules.cases.reading import read_cases
+    from aidrules.cases.replay import discover
+    files = discover(paths)
+    if not files:
+        _fail("no case files found (give files, or directories with cases/ directories)")
+    cases, problems = [], []
+    for file in files:
+        found, wrong = read_cases(file, assessor.book)
+        cases += found
+        problems += wrong
+    return cases, problems
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"--on={text!r} is not a date; expected YYYY-MM-DD",
+                                 param_hint="--on") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple, frozenset)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False, soft_wrap=True)
+
+
+def _say_err(text: str) -> None:
+    err.print(text, markup=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    _say_err(message)
+    raise typer.Exit(1)

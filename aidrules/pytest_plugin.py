@@ -1,0 +1,124 @@
+"""The aidrules pytest plugin: case files run as tests with plain ``pytest``.
+
+Every ``*.yaml`` below a directory named ``cases`` (under the rootdir) is collected, when
+a rule book is configured or ``rules/book.yaml`` exists under the rootdir; each
+case is one item, named ``file::title``. A failing case prints the file, the case and
+the difference with its reasons, never a Python traceback. The rule book is read from
+``aidrules_rules`` / ``aidrules_policies`` (ini, relative to the rootdir) or
+``--aidrules-rules`` / ``--aidrules-policies`` (relative to where pytest runs);
+default ``rules`` and ``policies``. See docs/cases.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aidrules.cases.case import Case
+from aidrules.cases.reading import read_cases
+from aidrules.cases.replay import Books, in_cases_dir, run_case
+from aidrules.errors import RuleBookError
+
+_BOOKS = pytest.StashKey[Books]()
+
+
+class CaseFileError(Exception):
+    """A case file, or the rule book it is checked against, did not load."""
+
+
+class CaseFailed(AssertionError):
+    """A case came out other than expected; the message is the readable difference."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("aidrules", "aidrules case files")
+    group.addoption("--aidrules-rules", dest="aidrules_rules", metavar="DIR",
+                    help="the rules directory the cases run against (default: ini "
+                         "aidrules_rules, else 'rules' under the rootdir)")
+    group.addoption("--aidrules-policies", dest="aidrules_policies", metavar="DIR",
+                    help="the policies directory (default: ini aidrules_policies, else "
+                         "'policies' under the rootdir)")
+    parser.addini("aidrules_rules", "rules directory for case files, relative to the rootdir "
+                  "(default: rules)", default="")
+    parser.addini("aidrules_policies", "policies directory for case files, relative to the "
+                  "rootdir (default: policies)", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_BOOKS] = Books()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    config = parent.config
+    if file_path.suffix in (".yaml", ".yml") and in_cases_dir(file_path, config.rootpath) \
+            and _enabled(config):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _enabled(config: pytest.Config) -> bool:
+    """Collect case files where a rule book is configured, or where the default one exists:
+    another project's YAML under a ``cases/`` directory is left alone."""
+    configured = any(config.getoption(n) or config.getini(n) for n in _DEFAULTS)
+    return configured or (_directory(config, "aidrules_rules") / "book.yaml").is_file()
+
+
+_DEFAULTS = {"aidrules_rules": "rules", "aidrules_policies": "policies"}
+
+
+def _directory(config: pytest.Config, name: str) -> Path:
+    given = config.getoption(name)
+    if given:
+        return config.invocation_params.dir / given
+    return config.rootpath / (config.getini(name) or _DEFAULTS[name])
+
+
+class CaseFile(pytest.File):
+    """A file of cases."""
+
+    def collect(self):
+        config = self.config
+        rules, policies = _directory(config, "aidrules_rules"), _directory(config,
+                                                                           "aidrules_policies")
+        try:
+            assessor = config.stash[_BOOKS].assessor(rules, policies)
+        except RuleBookError as exc:
+            raise CaseFileError(f"the rule book ({rules}, {policies}) did not load:\n"
+                                + "\n".join(f"  {p}" for p in exc.problems)) from None
+        label = self.path.relative_to(config.rootpath).as_posix() \
+            if self.path.is_relative_to(config.rootpath) else str(self.path)
+        cases, problems = read_cases(self.path, assessor.book, label)
+        if problems:
+            raise CaseFileError(f"{len(problems)} problem(s) in the case file:\n"
+                                + "\n".join(f"  {p}" for p in problems))
+        for case in cases:
+            yield CaseItem.from_parent(self, name=case.title, case=case)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, CaseFileError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class CaseItem(pytest.Item):
+    """One case: it passes when every expectation written in it holds."""
+
+    def __init__(self, *, case: Case, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        assessor = self.config.stash[_BOOKS].assessor(
+            _directory(self.config, "aidrules_rules"),
+            _directory(self.config, "aidrules_policies"))
+        outcome = run_case(assessor, self.case)
+        if not outcome.agreed:
+            raise CaseFailed(outcome.report())
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CaseFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, self.case.line - 1, f"case: {self.case.title}"

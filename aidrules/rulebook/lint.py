@@ -1,0 +1,175 @@
+"""Linting beyond loading (``aidrules check --strict``): what loads but is probably wrong.
+
+- parameters no rule, derived fact or amount reads;
+- rules that can never fire: two of their conditions contradict (one is the negation of
+  the other, or two comparisons of one expression leave no value between them);
+- dates on which a jurisdiction has no value of a parameter the book reads (before its
+  first value, while other parameters already have one; or after an ``inherit`` that hands
+  over to nothing). Overlaps cannot be written: a value runs until the next date of its file;
+- two rules with identical conditions (same kind of conclusion, scope and tests).
+
+Findings are warnings with ``file:line``; they do not stop the book from loading."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator
+from datetime import date
+from fractions import Fraction
+
+import attrs
+
+from aidrules.errors import PolicyLookupError
+from aidrules.language import ast
+from aidrules.language.printer import to_text
+from aidrules.rulebook.analysis import negate
+from aidrules.rulebook.book import Rule, RuleBook
+
+
+@attrs.frozen(order=True)
+class Finding:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: warning: {self.message}"
+
+
+def lint(book: RuleBook) -> list[Finding]:
+    return sorted([*unused_parameters(book), *never_fire(book), *date_gaps(book),
+                   *identical_rules(book)])
+
+
+# ---- parameters never used ------------------------------------------------------------
+
+def parameters_read(book: RuleBook) -> set[str]:
+    read = {n for f in book.facts for n in f.reads}
+    for rule in book.rules:
+        read |= {n for c in rule.criteria for n in c.reads}
+        for expr in (rule.amount, rule.amount_max):
+            if expr is not None:
+                read |= {n.dotted for n in ast.walk(expr) if isinstance(n, ast.Name)}
+    return {n for n in read if "." in n}
+
+
+def unused_parameters(book: RuleBook) -> Iterator[Finding]:
+    read = parameters_read(book)
+    for name, parameter in book.policies.parameters().items():
+        if name not in read:
+            yield Finding(parameter.file, parameter.line,
+                          f"parameter '{name}' is read by no rule, derived fact or amount")
+
+
+# ---- rules that can never fire --------------------------------------------------------
+
+_HOLDS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+          "==": operator.eq, "!=": operator.ne}
+
+
+def never_fire(book: RuleBook) -> Iterator[Finding]:
+    for rule in book.rules:
+        tests = [t for c in rule.criteria for t in _conjuncts(c.test)]
+        for i, first in enumerate(tests):
+            clash = next((second for second in tests[i + 1:] if contradict(first, second)), None)
+            if clash is not None:
+                yield Finding(rule.at.file, rule.at.line,
+                              f"rule '{rule.id}' can never fire: its conditions "
+                              f"'{_text(first)}' and '{_text(clash)}' cannot both hold")
+                break
+
+
+def _conjuncts(expr: ast.Expr) -> list[ast.Expr]:
+    if isinstance(expr, ast.Logic) and expr.op == "and":
+        return [t for operand in expr.operands for t in _conjuncts(operand)]
+    return [expr]
+
+
+def contradict(x: ast.Expr, y: ast.Expr) -> bool:
+    """True when ``x`` and ``y`` cannot both hold, as far as their form shows."""
+    if negate(x) == y or negate(y) == x:
+        return True
+    if not (isinstance(x, ast.Compare) and isinstance(y, ast.Compare)) or x.left != y.left:
+        return False
+    if x.right == y.right:  # one expression against one threshold: compare the operators
+        return not any(_HOLDS[x.op](v, 0) and _HOLDS[y.op](v, 0) for v in (-1, 0, 1))
+    a, b = _number(x.right), _number(y.right)
+    if a is None or b is None:
+        return False
+    return not any(_HOLDS[x.op](v, a) and _HOLDS[y.op](v, b) for v in _probes(a, b))
+
+
+def _number(expr: ast.Expr) -> Fraction | None:
+    if isinstance(expr, ast.Number):
+        return Fraction(expr.value)
+    if isinstance(expr, ast.Neg) and isinstance(expr.operand, ast.Number):
+        return -Fraction(expr.operand.value)
+    return None
+
+
+def _probes(a: Fraction, b: Fraction) -> list[Fraction]:
+    """Values that stand for every region of the line cut at ``a`` and ``b``."""
+    low, high = min(a, b), max(a, b)
+    return [low - 1, low, (low + high) / 2, high, high + 1]
+
+
+def _text(expr: ast.Expr) -> str:
+    return to_text(expr)
+
+
+# ---- dates without a value ------------------------------------------------------------
+
+def date_gaps(book: RuleBook) -> Iterator[Finding]:
+    tree = book.policies
+    names = sorted(parameters_read(book) & set(tree.parameters()))
+    leaves = [j for j in tree.jurisdictions() if not any(
+        other.parent == j for other in tree.jurisdictions().values())]
+    for jurisdiction in sorted(leaves):
+        firsts = {name: _first(tree, name, jurisdiction) for name in names}
+        for name in names:
+            yield from _gaps(tree, name, jurisdiction, firsts[name])
+        known = {n: d for n, d in firsts.items() if d is not None}
+        if known and min(known.values()) != max(known.values()):
+            last = max(known, key=lambda n: (known[n], n))
+            parameter = tree.parameters()[last]
+            yield Finding(parameter.file, parameter.line,
+                          f"{jurisdiction} has every parameter the book reads only from "
+                          f"{known[last]} (the last to start is '{last}'); earlier cases "
+                          "cannot be fully assessed")
+
+
+def _first(tree, name: str, jurisdiction: str) -> date | None:
+    return next((d for d in tree.dates(name) if _has(tree, name, jurisdiction, d)), None)
+
+
+def _has(tree, name: str, jurisdiction: str, on: date) -> bool:
+    try:
+        tree.value(name, jurisdiction, on)
+        return True
+    except PolicyLookupError:
+        return False
+
+
+def _gaps(tree, name, jurisdiction, first) -> Iterator[Finding]:
+    parameter = tree.parameters()[name]
+    if first is None:
+        yield Finding(parameter.file, parameter.line,
+                      f"parameter '{name}' has no value in {jurisdiction} on any date")
+        return
+    for day in tree.dates(name):
+        if day > first and not _has(tree, name, jurisdiction, day):
+            yield Finding(parameter.file, parameter.line,
+                          f"parameter '{name}' has no value in {jurisdiction} from {day}")
+
+
+# ---- identical rules ------------------------------------------------------------------
+
+def identical_rules(book: RuleBook) -> Iterator[Finding]:
+    seen: dict[tuple, Rule] = {}
+    for rule in book.rules:
+        key = (rule.conclusion.kind, rule.scope, frozenset(c.test for c in rule.criteria))
+        first = seen.setdefault(key, rule)
+        if first is not rule and rule.criteria:
+            yield Finding(rule.at.file, rule.at.line,
+                          f"rules '{first.id}' ({first.at}) and '{rule.id}' have identical "
+                          "conditions")
