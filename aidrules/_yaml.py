@@ -100,6 +100,22 @@ def value_position(node: Any, key: Any) -> tuple[int, int]:
     return position(node, key)
 
 
+class Reporter:
+    """Collects the problems of one file, each placed at a mapping's key or its value."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def fail(self, node: Any, key: Any, message: str, expected: str | None = None,
+             suggestion: str | None = None, at_key: bool = False) -> None:
+        if key is None or at_key:
+            line, col = position(node, key)
+        else:
+            line, col = value_position(node, key)
+        self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
+
+
 def is_mapping(node: Any) -> bool:
     return isinstance(node, dict)
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from aidrules.console import day, fail, out, say, say_err
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
 from aidrules.model import read_applications
 from aidrules.monitoring.cli import county_app, feeds_app
@@ -30,10 +29,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-if not out.is_terminal:  # piped or captured: wide enough that tables do not fold every cell
-    out.width = max(out.width, 160)
 
 EXAMPLES = Path("examples/applications")
 
@@ -69,8 +64,8 @@ def check(
     book, problems = check_rulebook(rules, policies)
     if problems or book is None:
         for problem in problems:
-            _say(str(problem))
-        _say(f"{len(problems)} problem(s); nothing was loaded.")
+            say(str(problem))
+        say(f"{len(problems)} problem(s); nothing was loaded.")
         raise typer.Exit(1)
     _print_summary(book)
     _print_assumed(book)
@@ -78,16 +73,16 @@ def check(
         from aidrules.rulebook.lint import lint  # docs/cases.md, "check --strict"
         findings = lint(book)
         for finding in findings:
-            _say(str(finding))
-        _say(f"{len(findings)} warning(s) under --strict.")
+            say(str(finding))
+        say(f"{len(findings)} warning(s) under --strict.")
         if findings:
             raise typer.Exit(1)
 
 
 def _print_summary(book: RuleBook) -> None:
     tree = book.policies
-    _say(f"Rule book: {book.name}, version {book.version} (digest {book.digest})")
-    _say(f"OK: {len(book.aids)} aid types, {len(book.facts)} derived facts, "
+    say(f"Rule book: {book.name}, version {book.version} (digest {book.digest})")
+    say(f"OK: {len(book.aids)} aid types, {len(book.facts)} derived facts, "
               f"{len(book.rules)} rules, {len(tree.parameters())} parameters, "
               f"{len(tree.jurisdictions())} jurisdictions.")
 
@@ -95,7 +90,7 @@ def _print_summary(book: RuleBook) -> None:
 def _print_assumed(book: RuleBook) -> None:
     assumed = book.policies.assumed()
     if not assumed:
-        _say("No value is marked assumed.")
+        say("No value is marked assumed.")
         return
     table = Table(title=f"{len(assumed)} value(s) marked assumed: confirm them locally "
                   "(假定值，需当地确认)", show_lines=True)
@@ -130,12 +125,12 @@ def validate(
         except ApplicationError as exc:
             bad = True
             for problem in exc.problems:
-                _say(f"{file}: {problem}")
+                say(f"{file}: {problem}")
         except OSError as exc:
             bad = True
-            _say(f"{file}: cannot read: {exc.strerror or exc}")
+            say(f"{file}: cannot read: {exc.strerror or exc}")
         else:
-            _say(f"{file}: ok")
+            say(f"{file}: ok")
     if bad:
         raise typer.Exit(1)
 
@@ -160,7 +155,7 @@ def assess(
             _print_assessment(a)
     if as_json:
         doc = documents[0] if len(documents) == 1 else documents
-        _say(json.dumps(doc, ensure_ascii=False, indent=2))
+        say(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -175,7 +170,7 @@ def explain(
     """Print the full reasoning for one aid type."""
     assessor, assessments = _assessments(file, on, jurisdiction, rules, policies)
     for _, a in assessments:
-        _say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
+        say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
 
 
 @app.command()
@@ -192,17 +187,17 @@ def notice(
     """Print the applicant's written notice: outcome, amount and reasons per aid type."""
     from aidrules.notices import decision_notice
     for application, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
-        _say(_guarded(lambda: decision_notice(a, application, language=language,
-                                              templates=templates), str(file)))
+        say(_guarded(lambda a=a, application=application: decision_notice(
+            a, application, language=language, templates=templates), str(file)))
 
 
 def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path):
     """The assessor, and every application in ``file`` with its assessment."""
-    day = _date(on)
+    when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
     assessor = _assessor(rules, policies)
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
-        application, on=day, jurisdiction=jurisdiction), str(file)))
+        application, on=when, jurisdiction=jurisdiction), str(file)))
         for application in applications]
 
 
@@ -217,7 +212,7 @@ def demo(
     assessor = _assessor(rules, policies)
     files = sorted(p for p in directory.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
     if not files:
-        _fail(f"{directory}: no application files (.yaml, .yml, .json)")
+        fail(f"{directory}: no application files (.yaml, .yml, .json)")
     table = Table(title=f"aidrules demo: {len(files)} application file(s) in {directory}")
     for column in ("file", "application", "eligible (amount/month)", "risk"):
         table.add_column(column, overflow="fold")
@@ -257,15 +252,15 @@ def _print_assessment(a: Any) -> None:
             amount += f" (max {r.amount_max})"
         table.add_row(r.name, r.name_en, r.status, amount)
     out.print(table)
-    _say(f"Risk level: {a.risk_level or 'none'}"
+    say(f"Risk level: {a.risk_level or 'none'}"
               + (f" ({a.risk_reason})" if a.risk_reason else ""))
     for ref in a.referrals:
-        _say(f"Referral {ref.name} ({ref.brand}) → {', '.join(ref.departments)}: "
+        say(f"Referral {ref.name} ({ref.brand}) → {', '.join(ref.departments)}: "
                   f"{ref.reason}")
     for r in a.results:
-        _say(f"- {r.aid}: {r.summary} / {r.summary_en}")
+        say(f"- {r.aid}: {r.summary} / {r.summary_en}")
         if r.missing:
-            _say(f"    missing: {', '.join(r.missing)}")
+            say(f"    missing: {', '.join(r.missing)}")
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -274,7 +269,7 @@ def _assessor(rules: Path, policies: Path) -> Any:
     try:  # imported late: only assess, explain and demo need the engine
         from aidrules.engine import Assessor
     except ImportError as exc:
-        _fail(f"the engine is not available: {exc}")
+        fail(f"the engine is not available: {exc}")
     book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
     return Assessor(book)
 
@@ -286,36 +281,16 @@ def _guarded(call: Callable[[], Any], source: str) -> Any:
     except (RuleBookError, ApplicationError) as exc:
         for problem in exc.problems:
             line = f"{source}: {problem}" if isinstance(exc, ApplicationError) else str(problem)
-            _say_err(line)
-        _fail(f"{len(exc.problems)} problem(s) in {exc.source or source}")
+            say_err(line)
+        fail(f"{len(exc.problems)} problem(s) in {exc.source or source}")
     except AidrulesError as exc:
-        _fail(f"{source}: {exc}")
+        fail(f"{source}: {exc}")
     except OSError as exc:
-        _fail(f"{source}: cannot read: {exc.strerror or exc}")
+        fail(f"{source}: cannot read: {exc.strerror or exc}")
 
 
-def _say(text: str) -> None:
-    """One line as it is: no markup, no wrapping (messages are read and grepped whole)."""
-    out.print(text, markup=False, soft_wrap=True)
 
 
-def _say_err(text: str) -> None:
-    err.print(text, markup=False, soft_wrap=True)
-
-
-def _fail(message: str) -> None:
-    _say_err(message)
-    raise typer.Exit(1)
-
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"--on={text!r} is not a date; expected YYYY-MM-DD",
-                                 param_hint="--on") from None
 
 
 def _first_line(exc: BaseException) -> str:

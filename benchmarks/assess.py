@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def generated_applications(count: int, seed: int = 20261129) -> list:
     rng = random.Random(seed)
-    examples = [read_application(p) for p in sorted((ROOT / "examples/applications").glob("*.yaml"))]
+    files = sorted((ROOT / "examples/applications").glob("*.yaml"))
+    examples = [read_application(p) for p in files]
     return [_redrawn(rng.choice(examples), rng, n) for n in range(count)]
 
 
@@ -84,7 +85,7 @@ def bare(assessor: Assessor, applications: list, facts: list[list[dict]]) -> Non
     compiled = assessor.compiled(assessor.book.policies.at(applications[0].jurisdiction,
                                                            applications[0].applied_on))
     engine = assessor.engine
-    for app, asserted in zip(applications, facts):
+    for app, asserted in zip(applications, facts, strict=True):
         assert app.jurisdiction == applications[0].jurisdiction
         with engine.session(compiled) as session:
             for fact in asserted:

@@ -17,8 +17,14 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from aidrules.monitoring import Event, FeedImport, Monitor, load_mapping, load_warning_rules
-from aidrules.monitoring import read_register
+from aidrules.monitoring import (
+    Event,
+    FeedImport,
+    Monitor,
+    load_mapping,
+    load_warning_rules,
+    read_register,
+)
 from aidrules.monitoring.synthetic import generate
 
 MONTH = date(2025, 3, 1)

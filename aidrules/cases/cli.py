@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from aidrules.console import day, fail, out, say, say_err
 from aidrules.errors import Problem, RuleBookError
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
@@ -22,10 +22,6 @@ if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CL
     from aidrules.cases.replay import Books, Outcome, Tally
     from aidrules.engine import Assessor
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-if not out.is_terminal:
-    out.width = max(out.width, 160)
 
 CasesArgument = Annotated[list[Path], typer.Argument(
     help="Case files, or directories searched for cases/ directories.")]
@@ -60,14 +56,14 @@ def replay(
         outcomes.append(outcome)
     _print_tally(tally)
     for problem in problems:
-        _say(str(problem))
+        say(str(problem))
     failed = [o for o in outcomes if not o.agreed]
     if failed:
-        _say("")
-        _say(f"Differences ({len(failed)} case(s)):")
+        say("")
+        say(f"Differences ({len(failed)} case(s)):")
         for outcome in failed:
-            _say(outcome.report())
-    _say(f"{tally.cases} case(s): {tally.cases - tally.failed} agreed, "
+            say(outcome.report())
+    say(f"{tally.cases} case(s): {tally.cases - tally.failed} agreed, "
          f"{tally.failed - tally.errors} with differences, {tally.errors} not assessed"
          + (f"; {len(problems)} problem(s) in case files" if problems else "") + ".")
     if report:
@@ -146,13 +142,13 @@ def impact(
             base_rules, base_policies = base_directories(base, rules, policies, Path(scratch))
             current_policies = overlaid(policies, overlay, Path(scratch)) if overlay else policies
         except BaseError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         current = _assessor(books, rules, current_policies)
         before = _assessor(books, base_rules, base_policies)
         loaded, problems = _load(current, paths)
         for problem in problems:
-            _say(str(problem))
-        subjects = subjects_from_cases(loaded, _date(on))
+            say(str(problem))
+        subjects = subjects_from_cases(loaded, day(on))
         found = measure(before, current, subjects)
     _print_impact(found, base)
     if report:
@@ -174,18 +170,18 @@ def _print_impact(found: Impact, base: str) -> None:
         table.add_row(aid, str(row["gained"]), str(row["lost"]), str(row["amount"]),
                       str(row["status"]), shown)
     out.print(table)
-    _say(f"Total monthly cost difference: {found.monthly_cost:+} yuan"
+    say(f"Total monthly cost difference: {found.monthly_cost:+} yuan"
          + (f"; one-off payments: {found.one_off_cost:+} yuan (lower end of each range)"
             if found.one_off_cost else ""))
     if found.changes:
-        _say("")
-        _say("Households that change:")
+        say("")
+        say("Households that change:")
     for change in found.changes:
-        _say(f"- {change}")
+        say(f"- {change}")
         for line in change.flipped:
-            _say(f"    {line}")
+            say(f"    {line}")
     for error in found.errors:
-        _say(f"not assessed: {error}")
+        say(f"not assessed: {error}")
 
 
 def _impact_document(found: Impact, base: str) -> dict[str, Any]:
@@ -224,8 +220,8 @@ def boundaries(
         base = read_application(application)
     except ApplicationError as exc:
         for problem in exc.problems:
-            _say_err(f"{application}: {problem}")
-        _fail(f"{len(exc.problems)} problem(s) in {application}")
+            say_err(f"{application}: {problem}")
+        fail(f"{len(exc.problems)} problem(s) in {application}")
     found, skipped = generate(assessor, base)
     table = Table(title=f"Boundary cases from {application}")
     for column in ("rule", "criterion", "moved", "point", "fact", "threshold", "means",
@@ -240,8 +236,8 @@ def boundaries(
                       result if result == b.expected else f"{result} ✗")
     out.print(table)
     for reason in skipped:
-        _say(f"skipped {reason}")
-    _say(f"{len(found)} boundary case(s), {wrong} not as their comparison means; "
+        say(f"skipped {reason}")
+    say(f"{len(found)} boundary case(s), {wrong} not as their comparison means; "
          f"{len(skipped)} comparison(s) skipped.")
     if wrong:
         raise typer.Exit(1)
@@ -259,10 +255,10 @@ def _assessor(books: Books, rules: Path, policies: Path) -> Assessor:
         return books.assessor(rules, policies)
     except RuleBookError as exc:
         for problem in exc.problems:
-            _say_err(str(problem))
-        _fail(f"{len(exc.problems)} problem(s) in the rule book ({rules}, {policies})")
+            say_err(str(problem))
+        fail(f"{len(exc.problems)} problem(s) in the rule book ({rules}, {policies})")
     except OSError as exc:
-        _fail(f"{rules}, {policies}: cannot read: {exc.strerror or exc}")
+        fail(f"{rules}, {policies}: cannot read: {exc.strerror or exc}")
 
 
 def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Problem]]:
@@ -270,7 +266,7 @@ def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Probl
     from aidrules.cases.replay import discover
     files = discover(paths)
     if not files:
-        _fail("no case files found (give files, or directories with cases/ directories)")
+        fail("no case files found (give files, or directories with cases/ directories)")
     cases, problems = [], []
     for file in files:
         found, wrong = read_cases(file, assessor.book)
@@ -278,15 +274,6 @@ def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Probl
         problems += wrong
     return cases, problems
 
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"--on={text!r} is not a date; expected YYYY-MM-DD",
-                                 param_hint="--on") from None
 
 
 def _plain(value: Any) -> Any:
@@ -303,14 +290,3 @@ def _write(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _say(text: str) -> None:
-    out.print(text, markup=False, soft_wrap=True)
-
-
-def _say_err(text: str) -> None:
-    err.print(text, markup=False, soft_wrap=True)
-
-
-def _fail(message: str) -> None:
-    _say_err(message)
-    raise typer.Exit(1)

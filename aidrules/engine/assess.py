@@ -16,8 +16,15 @@ from typing import Any
 from aidrules import model
 from aidrules.engine.compiler import MONEY_UNITS, Compiled, compile_book
 from aidrules.engine.durable import Engine, Session
-from aidrules.engine.results import (AidResult, Assessment, CriterionResult, ParameterUse,
-                                     Referral, RuleTrace, money_text)
+from aidrules.engine.results import (
+    AidResult,
+    Assessment,
+    CriterionResult,
+    ParameterUse,
+    Referral,
+    RuleTrace,
+    money_text,
+)
 from aidrules.errors import EngineError
 from aidrules.language import ast
 from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, evaluate, kleene

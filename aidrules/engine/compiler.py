@@ -114,7 +114,8 @@ class _Compiler:
     def rule(self, rule: Rule) -> list[dict]:
         scope = ("household",) if rule.scope == "household" else ("household", "member")
         tests = [self.prepare(c.test, scope) for c in rule.criteria]
-        tests += [_Status(aid, False, "household") for aid in excluded_by(rule, self.book.exclusive)]
+        tests += [_Status(aid, False, "household")
+                  for aid in excluded_by(rule, self.book.exclusive)]
         formula = _simplify(_expand(_nnf(ast.Logic("and", tuple(tests)))))
         disjuncts = _dnf(formula)
         if len(disjuncts) > MAX_DISJUNCTS:

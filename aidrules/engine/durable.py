@@ -11,6 +11,7 @@ parallelism; for throughput, use processes."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import threading
@@ -119,12 +120,11 @@ class Engine:
             self._session.fired.append((rule_id, member))
             kind, value, scope = conclusion
             if kind == "aid" and value in compiled.positive_aids:
-                try:
+                # another alternative of the same rule may have fired: then it is known
+                with contextlib.suppress(durable_engine.MessageObservedException):
                     c.assert_fact({"kind": "status", "aid": value, "scope": scope,
                                    "status": "eligible", "rule": rule_id,
                                    "member": -1 if member is None else member})
-                except durable_engine.MessageObservedException:
-                    pass  # another alternative of the same rule fired: already known
         return action
 
     def session(self, compiled: Compiled):
@@ -140,10 +140,9 @@ class Engine:
                 yield session
             finally:
                 self._session = None
-                try:
+                # raises when no state was created (nothing matched): nothing to delete
+                with contextlib.suppress(Exception):
                     self._host.delete_state(session.ruleset, session.sid)
-                except Exception:  # noqa: BLE001 - no state was created: nothing matched
-                    pass
 
 
 def _nothing(c) -> None:

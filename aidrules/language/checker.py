@@ -11,7 +11,7 @@ import attrs
 
 from aidrules.errors import Problem, did_you_mean
 from aidrules.language import ast
-from aidrules.language.types import (BOOL, INT, MONEY, NUMBER, ROUNDING, TEXT, Schema, Type)
+from aidrules.language.types import BOOL, INT, MONEY, NUMBER, ROUNDING, TEXT, Schema, Type
 
 AGGREGATES = frozenset({"count", "sum", "any", "all", "min", "max"})
 FUNCTIONS = frozenset({"min", "max", "round", "eligible"}) | AGGREGATES

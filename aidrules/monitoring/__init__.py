@@ -6,12 +6,30 @@ ledger stores. See docs/monitoring.md."""
 from aidrules.monitoring.feed import FeedImport, import_feed
 from aidrules.monitoring.mapping import EVENT_KINDS, FeedMapping, MappingError, load_mapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
-from aidrules.monitoring.register import (Discovered, Household, Match, NameMismatch, Person,
-                                          Register, read_register)
-from aidrules.monitoring.screening import (Clock, EarlyWarning, FixedClock, Monitor, Screening,
-                                           SystemClock, VerificationTask)
-from aidrules.monitoring.warnings import (WarningBook, WarningRule, WarningRuleError,
-                                          load_warning_rules)
+from aidrules.monitoring.register import (
+                                          Discovered,
+                                          Household,
+                                          Match,
+                                          NameMismatch,
+                                          Person,
+                                          Register,
+                                          read_register,
+)
+from aidrules.monitoring.screening import (
+                                          Clock,
+                                          EarlyWarning,
+                                          FixedClock,
+                                          Monitor,
+                                          Screening,
+                                          SystemClock,
+                                          VerificationTask,
+)
+from aidrules.monitoring.warnings import (
+                                          WarningBook,
+                                          WarningRule,
+                                          WarningRuleError,
+                                          load_warning_rules,
+)
 
 __all__ = ["EVENT_KINDS", "Clock", "Discovered", "EarlyWarning", "Event", "FeedImport",
            "FeedMapping", "FixedClock", "Household", "ImportReport", "MappingError", "Match",

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from aidrules.console import day, err, fail, say
 from aidrules.errors import AidrulesError
 from aidrules.monitoring.feed import FeedImport
 from aidrules.monitoring.mapping import load_mapping
@@ -27,13 +27,8 @@ feeds_app = typer.Typer(name="feeds", help="Import department feeds (数据预�
                         no_args_is_help=True)
 county_app = typer.Typer(name="county", help="A synthetic county for tests and benchmarks.",
                          no_args_is_help=True)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 PROGRESS_EVERY = 2000  # rows between progress-bar updates
 
-
-def _say(text: str) -> None:
-    out.print(text, markup=False, soft_wrap=True)
 
 
 @feeds_app.command("import")
@@ -54,17 +49,16 @@ def import_command(
         feed = FeedImport(load_mapping(mapping), file)
         events = _read(feed, rejects, keep=register is not None)
     except (AidrulesError, OSError) as exc:
-        err.print(str(exc), markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     report = feed.report
-    _say(f"{file}: {report.rows} rows: {report.imported} imported, {report.rejected} rejected, "
+    say(f"{file}: {report.rows} rows: {report.imported} imported, {report.rejected} rejected, "
          f"{report.blank} blank")
     for problem in report.problems:
-        _say(f"{file}: {problem}")
+        say(f"{file}: {problem}")
     for reason, count in sorted(report.reasons.items()):
-        _say(f"  rejected, {reason}: {count}")
+        say(f"  rejected, {reason}: {count}")
     if register is not None:
-        _screen(events, register, warnings, date.fromisoformat(on) if on else date.today())
+        _screen(events, register, warnings, day(on) or date.today())
 
 
 def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event]:
@@ -105,13 +99,13 @@ class _rejects_file:
 def _screen(events: list[Event], register_dir: Path, warnings_dir: Path, today: date) -> None:
     monitor = Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
     result = monitor.screen(events, today)
-    _say(f"matched {result.matched}, discovered {len(result.discovered)}, name mismatches "
+    say(f"matched {result.matched}, discovered {len(result.discovered)}, name mismatches "
          f"{len(result.mismatches)}, warnings {len(result.warnings)}")
     for mismatch in result.mismatches:
-        _say(f"  name mismatch: {mismatch}")
+        say(f"  name mismatch: {mismatch}")
     for (rule, colour), count in sorted(Counter((w.rule_id, w.colour)
                                                 for w in result.warnings).items()):
-        _say(f"  {colour:6} {rule}: {count}")
+        say(f"  {colour:6} {rule}: {count}")
 
 
 @county_app.command("generate")
@@ -125,7 +119,7 @@ def generate_command(
     """Write a seeded synthetic county and one month of its department feeds."""
     manifest = generate(out_dir, households, seed, date.fromisoformat(month + "-01"),
                         broken_rate)
-    _say(f"{out_dir}: {manifest['households']} households, {manifest['people']} people")
-    for name, feed in manifest["feeds"].items():
-        _say(f"  feeds/{manifest['month']}/{feed['file']}: {feed['good']} good rows, "
+    say(f"{out_dir}: {manifest['households']} households, {manifest['people']} people")
+    for feed in manifest["feeds"].values():
+        say(f"  feeds/{manifest['month']}/{feed['file']}: {feed['good']} good rows, "
              f"{feed['broken']} broken on purpose")

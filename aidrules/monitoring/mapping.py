@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from aidrules import _yaml
-from aidrules.errors import Problem, RuleBookError, did_you_mean
+from aidrules.errors import RuleBookError, did_you_mean
 
 EVENT_KINDS = frozenset({
     "student_in_difficulty",  # education bureau: students from families in difficulty
@@ -71,19 +71,7 @@ def load_mapping(path: Path | str) -> FeedMapping:
     raise MappingError(problems, label)
 
 
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def fail(self, node: Any, key: Any, message: str, expected: str | None = None,
-             suggestion: str | None = None, at_key: bool = False) -> None:
-        if key is None or at_key:
-            line, col = _yaml.position(node, key)
-        else:
-            line, col = _yaml.value_position(node, key)
-        self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
-
+class _Reader(_yaml.Reporter):
     def mapping(self, doc: Any) -> FeedMapping | None:
         if not _yaml.is_mapping(doc):
             self.fail(doc, None, "a feed mapping must be a mapping of keys",

@@ -28,8 +28,7 @@ from aidrules.language import UNKNOWN, Env, evaluate
 from aidrules.model.identity import birth_date_of
 from aidrules.monitoring.records import Event
 from aidrules.monitoring.register import Discovered, Household, NameMismatch, Register
-from aidrules.monitoring.warnings import (WarningBook, WarningRule, engine_field,
-                                          money_fen, ruleset)
+from aidrules.monitoring.warnings import WarningBook, WarningRule, engine_field, money_fen, ruleset
 
 DUE_HORIZON_DAYS = 60  # review and grace-period dates this close raise clock events
 

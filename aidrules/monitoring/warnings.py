@@ -102,19 +102,7 @@ def load_warning_rules(directory: Path | str = "warnings") -> WarningBook:
     return WarningBook(tuple(rules))
 
 
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def fail(self, node: Any, key: Any, message: str, expected: str | None = None,
-             suggestion: str | None = None, at_key: bool = False) -> None:
-        if key is None or at_key:
-            line, col = _yaml.position(node, key)
-        else:
-            line, col = _yaml.value_position(node, key)
-        self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
-
+class _Reader(_yaml.Reporter):
     def read(self, path: Path) -> list[WarningRule]:
         doc, problems = _yaml.load(path, label=self.file)
         self.problems.extend(problems)

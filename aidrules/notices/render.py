@@ -11,8 +11,8 @@ from typing import Any
 
 import jinja2
 
-from aidrules.errors import NoticeError
 from aidrules.engine.results import AidResult, Assessment, CriterionResult, money_text
+from aidrules.errors import NoticeError
 from aidrules.model import Application
 from aidrules.model.identity import mask_id_number
 

@@ -17,8 +17,18 @@ from aidrules.language.parser import ExpressionSyntaxError
 from aidrules.language.types import BOOL, MONEY, Schema, Type
 from aidrules.policy import PolicyTree
 from aidrules.rulebook import analysis
-from aidrules.rulebook.book import (Aid, Basis, Brand, Conclusion, Criterion, DerivedFact,
-                                    ExclusiveGroup, Located, Rule, RuleBook)
+from aidrules.rulebook.book import (
+    Aid,
+    Basis,
+    Brand,
+    Conclusion,
+    Criterion,
+    DerivedFact,
+    ExclusiveGroup,
+    Located,
+    Rule,
+    RuleBook,
+)
 from aidrules.rulebook.schema import BASE_FACTS
 
 BOOK_FILE = "book.yaml"
@@ -143,7 +153,7 @@ class _Reader:
             if items is None:
                 continue
             if not isinstance(items, list):
-                self.fail(file, doc, key, f"'{key}' must be a list", expected=f"'- id: ...' items")
+                self.fail(file, doc, key, f"'{key}' must be a list", expected="'- id: ...' items")
                 continue
             store.extend((file, items, i) for i in range(len(items)))
 
@@ -152,7 +162,7 @@ class _Reader:
         self.unknown_keys(file, doc, _BOOK_KEYS, "book.yaml")
         self.meta = {"name": self.text(file, doc, "name", "book.yaml"),
                      "version": str(doc.get("version", "0"))}
-        for i, item in enumerate(self.items(file, doc, "aids")):
+        for item in self.items(file, doc, "aids"):
             self.read_aid(file, item)
         for item in self.items(file, doc, "brands", required=False):
             self.read_brand(file, item)

@@ -25,7 +25,8 @@ FEN = Fraction(1, 100)
 
 
 def standard(book, area: str) -> Fraction:
-    return Fraction(book.policies.value(f"dibao.standard.{area}", TIELI, ON, unit="yuan/month").value)
+    found = book.policies.value(f"dibao.standard.{area}", TIELI, ON, unit="yuan/month")
+    return Fraction(found.value)
 
 
 def incomes_summing_to(total: Fraction, members: int, rng: random.Random) -> list[list[dict]]:
@@ -43,7 +44,7 @@ def incomes_summing_to(total: Fraction, members: int, rng: random.Random) -> lis
     rest = total - yearly
     assert rest > 0 and (rest / FEN).denominator == 1
     cuts = sorted(rng.randrange(0, int(rest / FEN) + 1) for _ in range(members - 1))
-    for index, (low, high) in enumerate(zip([0, *cuts], [*cuts, int(rest / FEN)])):
+    for index, (low, high) in enumerate(zip([0, *cuts], [*cuts, int(rest / FEN)], strict=True)):
         per_member[index].append(_income(Fraction(high - low, 100), "monthly"))
     return per_member
 

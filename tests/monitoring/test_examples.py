@@ -5,8 +5,14 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from aidrules.monitoring import Event, FeedImport, Monitor, load_mapping, read_register
-from aidrules.monitoring import load_warning_rules
+from aidrules.monitoring import (
+    Event,
+    FeedImport,
+    Monitor,
+    load_mapping,
+    load_warning_rules,
+    read_register,
+)
 
 SAMPLE = Path("examples/feeds")
 MANIFEST = json.loads((SAMPLE / "manifest.json").read_text(encoding="utf-8"))

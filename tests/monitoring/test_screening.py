@@ -9,8 +9,16 @@ from hypothesis import strategies as st
 
 from aidrules.engine.durable import Engine
 from aidrules.model.identity import make_id_number
-from aidrules.monitoring import (Event, FixedClock, Household, Monitor, Person, Register,
-                                 VerificationTask, load_warning_rules)
+from aidrules.monitoring import (
+    Event,
+    FixedClock,
+    Household,
+    Monitor,
+    Person,
+    Register,
+    VerificationTask,
+    load_warning_rules,
+)
 
 TODAY = date(2025, 3, 31)
 BOOK = load_warning_rules("warnings")

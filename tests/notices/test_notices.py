@@ -54,8 +54,8 @@ def test_the_public_notice_lists_dibao_and_tekun_households_masked(assessed):
     assert not re.search(r"\d{17}[\dX]", text)
 
 
-@pytest.mark.parametrize("name, masked", [("王建国", "王*国"), ("李梅", "李*"), ("欧阳娜娜", "欧**娜"),
-                                          ("张", "*")])
+@pytest.mark.parametrize("name, masked", [
+    ("王建国", "王*国"), ("李梅", "李*"), ("欧阳娜娜", "欧**娜"), ("张", "*")])
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
 
@@ -64,8 +64,9 @@ def test_a_county_template_replaces_the_wording(assessed, tmp_path):
     (tmp_path / "decision.zh.j2").write_text("{{ application_id }}：{{ eligible | length }} 项\n",
                                             encoding="utf-8")
     assessment, application = assessed[0]
+    granted = sum(r.status == "eligible" for r in assessment.results)
     assert decision_notice(assessment, application, templates=tmp_path) == \
-        f"{assessment.application_id}：{sum(r.status == 'eligible' for r in assessment.results)} 项\n"
+        f"{assessment.application_id}：{granted} 项\n"
 
 
 @pytest.mark.parametrize("template, message", [
