@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
+from aidrules.ledger.cli import case_app, ledger_app
 from aidrules.model import read_applications
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
 
@@ -29,6 +30,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(case_app)
+app.add_typer(ledger_app)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 if not out.is_terminal:  # piped or captured: wide enough that tables do not fold every cell

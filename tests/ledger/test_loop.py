@@ -49,6 +49,9 @@ def test_a_household_goes_from_warning_to_exit(ledger):
     assert shown["enrolments"][0]["starts_on"] == date(2025, 4, 1)  # the month after
     assert shown["enrolments"][0]["monthly_amount"] == "30.00"
     assert shown["enrolments"][0]["review_due"] == date(2025, 10, 1)  # able to work: 6 months
+    assert ledger.public_notice(case) == {  # what the village may see: nothing more
+        "case": case, "name": "王建国", "id_number": "230781********0214", "members": 3,
+        "monthly_amounts": {"dibao": "30.00"}}
 
     # Review on its interval: the income rose a little, the amount changes next month.
     assert ledger.review(case, "复核员", date(2025, 10, 1), wang("2115.00")) == "changed"
