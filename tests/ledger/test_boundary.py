@@ -1,0 +1,32 @@
+"""Persistence stays in its own room: only aidrules/ledger imports sqlmodel, sqlalchemy or
+alembic; the ledger imports no durable_rules."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "aidrules"
+PERSISTENCE = {"sqlmodel", "sqlalchemy", "alembic"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_only_the_ledger_package_imports_the_database_libraries():
+    outside = {str(p.relative_to(PACKAGE)): _imports(p) & PERSISTENCE
+               for p in PACKAGE.rglob("*.py") if "ledger" not in p.relative_to(PACKAGE).parts}
+    assert {path: names for path, names in outside.items() if names} == {}
+
+
+def test_the_ledger_does_not_import_the_rules_engine_library():
+    inside = [p for p in (PACKAGE / "ledger").rglob("*.py") if "durable_rules" in _imports(p)]
+    assert inside == []
