@@ -177,7 +177,7 @@ def due(on: On = None, overdue: Annotated[bool, typer.Option(
     """Everything outstanding, soonest first (or only what is overdue)."""
     with _opened(db, rules, policies) as ledger:
         day = _day(on)
-        items = ledger.overdue(day) if overdue else ledger.due(day)
+        items = ledger.overdue(day) if overdue else ledger.due()
         table = Table(title=("overdue on " if overdue else "due, as of ") + str(day))
         for column in ("due", "what", "household", "ref", "detail"):
             table.add_column(column)

@@ -29,8 +29,12 @@ from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry, canonical_json, entry_hash, first_bad
 from aidrules.ledger.errors import ConflictError, IllegalMove, LedgerError, NotFound, ReplayMismatch
 from aidrules.ledger.procedure import State, TimeLimits, require_move
-from aidrules.ledger.workdays import (add_months, add_working_days, first_of_next_month,
-                                      last_of_month)
+from aidrules.ledger.workdays import (
+    add_months,
+    add_working_days,
+    first_of_next_month,
+    last_of_month,
+)
 from aidrules.rulebook import RuleBook
 
 
@@ -341,14 +345,17 @@ class Ledger:
 
     def review(self, case_id: int, by: str, on: date,
                application: model.Application | None = None, version: int | None = None) -> str:
-        """The periodic review (复核): re-assess on the facts now (or as filed). An unchanged
-        amount is kept; a changed one ends this month and starts anew next month. Returns
+        """The periodic review (复核): re-assess on the facts now (or the latest on file). An
+        unchanged amount is kept; a changed one ends this month and starts anew next month. Returns
         ``unchanged``, ``changed`` or ``ineligible`` (then :meth:`exit` the case)."""
         with self._tx() as s:
             case = self._case(s, case_id, "review", version)
-            app = application or model.application_from_dict(json.loads(_get(s, t.Application, case.application_id).document))
-            filed = self._file(s, case.household_id, app, on, "review") if application \
-                else _get(s, t.Application, case.application_id)
+            if application is not None:
+                filed = self._file(s, case.household_id, application, on, "review")
+            else:  # the latest facts on file: as filed, or as found since
+                filed = _latest(s, t.Application,
+                                t.Application.household_id == case.household_id)
+            app = application or model.application_from_dict(json.loads(filed.document))
             assessment = self._assess(s, case.household_id, filed, app, on, case_id)
             outcome = self._apply_review(s, case, assessment, on)
             s.add(t.Review(case_id=case_id, assessment_id=assessment.id, reviewed_on=on,
@@ -533,7 +540,7 @@ class Ledger:
                 return BadEntry(strays.household_id, strays.seq, strays.id, "no such household")
         return None
 
-    def due(self, on: date | None = None) -> list[DueItem]:
+    def due(self) -> list[DueItem]:
         """Everything outstanding, soonest first: investigations, decisions, written refusals,
         reviews, verification tasks and referrals awaiting feedback."""
         with Session(self.engine) as s:
@@ -541,7 +548,7 @@ class Ledger:
         return sorted(items, key=lambda i: (i.due_on, i.kind, i.ref))
 
     def overdue(self, on: date) -> list[DueItem]:
-        return [item for item in self.due(on) if item.due_on < on]
+        return [item for item in self.due() if item.due_on < on]
 
     def _case_items(self, s: Session) -> Iterator[DueItem]:
         for case in s.exec(select(t.Case).where(t.Case.state.not_in([State.exited]))):

@@ -22,7 +22,8 @@ def run(monkeypatch, tmp_path):
     runner = CliRunner()
 
     def invoke(*args):
-        return runner.invoke(app, [*map(str, args), *(["--db", db] if args[1] != "upgrade" else [])])
+        db_option = ["--db", db] if args[1] != "upgrade" else []
+        return runner.invoke(app, [*map(str, args), *db_option])
     invoke.db = db
     return invoke
 
