@@ -27,6 +27,15 @@ def _sql(ledger, text: str, **params) -> None:
         connection.execute(sa.text(text), params)
 
 
+def _tamperer(ledger) -> None:
+    """Someone with the rights to drop the database's append-only guard (see 0002)."""
+    if ledger.engine.dialect.name == "postgresql":
+        _sql(ledger, "ALTER TABLE chain_entries DISABLE TRIGGER USER")
+    else:
+        _sql(ledger, "DROP TRIGGER chain_entries_no_update")
+        _sql(ledger, "DROP TRIGGER chain_entries_no_delete")
+
+
 def _entry_ids(ledger) -> list[int]:
     return [e.id for e in ledger.chain("H-1")]
 
@@ -35,7 +44,17 @@ def _entry_ids(ledger) -> list[int]:
 def chained(ledger):
     _decided_case(ledger)
     assert ledger.verify() is None
+    _tamperer(ledger)
     return ledger
+
+
+@pytest.mark.parametrize("statement", ["UPDATE chain_entries SET kind = 'x'",
+                                       "DELETE FROM chain_entries"])
+def test_the_database_refuses_to_change_or_delete_a_chain_entry(ledger, statement):
+    _decided_case(ledger)
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        _sql(ledger, statement)
+    assert ledger.verify() is None
 
 
 def test_changing_any_one_entry_is_detected_and_named(chained):
@@ -99,6 +118,7 @@ def test_a_past_decision_replays_to_the_same_result(ledger):
 
 def test_a_replay_under_another_rule_book_is_refused(ledger, book):
     case = _decided_case(ledger)
+    _tamperer(ledger)
     assessment = ledger.case(case)["decisions"][0]["assessment_id"]
     _sql(ledger, "UPDATE chain_entries SET payload = replace(payload, :d, 'feedfeedfeedfeed')",
          d=book.digest)

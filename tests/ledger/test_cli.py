@@ -34,7 +34,7 @@ def _ok(result):
 
 
 def test_a_case_goes_through_the_procedure_from_the_command_line(run):
-    assert "schema None → 0001" in _ok(run("ledger", "upgrade", run.db))
+    assert "schema None → 0002" in _ok(run("ledger", "upgrade", run.db))
     assert "case 1 accepted" in _ok(run("case", "file", WANG, "--household", "H-1",
                                         "--grid", "g-1", "--by", "受理员"))
     _ok(run("case", "investigate", 1, "--staff", "甲", "--staff", "乙", "--findings", "属实",
@@ -59,6 +59,7 @@ def test_ledger_verify_exits_1_naming_the_first_bad_entry(run):
     _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
     engine = sa.create_engine(f"sqlite:///{run.db}")
     with engine.begin() as connection:
+        connection.execute(sa.text("DROP TRIGGER chain_entries_no_update"))  # a tamperer
         connection.execute(sa.text("UPDATE chain_entries SET payload = replace(payload, "
                                    "'受理员', '别人') WHERE seq = 2"))
     engine.dispose()
