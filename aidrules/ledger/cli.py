@@ -125,11 +125,16 @@ def decide(case: CaseId, by: By,
            aid: Annotated[list[str] | None, typer.Option(
                "--aid", help="Approve only these aid types (default: every eligible one).")
            ] = None,
+           referrals_due: Annotated[str | None, typer.Option(
+               "--referrals-due", help="Push the referrals, feedback due by this day.")] = None,
            on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
            policies: Policies = Path("policies")) -> None:
     """Approve or refuse; the officer who investigated may not decide."""
-    _act(db, rules, policies,
-         lambda lg: f"decision {lg.decide(case, approve, by, _day(on), reasons, aid)}", case)
+    due_on = _day(referrals_due) if referrals_due else None
+
+    def move(ledger: Ledger) -> str:
+        return f"decision {ledger.decide(case, approve, by, _day(on), reasons, aid, due_on)}"
+    _act(db, rules, policies, move, case)
 
 
 @case_app.command()

@@ -287,9 +287,11 @@ class Ledger:
                          {"case": case_id, "outcome": outcome, "by": by})
 
     def decide(self, case_id: int, approve: bool, by: str, on: date, reasons: str | None = None,
-               aids: Sequence[str] | None = None, version: int | None = None) -> int:
+               aids: Sequence[str] | None = None, referrals_due: date | None = None,
+               version: int | None = None) -> int:
         """Approve (the eligible aids, or those named) or refuse with written reasons.
-        The officer who investigated may not decide."""
+        The officer who investigated may not decide. With ``referrals_due``, an approval
+        also pushes the assessment's referrals, feedback due by then."""
         with self._tx() as s:
             case = self._case(s, case_id, "decide", version)
             _check_decider(case, by)
@@ -307,6 +309,8 @@ class Ledger:
             self._append(s, case.household_id, "decided", on, {
                 "case": case_id, "decision": row.id, "assessment": assessment.id,
                 "outcome": outcome, "aids": chosen, "reasons": reasons, "by": by})
+            if approve and referrals_due is not None:
+                self._push(s, assessment, on, referrals_due)
             return row.id
 
     def notify_refusal(self, case_id: int, on: date, version: int | None = None) -> None:
@@ -456,18 +460,20 @@ class Ledger:
         """Push the assessment's referrals (信息推送) to their departments, feedback due by
         ``due_on`` (no national time limit exists; the county sets it)."""
         with self._tx() as s:
-            assessment = _get(s, t.Assessment, assessment_id)
-            rows = [t.Referral(household_id=assessment.household_id, assessment_id=assessment_id,
-                               brand=r["brand"], departments=",".join(r["departments"]),
-                               reason=r["reason"], status="pushed", pushed_on=on, due_on=due_on)
-                    for r in json.loads(assessment.result)["referrals"]]
-            s.add_all(rows)
-            s.flush()
-            self._append(s, assessment.household_id, "referred", on, {
-                "assessment": assessment_id, "due_on": due_on,
-                "referrals": [{"id": r.id, "brand": r.brand, "departments": r.departments}
-                              for r in rows]})
-            return [r.id for r in rows]
+            return self._push(s, _get(s, t.Assessment, assessment_id), on, due_on)
+
+    def _push(self, s: Session, assessment: t.Assessment, on: date, due_on: date) -> list[int]:
+        rows = [t.Referral(household_id=assessment.household_id, assessment_id=assessment.id,
+                           brand=r["brand"], departments=",".join(r["departments"]),
+                           reason=r["reason"], status="pushed", pushed_on=on, due_on=due_on)
+                for r in json.loads(assessment.result)["referrals"]]
+        s.add_all(rows)
+        s.flush()
+        self._append(s, assessment.household_id, "referred", on, {
+            "assessment": assessment.id, "due_on": due_on,
+            "referrals": [{"id": r.id, "brand": r.brand, "departments": r.departments}
+                          for r in rows]})
+        return [r.id for r in rows]
 
     def record_feedback(self, referral_id: int, department: str, on: date, action: str) -> None:
         """A department reports what it did (跟踪反馈); the referral is answered when every

@@ -44,10 +44,11 @@ def test_a_case_goes_through_the_procedure_from_the_command_line(run):
     assert refused.exit_code == 1
     assert "甲 investigated this case and may not also decide it" in refused.output
     _ok(run("case", "decide", 1, "--approve", "--aid", "dibao", "--by", "审批员",
-            "--on", "2025-03-12"))
+            "--on", "2025-03-12", "--referrals-due", "2025-03-26"))
     shown = _ok(run("case", "enrol", 1, "--on", "2025-03-12"))
     assert "2025-04-01" in shown and "30.00" in shown and "2025-10-01" in shown
-    assert "review" in _ok(run("case", "due", "--overdue", "--on", "2025-10-02"))
+    overdue = _ok(run("case", "due", "--overdue", "--on", "2025-10-02"))
+    assert "review" in overdue and "referral" in overdue and "教育局" in overdue
     assert "every household chain verifies" in _ok(run("ledger", "verify"))
     chain = _ok(run("ledger", "chain", "H-1"))
     assert "decided" in chain and "230781198205140214" not in chain
