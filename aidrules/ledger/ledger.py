@@ -407,8 +407,8 @@ class Ledger:
             if not reason.strip():
                 raise IllegalMove(f"case {case_id}: an exit needs written reasons")
             paid_until = last_of_month(add_months(on, grace_months))
-            for row in _open_enrolments(s, case_id):
-                row.ends_on, row.review_due = max(paid_until, row.starts_on), None
+            for row in _open_enrolments(s, case_id):  # one not yet started ends before it starts
+                row.ends_on, row.review_due = paid_until, None
             s.add(t.Exit(case_id=case_id, decided_on=on, decided_by=by, reason=reason,
                          grace_months=grace_months, paid_until=paid_until))
             self._save_case(s, case, state=State.exited)

@@ -71,3 +71,28 @@ def test_a_household_goes_from_warning_to_exit(ledger):
     kinds = [e.kind for e in ledger.chain("H-1")]
     assert kinds[:3] == ["application_filed", "assessed", "warned"]
     assert kinds[-1] == "exited"
+
+
+def test_an_exit_before_the_first_payment_pays_nothing(ledger):
+    case = ledger.file_application(wang(), "H-1", by="受理员", grid="grid-07")
+    ledger.investigate(case, ["甲", "乙"], "收入属实", date(2025, 3, 4))
+    ledger.publish_notice(case, date(2025, 3, 5))
+    ledger.decide(case, True, "审批员", date(2025, 3, 12), aids=["dibao"])
+    ledger.enrol(case, date(2025, 3, 12))
+    assert ledger.exit(case, "审批员", date(2025, 3, 20), "户籍迁出") == date(2025, 3, 31)
+    [enrolment] = ledger.enrolments("H-1")
+    assert (enrolment.starts_on, enrolment.ends_on) == (date(2025, 4, 1), date(2025, 3, 31))
+
+
+def test_a_grace_period_needs_work_and_stays_within_the_maximum(ledger):
+    case = ledger.file_application(wang(), "H-1", by="受理员", grid="grid-07")
+    ledger.investigate(case, ["甲", "乙"], "收入属实", date(2025, 3, 4))
+    ledger.publish_notice(case, date(2025, 3, 5))
+    ledger.decide(case, True, "审批员", date(2025, 3, 12), aids=["dibao"])
+    ledger.enrol(case, date(2025, 3, 12))
+    with pytest.raises(IllegalMove, match="only when a member's work lifted the income"):
+        ledger.exit(case, "审批员", date(2025, 6, 2), "收入超标", grace_months=2)
+    with pytest.raises(IllegalMove, match=r"grace_months=7 is outside 0\.\.6"):
+        ledger.exit(case, "审批员", date(2025, 6, 2), "就业", grace_months=7, because_of_work=True)
+    assert ledger.exit(case, "审批员", date(2025, 6, 2), "就业", grace_months=6,
+                       because_of_work=True) == date(2025, 12, 31)
