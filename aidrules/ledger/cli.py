@@ -12,18 +12,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine
 
 from aidrules.errors import AidrulesError
-from aidrules.ledger import migrate
-from aidrules.ledger.ledger import Ledger, database_url
 from aidrules.model import mask_id_number, read_application
 from aidrules.rulebook import load_rulebook
+
+if TYPE_CHECKING:
+    from aidrules.ledger.ledger import Ledger
+
+# The database libraries are imported inside the commands that need them, so the rest of
+# the ``aidrules`` command starts as fast as before the ledger existed.
 
 case_app = typer.Typer(name="case", help="Cases through the procedure: file, investigate, "
                        "notice, decide, enrol, review, exit; show one; list what is due.",
@@ -48,6 +51,7 @@ DB_DEFAULT = "aidrules.db"
 @contextmanager
 def _opened(db: str, rules: Path | None = None, policies: Path | None = None
             ) -> Iterator[Ledger]:
+    from aidrules.ledger.ledger import Ledger
     ledger = None
     try:
         book = load_rulebook(rules, policies) if rules is not None else None
@@ -225,6 +229,10 @@ def upgrade(url: Annotated[str | None, typer.Argument(
                 help="Database URL or SQLite file; default --db.")] = None,
             db: Db = DB_DEFAULT) -> None:
     """Bring the database's schema up to this aidrules version (the shipped migrations)."""
+    from sqlalchemy import create_engine
+
+    from aidrules.ledger import migrate
+    from aidrules.ledger.ledger import database_url
     engine = create_engine(database_url(url or db))
     try:
         before = migrate.current_revision(engine)

@@ -30,3 +30,14 @@ def test_only_the_ledger_package_imports_the_database_libraries():
 def test_the_ledger_does_not_import_the_rules_engine_library():
     inside = [p for p in (PACKAGE / "ledger").rglob("*.py") if "durable_rules" in _imports(p)]
     assert inside == []
+
+
+def test_the_command_line_loads_the_database_libraries_only_for_ledger_commands():
+    import subprocess
+    import sys
+    code = ("import sys, aidrules.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', "
+            "'alembic'}))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert found == "[]"
