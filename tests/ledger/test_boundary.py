@@ -4,6 +4,8 @@ alembic; the ledger imports no durable_rules."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aidrules"
@@ -33,8 +35,6 @@ def test_the_ledger_does_not_import_the_rules_engine_library():
 
 
 def test_the_command_line_loads_the_database_libraries_only_for_ledger_commands():
-    import subprocess
-    import sys
     code = ("import sys, aidrules.cli; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', "
             "'alembic'}))")
