@@ -104,11 +104,12 @@ class Ledger:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            try:
+        """One transaction: committed whole, or rolled back whole on any error."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
-            except IntegrityError as exc:  # a concurrent append took the same chain position
-                raise ConflictError(f"a concurrent change won: {exc.orig}") from None
+        except IntegrityError as exc:  # e.g. a concurrent append took the same chain position
+            raise ConflictError(f"a concurrent change won: {exc.orig}") from None
 
     def _append(self, s: Session, household_id: str, kind: str, day: date,
                 payload: dict[str, Any]) -> None:
