@@ -16,8 +16,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from aidrules.cases.cli import register as register_cases
 from aidrules.console import day, fail, out, say, say_err
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
+from aidrules.ledger.cli import case_app, ledger_app
 from aidrules.model import read_applications
 from aidrules.monitoring.cli import county_app, feeds_app
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
@@ -29,11 +31,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+for sub_commands in (case_app, ledger_app, feeds_app, county_app):
+    app.add_typer(sub_commands)
+register_cases(app)  # replay, impact, boundaries
 
 EXAMPLES = Path("examples/applications")
-
-app.add_typer(feeds_app)
-app.add_typer(county_app)
 
 
 RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
@@ -297,13 +299,6 @@ def _first_line(exc: BaseException) -> str:
     problems = getattr(exc, "problems", ())
     text = str(problems[0]) if problems else (str(exc).splitlines() or [""])[0]
     return text if len(text) <= 120 else text[:119] + "…"
-
-
-# ---- replay / impact (aidrules/cases/cli.py) --------------------------------------------
-
-from aidrules.cases.cli import register as _register_cases  # noqa: E402
-
-_register_cases(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,34 @@
+"""The case ledger (台账): households, cases through the procedure, the closed loop, and
+each household's hash-linked chain of events, in SQLite (default) or PostgreSQL.
+
+The only package that imports sqlmodel, sqlalchemy and alembic. See docs/ledger.md.
+Names are loaded on first use, so ``aidrules`` commands that never touch the ledger do
+not pay for importing the database libraries.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "BadEntry": "chain",
+    "ConflictError": "errors",
+    "DueItem": "ledger",
+    "IllegalMove": "errors",
+    "Ledger": "ledger",
+    "LedgerError": "errors",
+    "NotFound": "errors",
+    "ReplayMismatch": "errors",
+    "State": "procedure",
+    "TimeLimits": "procedure",
+    "database_url": "ledger",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'aidrules.ledger' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"aidrules.ledger.{_WHERE[name]}"), name)

@@ -1,0 +1,281 @@
+"""``aidrules case ...`` and ``aidrules ledger ...``: the ledger from the command line.
+
+Thin: parse, call :class:`aidrules.ledger.Ledger`, print a table. Errors the library
+raises on purpose print on one line without a traceback and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from aidrules.console import day, err, out
+from aidrules.errors import AidrulesError
+from aidrules.model import mask_id_number, read_application
+from aidrules.rulebook import load_rulebook
+
+if TYPE_CHECKING:
+    from aidrules.ledger.ledger import Ledger
+
+# The database libraries are imported inside the commands that need them, so the rest of
+# the ``aidrules`` command starts as fast as before the ledger existed.
+
+case_app = typer.Typer(name="case", help="Cases through the procedure: file, investigate, "
+                       "notice, decide, enrol, review, exit; show one; list what is due.",
+                       no_args_is_help=True, add_completion=False)
+ledger_app = typer.Typer(name="ledger", help="The ledger database: upgrade its schema, verify "
+                         "the household chains, show one.", no_args_is_help=True,
+                         add_completion=False)
+
+Db = Annotated[str, typer.Option("--db", help="SQLite file or database URL.")]
+Rules = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
+Policies = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+On = Annotated[str | None, typer.Option("--on", help="The day (YYYY-MM-DD); default today.")]
+By = Annotated[str, typer.Option("--by", help="The officer acting.")]
+CaseId = Annotated[int, typer.Argument(help="The case number.")]
+DB_DEFAULT = "aidrules.db"
+
+
+@contextmanager
+def _opened(db: str, rules: Path | None = None, policies: Path | None = None
+            ) -> Iterator[Ledger]:
+    from aidrules.ledger.ledger import Ledger
+    ledger = None
+    try:
+        book = load_rulebook(rules, policies) if rules is not None else None
+        ledger = Ledger.open(db, book=book)
+        yield ledger
+    except AidrulesError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        if ledger is not None:
+            ledger.close()
+
+
+def _day(text: str | None) -> date:
+    return day(text) or date.today()
+
+
+def _act(db: str, rules: Path, policies: Path, move: Callable[[Ledger], Any],
+         then_show: int | None = None) -> None:
+    with _opened(db, rules, policies) as ledger:
+        result = move(ledger)
+        if result is not None:
+            out.print(str(result), markup=False)
+        if then_show is not None:
+            _print_case(ledger, then_show)
+
+
+# ---- case ---------------------------------------------------------------------------------
+
+@case_app.command("file")
+def file_case(application: Annotated[Path, typer.Argument(help="The application file.")],
+              household: Annotated[str, typer.Option("--household", help="Household id.")],
+              by: By, grid: Annotated[str | None, typer.Option(
+                  "--grid", help="The household's grid (needed for a new household).")] = None,
+              on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+              policies: Policies = Path("policies")) -> None:
+    """Accept an application (受理): a new case, assessed at once."""
+    def move(ledger: Ledger) -> str:
+        app = read_application(application)
+        case = ledger.file_application(app, household, by, grid, _day(on) if on else None)
+        return f"case {case} accepted"
+    _act(db, rules, policies, move)
+
+
+@case_app.command()
+def investigate(case: CaseId, staff: Annotated[list[str], typer.Option(
+                    "--staff", help="A member of the team; give it once per person (≥ 2).")],
+                findings: Annotated[str, typer.Option("--findings", help="What was found.")],
+                facts: Annotated[Path | None, typer.Option(
+                    "--facts", help="The application as found, if it differs.")] = None,
+                on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+                policies: Policies = Path("policies")) -> None:
+    """Record the household investigation (入户调查)."""
+    found = read_application(facts) if facts else None
+    _act(db, rules, policies,
+         lambda lg: lg.investigate(case, staff, findings, _day(on), application=found), case)
+
+
+@case_app.command()
+def notice(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+           policies: Policies = Path("policies")) -> None:
+    """Post the preliminary opinion (公示); prints the notice's last day."""
+    _act(db, rules, policies, lambda lg: f"notice until {lg.publish_notice(case, _day(on))}")
+
+
+@case_app.command()
+def decide(case: CaseId, by: By,
+           approve: Annotated[bool, typer.Option("--approve/--refuse",
+                                                 help="Approve or refuse.")],
+           reasons: Annotated[str | None, typer.Option(
+               "--reasons", help="Written reasons (required to refuse).")] = None,
+           aid: Annotated[list[str] | None, typer.Option(
+               "--aid", help="Approve only these aid types (default: every eligible one).")
+           ] = None,
+           referrals_due: Annotated[str | None, typer.Option(
+               "--referrals-due", help="Push the referrals, feedback due by this day.")] = None,
+           on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+           policies: Policies = Path("policies")) -> None:
+    """Approve or refuse; the officer who investigated may not decide."""
+    due_on = _day(referrals_due) if referrals_due else None
+
+    def move(ledger: Ledger) -> str:
+        return f"decision {ledger.decide(case, approve, by, _day(on), reasons, aid, due_on)}"
+    _act(db, rules, policies, move, case)
+
+
+@case_app.command()
+def enrol(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+          policies: Policies = Path("policies")) -> None:
+    """Enrol the approved aids, paid from the month after the decision."""
+    _act(db, rules, policies, lambda lg: f"{len(lg.enrol(case, _day(on)))} enrolment(s)", case)
+
+
+@case_app.command()
+def review(case: CaseId, by: By, facts: Annotated[Path | None, typer.Option(
+               "--facts", help="The application as found now.")] = None,
+           on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+           policies: Policies = Path("policies")) -> None:
+    """The periodic review (复核): prints unchanged, changed or ineligible."""
+    found = read_application(facts) if facts else None
+    _act(db, rules, policies, lambda lg: lg.review(case, by, _day(on), found), case)
+
+
+@case_app.command("exit")
+def exit_case(case: CaseId, by: By,
+              reason: Annotated[str, typer.Option("--reason", help="Written reasons.")],
+              grace: Annotated[int, typer.Option("--grace", help="Grace months (渐退期).")] = 0,
+              because_of_work: Annotated[bool, typer.Option(
+                  "--because-of-work", help="A member's job lifted the income.")] = False,
+              on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+              policies: Policies = Path("policies")) -> None:
+    """Take the household off the rolls, with a grace period where the law allows one."""
+    _act(db, rules, policies, lambda lg: "paid until " + str(
+        lg.exit(case, by, _day(on), reason, grace, because_of_work)))
+
+
+@case_app.command()
+def show(case: CaseId, db: Db = DB_DEFAULT) -> None:
+    """One case: its state, decisions, enrolments and reviews."""
+    with _opened(db) as ledger:
+        _print_case(ledger, case)
+
+
+@case_app.command()
+def due(on: On = None, overdue: Annotated[bool, typer.Option(
+            "--overdue", help="Only what is past due on --on.")] = False,
+        db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+        policies: Policies = Path("policies")) -> None:
+    """Everything outstanding, soonest first (or only what is overdue)."""
+    with _opened(db, rules, policies) as ledger:
+        day = _day(on)
+        items = ledger.overdue(day) if overdue else ledger.due()
+        table = Table(title=("overdue on " if overdue else "due, as of ") + str(day))
+        for column in ("due", "what", "household", "ref", "detail"):
+            table.add_column(column)
+        for item in items:
+            late = "bold red" if item.due_on < day else None
+            table.add_row(str(item.due_on), item.kind, item.household, item.ref, item.what,
+                          style=late)
+        out.print(table)
+
+
+def _print_case(ledger: Ledger, case_id: int) -> None:
+    case = ledger.case(case_id)
+    head = Table(title=f"case {case_id}", show_header=False)
+    for key in ("household_id", "state", "version", "risk_level", "accepted_on", "accepted_by",
+                "investigators", "findings", "notice_from", "notice_until", "has_objection"):
+        head.add_row(key, str(case[key]))
+    out.print(head)
+    _rows("decisions", case["decisions"], ("decided_on", "outcome", "aids", "decided_by",
+                                          "reasons"))
+    _rows("enrolments", case["enrolments"], ("aid", "starts_on", "ends_on", "monthly_amount",
+                                            "review_due"))
+    _rows("reviews", case["reviews"], ("reviewed_on", "outcome", "reviewed_by"))
+
+
+def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    if not rows:
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in columns))
+    out.print(table)
+
+
+# ---- ledger -------------------------------------------------------------------------------
+
+@ledger_app.command()
+def upgrade(url: Annotated[str | None, typer.Argument(
+                help="Database URL or SQLite file; default --db.")] = None,
+            db: Db = DB_DEFAULT) -> None:
+    """Bring the database's schema up to this aidrules version (the shipped migrations)."""
+    from sqlalchemy import create_engine
+
+    from aidrules.ledger import migrate
+    from aidrules.ledger.ledger import database_url
+    engine = create_engine(database_url(url or db))
+    try:
+        before = migrate.current_revision(engine)
+        migrate.upgrade(engine)
+        out.print(f"schema {before} → {migrate.current_revision(engine)}", markup=False)
+    finally:
+        engine.dispose()
+
+
+@ledger_app.command()
+def verify(db: Db = DB_DEFAULT) -> None:
+    """Check every household chain; name the first bad entry and exit 1 if one is found."""
+    with _opened(db) as ledger:
+        bad = ledger.verify()
+    if bad is not None:
+        err.print(f"chain broken: {bad}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    out.print("every household chain verifies", markup=False)
+
+
+@ledger_app.command()
+def chain(household: Annotated[str, typer.Argument(help="The household id.")],
+          db: Db = DB_DEFAULT) -> None:
+    """A household's chain (一户一条救助链), oldest first; identity numbers masked."""
+    with _opened(db) as ledger:
+        entries = ledger.chain(household)
+    table = Table(title=f"household {household}")
+    for column in ("seq", "day", "event", "summary", "hash"):
+        table.add_column(column)
+    for entry in entries:
+        table.add_row(str(entry.seq), str(entry.day), entry.kind, _summary(entry.payload),
+                      entry.hash[:12])
+    out.print(table)
+
+
+def _summary(payload: str) -> str:
+    """The payload on one line, without the application document (which holds identity
+    numbers): case, outcome, reasons and the like."""
+    data = json.loads(payload)
+    data.pop("document", None)
+    text = ", ".join(f"{k}={v}" for k, v in sorted(data.items()) if v not in (None, "", []))
+    return _mask_numbers(text)[:120]
+
+
+def _mask_numbers(text: str) -> str:
+    return re.sub(r"\d{17}[\dX]", lambda m: _masked(m.group()), text)
+
+
+def _masked(number: str) -> str:
+    try:
+        return mask_id_number(number)
+    except ValueError:
+        return number

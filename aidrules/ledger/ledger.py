@@ -1,0 +1,734 @@
+"""The case ledger (台账): cases through the procedure, the closed loop, the household chain.
+
+Every public operation is one transaction: it either happens whole, chain entry
+included, or not at all. A refused move raises before anything is written. The case's
+``version`` makes two officers acting on one case at once safe: the second gets
+:class:`ConflictError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+from sqlalchemy import create_engine, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from aidrules import model
+from aidrules.engine import Assessor
+from aidrules.ledger import migrate
+from aidrules.ledger import tables as t
+from aidrules.ledger.chain import BadEntry, canonical_json, entry_hash, first_bad
+from aidrules.ledger.errors import ConflictError, IllegalMove, LedgerError, NotFound, ReplayMismatch
+from aidrules.ledger.procedure import State, TimeLimits, require_move
+from aidrules.ledger.workdays import (
+    add_months,
+    add_working_days,
+    first_of_next_month,
+    last_of_month,
+)
+from aidrules.rulebook import RuleBook
+
+
+def database_url(url_or_path: str | Path) -> str:
+    """A URL as given, or ``sqlite:///path`` for a plain file path."""
+    text = str(url_or_path)
+    return text if "://" in text else f"sqlite:///{text}"
+
+
+@attrs.frozen
+class DueItem:
+    """Something the county owes by a date: an investigation, a decision, a review, ..."""
+    due_on: date
+    kind: str
+    household: str
+    ref: str  # case 3, task 5, referral 7
+    what: str
+
+
+class Ledger:
+    """The ledger in one database. Open with :meth:`open`."""
+
+    def __init__(self, engine: Engine, book: RuleBook | None = None,
+                 holidays: Collection[date] = (), assessor: Assessor | None = None) -> None:
+        self.engine = engine
+        self._book = assessor.book if assessor is not None else book
+        self._assessor = assessor
+        self.holidays = frozenset(holidays)
+
+    @classmethod
+    def open(cls, url_or_path: str | Path = "aidrules.db", book: RuleBook | None = None,
+             holidays: Collection[date] = (), upgrade: bool | None = None,
+             assessor: Assessor | None = None) -> Ledger:
+        """Open the ledger. An SQLite file is brought up to date on opening (``upgrade``
+        defaults to True for SQLite); other databases must be at the newest schema already
+        (``aidrules ledger upgrade URL``). Pass an ``assessor`` to share its compiled
+        rulesets; ``holidays`` are the county's public holidays (see workdays)."""
+        url = database_url(url_or_path)
+        engine = create_engine(url)
+        if upgrade if upgrade is not None else engine.dialect.name == "sqlite":
+            migrate.upgrade(engine)
+        at, head = migrate.current_revision(engine), migrate.head_revision()
+        if at != head:
+            engine.dispose()
+            raise LedgerError(f"the database {engine.url.render_as_string()} is at schema "
+                              f"revision {at}, this aidrules needs {head}; "
+                              f"run: aidrules ledger upgrade '{url}'")
+        return cls(engine, book, holidays, assessor)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def book(self) -> RuleBook:
+        if self._book is None:
+            raise LedgerError("this ledger was opened without a rule book; "
+                              "pass book=load_rulebook(...) to Ledger.open")
+        return self._book
+
+    @property
+    def assessor(self) -> Assessor:
+        if self._assessor is None:
+            self._assessor = Assessor(self.book)
+        return self._assessor
+
+    # ---- transactions and the chain -----------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """One transaction: committed whole, or rolled back whole on any error."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except IntegrityError as exc:  # e.g. a concurrent append took the same chain position
+            raise ConflictError(f"a concurrent change won: {exc.orig}") from None
+
+    def _append(self, s: Session, household_id: str, kind: str, day: date,
+                payload: dict[str, Any]) -> None:
+        house = _get(s, t.Household, household_id)
+        seq, prev = house.chain_length + 1, house.chain_head
+        text = canonical_json(payload)
+        digest = entry_hash(prev, household_id, seq, kind, day, text)
+        s.add(t.ChainEntry(household_id=household_id, seq=seq, kind=kind, day=day,
+                           payload=text, prev_hash=prev, hash=digest))
+        moved = s.connection().execute(
+            update(t.Household).where(t.Household.id == household_id,
+                                      t.Household.chain_length == house.chain_length)
+            .values(chain_length=seq, chain_head=digest)).rowcount
+        if moved != 1:
+            raise ConflictError(f"household {household_id}'s chain moved on; try again")
+        s.flush()
+        s.expire(house)
+
+    def _save_case(self, s: Session, case: t.Case, **changes: Any) -> None:
+        """Write ``changes`` only if nobody changed the case since it was read."""
+        moved = s.connection().execute(
+            update(t.Case).where(t.Case.id == case.id, t.Case.version == case.version)
+            .values(version=case.version + 1, **changes)).rowcount
+        if moved != 1:
+            raise ConflictError(f"case {case.id} was changed by someone else "
+                                f"(version {case.version} is stale); reload it and try again")
+        s.expire(case)
+
+    def _case(self, s: Session, case_id: int, move: str, version: int | None) -> t.Case:
+        case = _get(s, t.Case, case_id)
+        if version is not None and version != case.version:
+            raise ConflictError(f"case {case_id} is at version {case.version}, "
+                                f"not {version}: someone else changed it; reload it")
+        require_move(case_id, case.state, move)
+        return case
+
+    def _limits(self, s: Session, case: t.Case) -> TimeLimits:
+        jurisdiction = _get(s, t.Household, case.household_id).jurisdiction
+        return TimeLimits.of(self.book.policies, jurisdiction, case.accepted_on)
+
+    # ---- applications, assessments ------------------------------------------------------
+
+    def _file(self, s: Session, household_id: str, application: model.Application,
+              on: date, source: str) -> t.Application:
+        doc = model.application_to_dict(application)
+        row = t.Application(household_id=household_id, reference=application.application_id,
+                            filed_on=on, source=source, document=canonical_json(doc))
+        s.add(row)
+        s.flush()
+        for position, member in enumerate(application.household.members):
+            s.add(t.Member(application_id=row.id, position=position, id_number=member.id_number,
+                           name=member.name, relation=str(member.relation)))
+        self._append(s, household_id, "application_filed", on,
+                     {"application": row.id, "source": source, "document": doc})
+        return row
+
+    def _assess(self, s: Session, household_id: str, filed: t.Application,
+                application: model.Application, on: date, case_id: int | None) -> t.Assessment:
+        result = self.assessor.assess(application, on=on)
+        document = result.to_json()
+        row = t.Assessment(household_id=household_id, application_id=filed.id, case_id=case_id,
+                           on=on, jurisdiction=result.jurisdiction,
+                           rulebook_version=result.rulebook["version"],
+                           rulebook_digest=result.rulebook["digest"],
+                           policy_version=result.policy_version, risk_level=result.risk_level,
+                           result=canonical_json(document))
+        s.add(row)
+        s.flush()
+        s.connection().execute(update(t.Household).where(t.Household.id == household_id)
+                               .values(risk_level=result.risk_level))
+        self._append(s, household_id, "assessed", on, {
+            "assessment": row.id, "application": filed.id, "case": case_id, "on": on,
+            "jurisdiction": result.jurisdiction, "rulebook": result.rulebook,
+            "policy_version": result.policy_version, "risk_level": result.risk_level,
+            "result_sha256": _sha(row.result)})
+        return row
+
+    def _household(self, s: Session, household_id: str, grid: str | None,
+                   application: model.Application) -> t.Household:
+        house = s.get(t.Household, household_id)
+        if house is None:
+            if grid is None:
+                raise IllegalMove(f"household {household_id} is new: give its grid (网格)")
+            house = t.Household(id=household_id, grid=grid,
+                                jurisdiction=application.jurisdiction)
+            s.add(house)
+            s.flush()
+        return house
+
+    def register_household(self, household_id: str, grid: str, application: model.Application,
+                           on: date) -> int:
+        """Put a household under monitoring with its facts; returns the assessment id."""
+        with self._tx() as s:
+            self._household(s, household_id, grid, application)
+            filed = self._file(s, household_id, application, on, "monitoring")
+            return self._assess(s, household_id, filed, application, on, None).id
+
+    def file_application(self, application: model.Application, household_id: str, by: str,
+                         grid: str | None = None, on: date | None = None) -> int:
+        """Accept an application (受理): a new case, assessed at once. Returns the case id."""
+        on = on or application.applied_on
+        with self._tx() as s:
+            self._household(s, household_id, grid, application)
+            open_case = s.exec(select(t.Case).where(
+                t.Case.household_id == household_id,
+                t.Case.state.not_in([State.refused, State.exited]))).first()
+            if open_case is not None:
+                raise IllegalMove(f"household {household_id} already has case {open_case.id} "
+                                  f"({open_case.state}); review or exit it first")
+            filed = self._file(s, household_id, application, on, "filed")
+            case = t.Case(household_id=household_id, application_id=filed.id,
+                          state=State.accepted, accepted_on=on, accepted_by=by)
+            s.add(case)
+            s.flush()
+            self._append(s, household_id, "accepted", on, {"case": case.id, "by": by})
+            self._assess(s, household_id, filed, application, on, case.id)
+            return case.id
+
+    # ---- the procedure -------------------------------------------------------------------
+
+    def investigate(self, case_id: int, staff: Sequence[str], findings: str, on: date,
+                    application: model.Application | None = None, is_extended: bool = False,
+                    version: int | None = None) -> None:
+        """Record the household investigation: at least two staff, their findings, and the
+        facts as found (re-assessed) when they differ from the application."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "investigate", version)
+            team = sorted(set(staff))
+            need = self._limits(s, case).min_investigators
+            if len(team) < need:
+                raise IllegalMove(f"case {case_id}: the investigation needs at least {need} "
+                                  f"different staff, got {len(team)} ({', '.join(team)})")
+            if not findings.strip():
+                raise IllegalMove(f"case {case_id}: record the investigation's findings")
+            self._save_case(s, case, state=State.investigated, investigated_on=on,
+                            investigators=",".join(team), findings=findings,
+                            is_extended=is_extended)
+            self._append(s, case.household_id, "investigated", on,
+                         {"case": case_id, "staff": team, "findings": findings,
+                          "is_extended": is_extended})
+            if application is not None:
+                filed = self._file(s, case.household_id, application, on, "findings")
+                self._assess(s, case.household_id, filed, application, on, case_id)
+
+    def publish_notice(self, case_id: int, on: date, version: int | None = None) -> date:
+        """Post the preliminary opinion (公示); returns the last day of the notice."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "notice", version)
+            until = _plus_days(on, self._limits(s, case).notice_days)
+            self._save_case(s, case, state=State.noticed, notice_from=on, notice_until=until)
+            self._append(s, case.household_id, "noticed", on,
+                         {"case": case_id, "from": on, "until": until})
+            return until
+
+    def record_objection(self, case_id: int, on: date, objection: str,
+                         version: int | None = None) -> None:
+        """An objection to the notice: the case then needs an appraisal before deciding."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "object", version)
+            if not objection.strip():
+                raise IllegalMove(f"case {case_id}: an objection needs its text")
+            self._save_case(s, case, has_objection=True)
+            self._append(s, case.household_id, "objected", on,
+                         {"case": case_id, "objection": objection})
+
+    def appraise(self, case_id: int, on: date, outcome: str, by: str,
+                 version: int | None = None) -> None:
+        """Re-investigation or democratic appraisal (民主评议), only after an objection."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "appraise", version)
+            if not case.has_objection:
+                raise IllegalMove(f"case {case_id}: democratic appraisal is held only when "
+                                  "the notice draws an objection, and none was recorded")
+            self._save_case(s, case, state=State.appraised, appraisal=outcome)
+            self._append(s, case.household_id, "appraised", on,
+                         {"case": case_id, "outcome": outcome, "by": by})
+
+    def decide(self, case_id: int, approve: bool, by: str, on: date, reasons: str | None = None,
+               aids: Sequence[str] | None = None, referrals_due: date | None = None,
+               version: int | None = None) -> int:
+        """Approve (the eligible aids, or those named) or refuse with written reasons.
+        The officer who investigated may not decide. With ``referrals_due``, an approval
+        also pushes the assessment's referrals, feedback due by then."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "decide", version)
+            _check_decider(case, by)
+            _check_notice_over(case, on)
+            assessment = _latest_assessment(s, case_id)
+            chosen = _approved_aids(case_id, assessment, aids) if approve else []
+            if not approve and not (reasons or "").strip():
+                raise IllegalMove(f"case {case_id}: a refusal needs written reasons")
+            outcome = State.approved if approve else State.refused
+            row = t.Decision(case_id=case_id, assessment_id=assessment.id, outcome=outcome,
+                             aids=",".join(chosen), reasons=reasons, decided_on=on, decided_by=by)
+            s.add(row)
+            self._save_case(s, case, state=outcome)
+            s.flush()
+            self._append(s, case.household_id, "decided", on, {
+                "case": case_id, "decision": row.id, "assessment": assessment.id,
+                "outcome": outcome, "aids": chosen, "reasons": reasons, "by": by})
+            if approve and referrals_due is not None:
+                self._push(s, assessment, on, referrals_due)
+            return row.id
+
+    def notify_refusal(self, case_id: int, on: date, version: int | None = None) -> None:
+        """The written refusal and its reasons were handed to the applicant."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "notify_refusal", version)
+            if case.refusal_notified_on is not None:
+                raise IllegalMove(f"case {case_id}: the refusal was notified on "
+                                  f"{case.refusal_notified_on}")
+            self._save_case(s, case, refusal_notified_on=on)
+            self._append(s, case.household_id, "refusal_notified", on, {"case": case_id})
+
+    def enrol(self, case_id: int, on: date, version: int | None = None) -> list[int]:
+        """Enrol the approved aids, paid from the month after the decision."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "enrol", version)
+            decision = _latest(s, t.Decision, t.Decision.case_id == case_id)
+            assessment = _get(s, t.Assessment, decision.assessment_id)
+            starts = first_of_next_month(decision.decided_on)
+            interval = _review_interval(_get(s, t.Application, case.application_id).document)
+            due = add_months(starts, self._limits(s, case).review_months[interval])
+            rows = []
+            for aid in filter(None, decision.aids.split(",")):
+                _check_no_overlap(s, case.household_id, aid, starts)
+                rows.append(t.Enrolment(household_id=case.household_id, case_id=case_id, aid=aid,
+                                        starts_on=starts, review_interval=interval, review_due=due,
+                                        monthly_amount=_amount(assessment, aid)))
+            s.add_all(rows)
+            self._save_case(s, case, state=State.enrolled)
+            s.flush()
+            self._append(s, case.household_id, "enrolled", on, {
+                "case": case_id, "starts_on": starts, "review_due": due,
+                "enrolments": [{"id": r.id, "aid": r.aid, "monthly_amount": r.monthly_amount}
+                               for r in rows]})
+            return [r.id for r in rows]
+
+    def review(self, case_id: int, by: str, on: date,
+               application: model.Application | None = None, version: int | None = None) -> str:
+        """The periodic review (复核): re-assess on the facts now (or the latest on file). An
+        unchanged amount is kept; a changed one ends this month and starts anew next month. Returns
+        ``unchanged``, ``changed`` or ``ineligible`` (then :meth:`exit` the case)."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "review", version)
+            if application is not None:
+                filed = self._file(s, case.household_id, application, on, "review")
+            else:  # the latest facts on file: as filed, or as found since
+                filed = _latest(s, t.Application,
+                                t.Application.household_id == case.household_id)
+            app = application or model.application_from_dict(json.loads(filed.document))
+            assessment = self._assess(s, case.household_id, filed, app, on, case_id)
+            outcome = self._apply_review(s, case, assessment, on)
+            s.add(t.Review(case_id=case_id, assessment_id=assessment.id, reviewed_on=on,
+                           reviewed_by=by, outcome=outcome))
+            self._save_case(s, case)
+            self._append(s, case.household_id, "reviewed", on,
+                         {"case": case_id, "assessment": assessment.id, "outcome": outcome,
+                          "by": by})
+            return outcome
+
+    def _apply_review(self, s: Session, case: t.Case, assessment: t.Assessment, on: date) -> str:
+        result = json.loads(assessment.result)
+        status = {r["aid"]: r for r in result["results"]}
+        months = self._limits(s, case).review_months
+        outcome = "unchanged"
+        for row in _open_enrolments(s, case.id):
+            if status[row.aid]["status"] != "eligible":
+                outcome = "ineligible"
+                continue
+            new_amount = _amount(assessment, row.aid)
+            due = add_months(on, months[row.review_interval])
+            if new_amount == row.monthly_amount:
+                row.review_due = due
+                continue
+            outcome = "changed" if outcome == "unchanged" else outcome
+            row.ends_on, row.review_due = last_of_month(on), None
+            s.add(t.Enrolment(household_id=row.household_id, case_id=row.case_id, aid=row.aid,
+                              starts_on=first_of_next_month(on), monthly_amount=new_amount,
+                              review_interval=row.review_interval, review_due=due))
+        return outcome
+
+    def exit(self, case_id: int, by: str, on: date, reason: str, grace_months: int = 0,
+             because_of_work: bool = False, version: int | None = None) -> date:
+        """Take the household off the rolls. A grace period (渐退期) is allowed only when a
+        member's job lifted the income, up to the policy's maximum. Returns the last day paid."""
+        with self._tx() as s:
+            case = self._case(s, case_id, "exit", version)
+            most = self._limits(s, case).grace_max_months
+            if grace_months and not because_of_work:
+                raise IllegalMove(f"case {case_id}: a grace period is allowed only when a "
+                                  "member's work lifted the income (because_of_work)")
+            if not 0 <= grace_months <= most:
+                raise IllegalMove(f"case {case_id}: grace_months={grace_months} is outside "
+                                  f"0..{most} (grace_period.max_months)")
+            if not reason.strip():
+                raise IllegalMove(f"case {case_id}: an exit needs written reasons")
+            paid_until = last_of_month(add_months(on, grace_months))
+            for row in _open_enrolments(s, case_id):  # one not yet started ends before it starts
+                row.ends_on, row.review_due = paid_until, None
+            s.add(t.Exit(case_id=case_id, decided_on=on, decided_by=by, reason=reason,
+                         grace_months=grace_months, paid_until=paid_until))
+            self._save_case(s, case, state=State.exited)
+            self._append(s, case.household_id, "exited", on, {
+                "case": case_id, "reason": reason, "grace_months": grace_months,
+                "paid_until": paid_until, "by": by})
+            return paid_until
+
+    # ---- the closed loop -----------------------------------------------------------------
+
+    def record_warning(self, household_id: str, department: str, reason: str, on: date,
+                       worker: str, due_on: date, risk_level: str | None = None
+                       ) -> tuple[int, int]:
+        """A data warning (数据预警) and its verification task for the household's grid.
+        Returns (warning id, task id)."""
+        with self._tx() as s:
+            house = _get(s, t.Household, household_id)
+            warning = t.Warning(household_id=household_id, raised_on=on, department=department,
+                                reason=reason, risk_level=risk_level)
+            s.add(warning)
+            s.flush()
+            task = t.VerificationTask(warning_id=warning.id, household_id=household_id,
+                                      grid=house.grid, worker=worker, due_on=due_on)
+            s.add(task)
+            s.flush()
+            self._append(s, household_id, "warned", on, {
+                "warning": warning.id, "department": department, "reason": reason,
+                "risk_level": risk_level, "task": task.id, "grid": house.grid,
+                "worker": worker, "due_on": due_on})
+            return warning.id, task.id
+
+    def record_findings(self, task_id: int, worker: str, findings: str, on: date,
+                        application: model.Application) -> int:
+        """On-site verification (实地核查): the findings and the facts as found, re-assessed
+        (the household's risk colour follows). Returns the assessment id."""
+        with self._tx() as s:
+            task = _get(s, t.VerificationTask, task_id)
+            if task.done_on is not None:
+                raise IllegalMove(f"task {task_id} was already done on {task.done_on}")
+            if not findings.strip():
+                raise IllegalMove(f"task {task_id}: record what was found")
+            task.done_on, task.findings = on, findings
+            self._append(s, task.household_id, "verified", on,
+                         {"task": task_id, "worker": worker, "findings": findings})
+            filed = self._file(s, task.household_id, application, on, "findings")
+            return self._assess(s, task.household_id, filed, application, on, None).id
+
+    def push_referrals(self, assessment_id: int, on: date, due_on: date) -> list[int]:
+        """Push the assessment's referrals (信息推送) to their departments, feedback due by
+        ``due_on`` (no national time limit exists; the county sets it)."""
+        with self._tx() as s:
+            return self._push(s, _get(s, t.Assessment, assessment_id), on, due_on)
+
+    def _push(self, s: Session, assessment: t.Assessment, on: date, due_on: date) -> list[int]:
+        rows = [t.Referral(household_id=assessment.household_id, assessment_id=assessment.id,
+                           brand=r["brand"], departments=",".join(r["departments"]),
+                           reason=r["reason"], status="pushed", pushed_on=on, due_on=due_on)
+                for r in json.loads(assessment.result)["referrals"]]
+        s.add_all(rows)
+        s.flush()
+        self._append(s, assessment.household_id, "referred", on, {
+            "assessment": assessment.id, "due_on": due_on,
+            "referrals": [{"id": r.id, "brand": r.brand, "departments": r.departments}
+                          for r in rows]})
+        return [r.id for r in rows]
+
+    def record_feedback(self, referral_id: int, department: str, on: date, action: str) -> None:
+        """A department reports what it did (跟踪反馈); the referral is answered when every
+        department it went to has reported."""
+        with self._tx() as s:
+            referral = _get(s, t.Referral, referral_id)
+            departments = referral.departments.split(",")
+            if department not in departments:
+                raise IllegalMove(f"referral {referral_id} went to {', '.join(departments)}, "
+                                  f"not {department}")
+            s.add(t.Feedback(referral_id=referral_id, department=department, given_on=on,
+                             action=action))
+            s.flush()
+            answered = {f.department for f in s.exec(
+                select(t.Feedback).where(t.Feedback.referral_id == referral_id))}
+            if answered >= set(departments):
+                referral.status = "answered"
+            self._append(s, referral.household_id, "feedback", on, {
+                "referral": referral_id, "department": department, "action": action})
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def case(self, case_id: int) -> dict[str, Any]:
+        """The case, its decisions, enrolments and reviews, as plain data."""
+        with Session(self.engine) as s:
+            case = _get(s, t.Case, case_id)
+            return {
+                **case.model_dump(),
+                "risk_level": _get(s, t.Household, case.household_id).risk_level,
+                "decisions": [d.model_dump() for d in s.exec(
+                    select(t.Decision).where(t.Decision.case_id == case_id))],
+                "enrolments": [e.model_dump() for e in s.exec(
+                    select(t.Enrolment).where(t.Enrolment.case_id == case_id)
+                    .order_by(t.Enrolment.id))],
+                "reviews": [r.model_dump() for r in s.exec(
+                    select(t.Review).where(t.Review.case_id == case_id))],
+            }
+
+    def household(self, household_id: str) -> t.Household:
+        with Session(self.engine, expire_on_commit=False) as s:
+            return _get(s, t.Household, household_id)
+
+    def enrolments(self, household_id: str | None = None) -> list[t.Enrolment]:
+        with Session(self.engine) as s:
+            query = select(t.Enrolment).order_by(t.Enrolment.id)
+            if household_id is not None:
+                query = query.where(t.Enrolment.household_id == household_id)
+            return list(s.exec(query))
+
+    def chain(self, household_id: str) -> list[t.ChainEntry]:
+        with Session(self.engine) as s:
+            return list(s.exec(select(t.ChainEntry).where(t.ChainEntry.household_id ==
+                                                          household_id).order_by(t.ChainEntry.seq,
+                                                                                 t.ChainEntry.id)))
+
+    def verify(self) -> BadEntry | None:
+        """The first entry, over every household's chain, that does not verify; or None."""
+        with Session(self.engine) as s:
+            houses = list(s.exec(select(t.Household).order_by(t.Household.id)))
+            for house in houses:
+                entries = s.exec(select(t.ChainEntry).where(
+                    t.ChainEntry.household_id == house.id).order_by(t.ChainEntry.seq,
+                                                                    t.ChainEntry.id))
+                bad = first_bad(house.id, house.chain_length, house.chain_head, entries)
+                if bad is not None:
+                    return bad
+            strays = s.exec(select(t.ChainEntry).where(
+                t.ChainEntry.household_id.not_in([h.id for h in houses]))).first()
+            if strays is not None:
+                return BadEntry(strays.household_id, strays.seq, strays.id, "no such household")
+        return None
+
+    def due(self) -> list[DueItem]:
+        """Everything outstanding, soonest first: investigations, decisions, written refusals,
+        reviews, verification tasks and referrals awaiting feedback."""
+        with Session(self.engine) as s:
+            items = [*self._case_items(s), *_task_items(s), *_referral_items(s)]
+        return sorted(items, key=lambda i: (i.due_on, i.kind, i.ref))
+
+    def overdue(self, on: date) -> list[DueItem]:
+        return [item for item in self.due() if item.due_on < on]
+
+    def _case_items(self, s: Session) -> Iterator[DueItem]:
+        for case in s.exec(select(t.Case).where(t.Case.state.not_in([State.exited]))):
+            limits, ref = self._limits(s, case), f"case {case.id}"
+            add = self._wd
+            if case.state == State.accepted:
+                yield DueItem(add(case.accepted_on, limits.investigation_start_wd), "investigation",
+                              case.household_id, ref, "start the household investigation")
+            if case.state in (State.accepted, State.investigated, State.noticed, State.appraised):
+                days = limits.total_extended_wd if case.is_extended else limits.total_wd
+                yield DueItem(add(case.accepted_on, days), "decision", case.household_id, ref,
+                              f"decide within {days} working days of acceptance")
+            if case.state == State.refused and case.refusal_notified_on is None:
+                decided = _latest(s, t.Decision, t.Decision.case_id == case.id).decided_on
+                yield DueItem(add(decided, limits.refusal_notice_wd), "refusal notice",
+                              case.household_id, ref, "give the written reasons for refusal")
+            if case.state == State.enrolled:
+                dues = [e.review_due for e in _open_enrolments(s, case.id) if e.review_due]
+                if dues:
+                    yield DueItem(min(dues), "review", case.household_id, ref, "periodic review")
+
+    def _wd(self, start: date, count: int) -> date:
+        return add_working_days(start, count, self.holidays)
+
+    # ---- replay and public export --------------------------------------------------------
+
+    def replay(self, assessment_id: int) -> dict[str, Any]:
+        """Re-assess from the chain's record of an assessment, under the rule book on hand,
+        which must be the one it was made with; raises ReplayMismatch on any difference.
+        Returns the replayed assessment document."""
+        with Session(self.engine) as s:
+            row = _get(s, t.Assessment, assessment_id)
+            entries = self.chain(row.household_id)
+        made = next((json.loads(e.payload) for e in entries if e.kind == "assessed"
+                     and json.loads(e.payload)["assessment"] == assessment_id), None)
+        if made is None:
+            raise ReplayMismatch(f"assessment {assessment_id} is not in its household's chain")
+        filed = next(json.loads(e.payload) for e in entries if e.kind == "application_filed"
+                     and json.loads(e.payload)["application"] == made["application"])
+        if made["rulebook"]["digest"] != self.book.digest:
+            raise ReplayMismatch(f"assessment {assessment_id} was made with rule book digest "
+                                 f"{made['rulebook']['digest']}; this one is {self.book.digest}")
+        on = date.fromisoformat(made["on"])
+        application = model.application_from_dict(filed["document"])
+        replayed = self.assessor.assess(application, on=on, jurisdiction=made["jurisdiction"])
+        if replayed.policy_version != made["policy_version"]:
+            raise ReplayMismatch(f"assessment {assessment_id} used policy version "
+                                 f"{made['policy_version']}; the policies here give "
+                                 f"{replayed.policy_version}")
+        document = replayed.to_json()
+        if _sha(canonical_json(document)) != made["result_sha256"]:
+            raise ReplayMismatch(f"assessment {assessment_id} replays to a different result")
+        return document
+
+    def replay_decision(self, decision_id: int) -> dict[str, Any]:
+        """Replay the assessment a decision rests on, and check the approved aids were
+        eligible in it. Returns the decision as the chain recorded it."""
+        with Session(self.engine) as s:
+            decision = _get(s, t.Decision, decision_id)
+            household = _get(s, t.Case, decision.case_id).household_id
+        recorded = next(json.loads(e.payload) for e in self.chain(household)
+                        if e.kind == "decided" and json.loads(e.payload)["decision"] == decision_id)
+        document = self.replay(recorded["assessment"])
+        eligible = {r["aid"] for r in document["results"] if r["status"] == "eligible"}
+        if not set(recorded["aids"]) <= eligible:
+            raise ReplayMismatch(f"decision {decision_id} approved {recorded['aids']}, "
+                                 f"the replayed assessment finds eligible only {sorted(eligible)}")
+        return recorded
+
+    def public_notice(self, case_id: int) -> dict[str, Any]:
+        """What a public notice (公示) may show: applicant's name and masked identity number,
+        number of members, and the approved monthly amounts. Nothing else."""
+        with Session(self.engine) as s:
+            case = _get(s, t.Case, case_id)
+            members = list(s.exec(select(t.Member).where(
+                t.Member.application_id == case.application_id).order_by(t.Member.position)))
+            amounts = {e.aid: e.monthly_amount for e in _open_enrolments(s, case_id)}
+        head = members[0]
+        return {"case": case_id, "name": head.name,
+                "id_number": model.mask_id_number(head.id_number),
+                "members": len(members), "monthly_amounts": amounts}
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+def _get(s: Session, table: type, key: Any) -> Any:
+    row = s.get(table, key)
+    if row is None:
+        raise NotFound(f"no {table.__tablename__[:-1].replace('_', ' ')} {key!r} in the ledger")
+    return row
+
+
+def _latest(s: Session, table: type, where: Any) -> Any:
+    row = s.exec(select(table).where(where).order_by(table.id.desc())).first()
+    if row is None:
+        raise NotFound(f"no {table.__tablename__} found")
+    return row
+
+
+def _latest_assessment(s: Session, case_id: int) -> t.Assessment:
+    return _latest(s, t.Assessment, t.Assessment.case_id == case_id)
+
+
+def _open_enrolments(s: Session, case_id: int) -> list[t.Enrolment]:
+    return list(s.exec(select(t.Enrolment).where(t.Enrolment.case_id == case_id,
+                                                 t.Enrolment.ends_on.is_(None))
+                       .order_by(t.Enrolment.id)))
+
+
+def _check_decider(case: t.Case, by: str) -> None:
+    if by in case.investigators.split(","):
+        raise IllegalMove(f"case {case.id}: {by} investigated this case and may not also "
+                          "decide it (two different people)")
+
+
+def _check_notice_over(case: t.Case, on: date) -> None:
+    if case.state == State.noticed and case.has_objection:
+        raise IllegalMove(f"case {case.id}: the notice drew an objection; appraise first")
+    if case.state == State.noticed and on <= case.notice_until:
+        raise IllegalMove(f"case {case.id}: the public notice runs until {case.notice_until}; "
+                          f"decide after it ends, not on {on}")
+
+
+def _approved_aids(case_id: int, assessment: t.Assessment, aids: Sequence[str] | None
+                   ) -> list[str]:
+    results = json.loads(assessment.result)["results"]
+    eligible = [r["aid"] for r in results if r["status"] == "eligible"]
+    chosen = list(aids) if aids is not None else eligible
+    wrong = [aid for aid in chosen if aid not in eligible]
+    if wrong or not chosen:
+        raise IllegalMove(f"case {case_id}: cannot approve {', '.join(wrong) or 'nothing'}; "
+                          f"the assessment finds eligible: {', '.join(eligible) or 'none'} "
+                          "(refuse with reasons instead)")
+    return chosen
+
+
+def _check_no_overlap(s: Session, household_id: str, aid: str, starts: date) -> None:
+    clash = s.exec(select(t.Enrolment).where(
+        t.Enrolment.household_id == household_id, t.Enrolment.aid == aid,
+        (t.Enrolment.ends_on.is_(None)) | (t.Enrolment.ends_on >= starts))).first()
+    if clash is not None:
+        raise IllegalMove(f"household {household_id} is already enrolled in {aid} "
+                          f"(enrolment {clash.id} from {clash.starts_on}); it cannot overlap")
+
+
+def _amount(assessment: t.Assessment, aid: str) -> str | None:
+    result = next(r for r in json.loads(assessment.result)["results"] if r["aid"] == aid)
+    return result["amount"]
+
+
+def _review_interval(document: str) -> str:
+    """Every 6 months where a member can work (income may change), else yearly
+    (民发〔2021〕57号 art. 31)."""
+    members = json.loads(document)["household"]["members"]
+    able = any(m.get("work_ability") in ("full", "partial") for m in members)
+    return "unstable" if able else "stable"
+
+
+def _task_items(s: Session) -> Iterator[DueItem]:
+    for task in s.exec(select(t.VerificationTask).where(t.VerificationTask.done_on.is_(None))):
+        yield DueItem(task.due_on, "verification", task.household_id, f"task {task.id}",
+                      f"grid {task.grid}: {task.worker} to verify on site")
+
+
+def _referral_items(s: Session) -> Iterator[DueItem]:
+    for ref in s.exec(select(t.Referral).where(t.Referral.status == "pushed")):
+        yield DueItem(ref.due_on, "referral", ref.household_id, f"referral {ref.id}",
+                      f"feedback from {ref.departments} ({ref.brand})")
+
+
+def _plus_days(day: date, days: int) -> date:
+    return day + timedelta(days=days - 1)  # the notice's first day counts
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,191 @@
+"""The ledger's tables (sqlmodel). Money is kept as exact decimal text, documents as
+canonical JSON text, so every database stores and hashes them the same way.
+
+Rows are written only by :mod:`aidrules.ledger.ledger`; the chain table is append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+
+
+class Household(SQLModel, table=True):
+    __tablename__ = "households"
+    id: str = Field(primary_key=True, max_length=64)
+    grid: str = Field(max_length=64)  # the grid (网格) whose worker verifies it
+    jurisdiction: str = Field(max_length=128)
+    risk_level: str | None = Field(default=None, max_length=16)  # red / yellow / blue
+    chain_length: int = 0  # entries in its chain, so a removed last entry is noticed
+    chain_head: str = Field(default="", max_length=64)  # hash of the last entry
+
+
+class Member(SQLModel, table=True):
+    """A member as listed in one application (the history of who lived there is kept)."""
+    __tablename__ = "members"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id", index=True)
+    position: int
+    id_number: str = Field(max_length=18, index=True)
+    name: str = Field(max_length=64)
+    relation: str = Field(max_length=16)
+
+
+class Application(SQLModel, table=True):
+    """An application as filed, or the facts as found by a verification."""
+    __tablename__ = "applications"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    reference: str = Field(max_length=64)  # the application's own application_id
+    filed_on: date
+    source: str = Field(max_length=16)  # filed | findings | review
+    document: str = Field(sa_type=sa.Text)  # application_to_dict, canonical JSON
+
+
+class Case(SQLModel, table=True):
+    """One application going through the procedure; ``version`` guards concurrent officers."""
+    __tablename__ = "cases"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    application_id: int = Field(foreign_key="applications.id")
+    state: str = Field(max_length=16)
+    version: int = 1
+    accepted_on: date
+    accepted_by: str = Field(max_length=64)
+    investigated_on: date | None = None
+    investigators: str = Field(default="", max_length=256)  # comma-separated staff ids
+    findings: str | None = Field(default=None, sa_type=sa.Text)
+    notice_from: date | None = None
+    notice_until: date | None = None
+    has_objection: bool = False
+    appraisal: str | None = Field(default=None, sa_type=sa.Text)
+    is_extended: bool = False  # the 45-working-day limit applies
+    refusal_notified_on: date | None = None
+
+
+class Assessment(SQLModel, table=True):
+    """An assessment as it was made: the facts, the date, the rule book and the result."""
+    __tablename__ = "assessments"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    application_id: int = Field(foreign_key="applications.id")
+    case_id: int | None = Field(default=None, foreign_key="cases.id")
+    on: date
+    jurisdiction: str = Field(max_length=128)
+    rulebook_version: str = Field(max_length=64)
+    rulebook_digest: str = Field(max_length=64)
+    policy_version: str = Field(max_length=64)
+    risk_level: str | None = Field(default=None, max_length=16)
+    result: str = Field(sa_type=sa.Text)  # Assessment.to_json(), canonical JSON
+
+
+class Decision(SQLModel, table=True):
+    __tablename__ = "decisions"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    assessment_id: int = Field(foreign_key="assessments.id")
+    outcome: str = Field(max_length=16)  # approved | refused
+    aids: str = Field(default="", max_length=256)  # approved aid ids, comma-separated
+    reasons: str | None = Field(default=None, sa_type=sa.Text)
+    decided_on: date
+    decided_by: str = Field(max_length=64)
+
+
+class Enrolment(SQLModel, table=True):
+    __tablename__ = "enrolments"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    aid: str = Field(max_length=32)
+    starts_on: date
+    ends_on: date | None = None
+    monthly_amount: str | None = Field(default=None, max_length=32)  # exact decimal text
+    review_interval: str = Field(max_length=16)  # stable | unstable
+    review_due: date | None = None
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "reviews"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    assessment_id: int = Field(foreign_key="assessments.id")
+    reviewed_on: date
+    reviewed_by: str = Field(max_length=64)
+    outcome: str = Field(max_length=16)  # unchanged | changed
+
+
+class Exit(SQLModel, table=True):
+    __tablename__ = "exits"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    decided_on: date
+    decided_by: str = Field(max_length=64)
+    reason: str = Field(sa_type=sa.Text)
+    grace_months: int = 0
+    paid_until: date  # last day paid, grace period included
+
+
+class Warning(SQLModel, table=True):
+    __tablename__ = "warnings"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    raised_on: date
+    department: str = Field(max_length=64)
+    reason: str = Field(sa_type=sa.Text)
+    risk_level: str | None = Field(default=None, max_length=16)
+
+
+class VerificationTask(SQLModel, table=True):
+    __tablename__ = "verification_tasks"
+    id: int | None = Field(default=None, primary_key=True)
+    warning_id: int = Field(foreign_key="warnings.id", index=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    grid: str = Field(max_length=64)
+    worker: str = Field(max_length=64)
+    due_on: date
+    done_on: date | None = None
+    findings: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Referral(SQLModel, table=True):
+    __tablename__ = "referrals"
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    assessment_id: int = Field(foreign_key="assessments.id")
+    brand: str = Field(max_length=32)
+    departments: str = Field(max_length=256)  # comma-separated
+    reason: str = Field(sa_type=sa.Text)
+    status: str = Field(max_length=16)  # pushed | answered
+    pushed_on: date
+    due_on: date
+
+
+class Feedback(SQLModel, table=True):
+    __tablename__ = "feedback"
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referrals.id", index=True)
+    department: str = Field(max_length=64)
+    given_on: date
+    action: str = Field(sa_type=sa.Text)
+
+
+class ChainEntry(SQLModel, table=True):
+    """One event in a household's chain (一户一条救助链). Appended, never changed.
+
+    ``hash`` = sha256 of the previous entry's hash and the canonical JSON of this entry
+    (household, seq, kind, day, payload); see :mod:`aidrules.ledger.chain`.
+    """
+    __tablename__ = "chain_entries"
+    __table_args__ = (sa.UniqueConstraint("household_id", "seq", name="uq_chain_household_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
+    seq: int
+    kind: str = Field(max_length=32)
+    day: date
+    payload: str = Field(sa_type=sa.Text)  # canonical JSON
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

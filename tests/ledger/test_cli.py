@@ -1,0 +1,70 @@
+"""``aidrules case`` and ``aidrules ledger``: a case through the procedure from the shell;
+``ledger verify`` exits 1 naming the first bad entry; the chain shows masked numbers only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from aidrules.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+WANG = ROOT / "examples" / "applications" / "01-tieli-urban-below-standard.yaml"
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)  # the defaults ./rules and ./policies
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+
+    def invoke(*args):
+        db_option = ["--db", db] if args[1] != "upgrade" else []
+        return runner.invoke(app, [*map(str, args), *db_option])
+    invoke.db = db
+    return invoke
+
+
+def _ok(result):
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_case_goes_through_the_procedure_from_the_command_line(run):
+    assert "schema None → 0002" in _ok(run("ledger", "upgrade", run.db))
+    assert "case 1 accepted" in _ok(run("case", "file", WANG, "--household", "H-1",
+                                        "--grid", "g-1", "--by", "受理员"))
+    _ok(run("case", "investigate", 1, "--staff", "甲", "--staff", "乙", "--findings", "属实",
+            "--on", "2025-03-04"))
+    assert "notice until 2025-03-11" in _ok(run("case", "notice", 1, "--on", "2025-03-05"))
+    refused = run("case", "decide", 1, "--approve", "--by", "甲", "--on", "2025-03-12")
+    assert refused.exit_code == 1
+    assert "甲 investigated this case and may not also decide it" in refused.output
+    _ok(run("case", "decide", 1, "--approve", "--aid", "dibao", "--by", "审批员",
+            "--on", "2025-03-12", "--referrals-due", "2025-03-26"))
+    shown = _ok(run("case", "enrol", 1, "--on", "2025-03-12"))
+    assert "2025-04-01" in shown and "30.00" in shown and "2025-10-01" in shown
+    overdue = _ok(run("case", "due", "--overdue", "--on", "2025-10-02"))
+    assert "review" in overdue and "referral" in overdue and "教育局" in overdue
+    assert "every household chain verifies" in _ok(run("ledger", "verify"))
+    chain = _ok(run("ledger", "chain", "H-1"))
+    assert "decided" in chain and "230781198205140214" not in chain
+    assert "paid until 2025-10-31" in _ok(run("case", "exit", 1, "--by", "审批员",
+                                              "--reason", "收入超标", "--on", "2025-10-08"))
+
+
+def test_ledger_verify_exits_1_naming_the_first_bad_entry(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    engine = sa.create_engine(f"sqlite:///{run.db}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TRIGGER chain_entries_no_update"))  # a tamperer
+        connection.execute(sa.text("UPDATE chain_entries SET payload = replace(payload, "
+                                   "'受理员', '别人') WHERE seq = 2"))
+    engine.dispose()
+    result = run("ledger", "verify")
+    assert result.exit_code == 1
+    assert "chain broken: household H-1 entry 2" in result.output
+    assert "content changed" in result.output

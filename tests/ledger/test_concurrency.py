@@ -1,0 +1,100 @@
+"""Two officers on one case at once: one wins, the other gets a ConflictError, nothing is
+lost or duplicated. A failure half-way through an operation leaves nothing behind."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from aidrules.ledger import ConflictError, IllegalMove, Ledger
+from tests.ledger.households import wang
+
+
+def _investigated(ledger) -> int:
+    case = ledger.file_application(wang(), "H-1", by="受理员", grid="grid-07")
+    ledger.investigate(case, ["甲", "乙"], "收入属实", date(2025, 3, 4))
+    return case
+
+
+def test_a_stale_version_is_a_conflict_and_changes_nothing(ledger):
+    case = _investigated(ledger)
+    seen = ledger.case(case)["version"]
+    ledger.publish_notice(case, date(2025, 3, 5), version=seen)
+    before = len(ledger.chain("H-1"))
+    with pytest.raises(ConflictError, match="someone else changed it"):
+        ledger.record_objection(case, date(2025, 3, 6), "邻居反映", version=seen)
+    assert len(ledger.chain("H-1")) == before
+    assert not ledger.case(case)["has_objection"]
+
+
+@pytest.mark.postgres
+def test_two_officers_at_once_on_postgres_one_wins(postgres_url, assessor):
+    """Two ledgers, two connection pools, the same case and version, started together."""
+    first = Ledger.open(postgres_url, assessor=assessor, upgrade=True)
+    second = Ledger.open(postgres_url, assessor=assessor)
+    try:
+        case = _investigated(first)
+        first.publish_notice(case, date(2025, 3, 5))
+        for _ in range(4):  # several rounds: a lucky schedule cannot hide a race
+            version, start, outcomes = first.case(case)["version"], threading.Barrier(2), []
+
+            def act(ledger, officer, version=version, start=start, outcomes=outcomes):
+                start.wait()
+                try:
+                    ledger.record_objection(case, date(2025, 3, 6), officer, version=version)
+                    outcomes.append("won")
+                except ConflictError:
+                    outcomes.append("conflict")
+
+            threads = [threading.Thread(target=act, args=(lg, name))
+                       for lg, name in ((first, "甲"), (second, "乙"))]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert sorted(outcomes) == ["conflict", "won"]
+            assert first.case(case)["version"] == version + 1
+        objections = [e for e in first.chain("H-1") if e.kind == "objected"]
+        assert len(objections) == 4  # one per round after the notice, never two
+        assert first.verify() is None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_failure_half_way_leaves_the_ledger_as_it_was(ledger, monkeypatch):
+    """The investigation is saved, then re-assessing the facts found fails: all rolls back."""
+    case = ledger.file_application(wang(), "H-1", by="受理员", grid="grid-07")
+    before = (ledger.case(case), [e.hash for e in ledger.chain("H-1")])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the engine fell over")
+
+    monkeypatch.setattr(ledger.assessor, "assess", broken)
+    with pytest.raises(RuntimeError, match="fell over"):
+        ledger.investigate(case, ["甲", "乙"], "收入有变", date(2025, 3, 4),
+                           application=wang("2300.00"))
+    assert (ledger.case(case), [e.hash for e in ledger.chain("H-1")]) == before
+
+
+def test_illegal_moves_are_refused_with_the_reason(ledger):
+    case = ledger.file_application(wang(), "H-1", by="受理员", grid="grid-07")
+    with pytest.raises(IllegalMove, match="case 1 is accepted; 'decide' needs it to be "
+                                          "appraised or noticed"):
+        ledger.decide(case, True, "审批员", date(2025, 3, 4))
+    with pytest.raises(IllegalMove, match="at least 2 different staff, got 1"):
+        ledger.investigate(case, ["甲", "甲"], "收入属实", date(2025, 3, 4))
+    ledger.investigate(case, ["甲", "乙"], "收入属实", date(2025, 3, 4))
+    ledger.publish_notice(case, date(2025, 3, 5))
+    with pytest.raises(IllegalMove, match="runs until 2025-03-11"):
+        ledger.decide(case, True, "审批员", date(2025, 3, 11))
+    with pytest.raises(IllegalMove, match="only when the notice draws an objection"):
+        ledger.appraise(case, date(2025, 3, 12), "评议通过", "评议组")
+    with pytest.raises(IllegalMove, match="a refusal needs written reasons"):
+        ledger.decide(case, False, "审批员", date(2025, 3, 12))
+    with pytest.raises(IllegalMove, match="cannot approve tekun"):
+        ledger.decide(case, True, "审批员", date(2025, 3, 12), aids=["tekun"])
+    with pytest.raises(IllegalMove, match="already has case"):
+        ledger.file_application(wang(), "H-1", by="受理员")

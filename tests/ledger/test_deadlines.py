@@ -1,0 +1,45 @@
+"""Deadlines in working days skip weekends and the county's public holidays; the time limits
+come from the policy parameters of the household's jurisdiction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aidrules.ledger import Ledger, TimeLimits
+from aidrules.ledger.workdays import add_months, add_working_days, first_of_next_month
+from tests.ledger.households import wang
+
+NATIONAL_DAY = [date(2025, 10, d) for d in range(1, 9)]
+
+
+def test_three_working_days_after_a_friday_is_the_wednesday():
+    assert add_working_days(date(2025, 3, 7), 3) == date(2025, 3, 12)
+
+
+def test_public_holidays_are_skipped_when_the_county_gives_them():
+    assert add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 1)
+    assert add_working_days(date(2025, 9, 30), 1, NATIONAL_DAY) == date(2025, 10, 9)
+
+
+def test_payment_starts_the_month_after_and_months_end_on_the_last_day():
+    assert first_of_next_month(date(2025, 12, 15)) == date(2026, 1, 1)
+    assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
+
+
+def test_the_time_limits_are_the_national_parameters(book):
+    limits = TimeLimits.of(book.policies, "heilongjiang/yichun/tieli", date(2025, 3, 1))
+    assert (limits.investigation_start_wd, limits.total_wd, limits.total_extended_wd,
+            limits.notice_days, limits.refusal_notice_wd, limits.min_investigators,
+            limits.review_months, limits.grace_max_months) == \
+        (3, 30, 45, 7, 3, 2, {"stable": 12, "unstable": 6}, 6)
+
+
+def test_an_accepted_case_is_due_for_investigation_in_three_working_days(tmp_path, assessor):
+    ledger = Ledger.open(tmp_path / "l.db", assessor=assessor, holidays=[date(2025, 3, 5)])
+    case = ledger.file_application(wang(on=date(2025, 2, 28)), "H-1", "受理员", "g-1")
+    due = {i.kind: i.due_on for i in ledger.due()}
+    # Friday 28 February: Monday 3, Tuesday 4, (Wednesday 5 a holiday), Thursday 6 March.
+    assert due == {"investigation": date(2025, 3, 6),
+                   "decision": date(2025, 4, 14)}  # 30 working days
+    assert [i.ref for i in ledger.overdue(date(2025, 3, 7))] == [f"case {case}"]
+    ledger.close()
