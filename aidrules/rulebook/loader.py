@@ -22,6 +22,7 @@ from aidrules.rulebook.book import (Aid, Basis, Brand, Conclusion, Criterion, De
 from aidrules.rulebook.schema import BASE_FACTS
 
 BOOK_FILE = "book.yaml"
+CASES_DIR = "cases"  # case files (tests of the rules) live beside the rules, never in the book
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCOPES = ("household", "member")
@@ -112,7 +113,8 @@ class _Reader:
         if not self.root.is_dir():
             self.problems.append(Problem(str(self.root), 1, 1, "no such rules directory"))
             return None
-        paths = sorted(self.root.rglob("*.yaml"))
+        paths = sorted(p for p in self.root.rglob("*.yaml")
+                       if CASES_DIR not in p.relative_to(self.root).parts[:-1])
         book_path = self.root / BOOK_FILE
         if book_path not in paths:
             self.problems.append(Problem(str(book_path), 1, 1, "the rule book has no book.yaml",
