@@ -82,6 +82,7 @@ class _Reader:
         self.exclusive: list[ExclusiveGroup] = []
         self.raw_facts: list[tuple[_File, Any, int]] = []
         self.raw_rules: list[tuple[_File, Any, int]] = []
+        self.rule_ids: list[str] = []  # every id a rule item declares, loaded or not
 
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
@@ -260,8 +261,9 @@ class _Reader:
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
+        unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
-                                                  self.risk_levels, self.exclusive))
+                                                  self.risk_levels, self.exclusive, unreadable))
         if self.problems:
             return None
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
@@ -322,6 +324,8 @@ class _Reader:
             return None
         self.unknown_keys(file, item, _RULE_KEYS, "a rule")
         rule_id = self.text(file, item, "id", "a rule")
+        if rule_id is not None:
+            self.rule_ids.append(rule_id)
         what = f"rule '{rule_id}'"
         if rule_id is not None and not _ID.match(rule_id):
             self.fail(file, item, "id", f"rule id '{rule_id}' must be lower-case words joined "
