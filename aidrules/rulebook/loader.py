@@ -351,7 +351,8 @@ class _Reader:
         return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
                     item.get("reason"), item.get("reason_en"),
-                    Located(file.label, *_yaml.position(item)))
+                    Located(file.label, *_yaml.position(item)),
+                    str(item["note"]).strip() if item.get("note") else None)
 
     def conclusion(self, file: _File, item: dict, what: str) -> Conclusion | None:
         given = [k for k in ("aid", "referral", "risk") if k in item]
