@@ -100,7 +100,8 @@ def _rule(rule: Rule, root) -> list[str]:
              f"{_path(rule.at.file, root)}:{rule.at.line}", "",
              f"- 法律依据 / Legal basis: {rule.basis}"]
     if rule.overrides:
-        lines.append("- 优先于 / Takes precedence over: " + ", ".join(f"`{o}`" for o in rule.overrides))
+        overridden = ", ".join(f"`{o}`" for o in rule.overrides)
+        lines.append(f"- 优先于 / Takes precedence over: {overridden}")
     lines.append("- 条件（须全部成立）/ Criteria (all must hold):")
     for c in rule.criteria:
         label = f"{c.title} / {c.title_en}" if c.title else "—"

@@ -1,4 +1,5 @@
-"""`aidrules document` writes the rule-book page; `--check` says whether the committed one is current."""
+"""`aidrules document` writes the rule-book page; `--check` says whether the committed one
+is current."""
 
 from pathlib import Path
 

@@ -9,7 +9,8 @@ from aidrules.errors import ApplicationError
 
 from aidrules.model import ObligorInability, SupportForm, application_from_dict, read_application
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "applications" / "01-tieli-urban-below-standard.yaml"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "applications"
+EXAMPLE = EXAMPLES / "01-tieli-urban-below-standard.yaml"
 
 
 def test_an_application_without_the_new_fields_gets_the_safe_defaults():
