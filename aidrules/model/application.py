@@ -351,6 +351,8 @@ class Household:
     dibao_monthly_amount: Decimal | None = c.field(c.optional(c.amount), converter=c.to_amount,
                                                    default=None)  # the amount now paid
     work_income_rose_on: date | None = c.field(c.optional(c.day), default=None)
+    # The tier (分档) the county assigned, 1 the highest; used only where payment is by tiers.
+    dibao_tier: int | None = c.field(c.optional(c.whole_number(1, 4)), default=None)
 
 
 @attrs.frozen(kw_only=True)

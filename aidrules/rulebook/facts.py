@@ -72,12 +72,15 @@ def _current_support(household: model.Household, on, unknown) -> dict[str, Any]:
     paid = household.dibao_monthly_amount
     if paid is None:
         unknown["dibao_paid_amount"].append("$.household.dibao_monthly_amount")
+    if household.dibao_tier is None:
+        unknown["dibao_tier"].append("$.household.dibao_tier")
     return {
         "support_form": household.support_form.value,
         "is_dibao_recipient": household.is_dibao_recipient,
         "dibao_paid_amount": UNKNOWN if paid is None else Fraction(paid),
         "income_rose_from_work": rose_on is not None,
         "grace_months_used": Fraction(_whole_months(rose_on, on) if rose_on else 0),
+        "dibao_tier": UNKNOWN if household.dibao_tier is None else Fraction(household.dibao_tier),
     }
 
 

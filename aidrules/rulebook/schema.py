@@ -32,6 +32,7 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "dibao_paid_amount": MONEY,
         "income_rose_from_work": BOOL,
         "grace_months_used": INT,
+        "dibao_tier": INT,
     },
     "member": {
         "age": INT,

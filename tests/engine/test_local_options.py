@@ -2,6 +2,7 @@
 the deduction of illness costs and classified top-ups (both off in the shipped tree)."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,34 @@ def test_a_classified_top_up_adds_its_share_of_the_standard(tmp_path, ill, amoun
                                     "dibao.topup_ratio.severe": "0.3"})
     dibao = assessor.assess(application_from_dict(_household("6000.00", ill))).result("dibao")
     assert str(dibao.amount) == amount  # 420 + 710 × 0.3 = 633 for a seriously ill member
+
+
+def _tiered(tier: int | None) -> dict:
+    data = _household("0.00", False)
+    data["household"]["members"][0]["incomes"][0]["amount"] = "620.00"
+    if tier is not None:
+        data["household"]["dibao_tier"] = tier
+    return data
+
+
+@pytest.mark.parametrize(("tier", "amount"), [(1, "1420.00"), (2, "908.00"), (4, "748.00")])
+def test_paid_by_tiers_each_member_gets_the_tier_share_of_the_standard(tmp_path, tier, amount):
+    assessor = _assessor(tmp_path, {"dibao.payment_method": "tiers"})
+    dibao = assessor.assess(application_from_dict(_tiered(tier))).result("dibao")
+    assert (dibao.status, str(dibao.amount)) == ("eligible", amount)
+    # tier 2: 710 × 113/177 = 453.27… → 454 (rounded up) × 2; tier 4: 710 × 31/59 = 373.05… → 374 × 2
+
+
+def test_paid_by_tiers_a_household_without_a_tier_is_undetermined(tmp_path):
+    assessor = _assessor(tmp_path, {"dibao.payment_method": "tiers"})
+    dibao = assessor.assess(application_from_dict(_tiered(None))).result("dibao")
+    assert dibao.status == "undetermined"
+    assert "$.household.dibao_tier" in dibao.missing
+
+
+def test_the_placeholder_tier_shares_give_huichangs_published_urban_tiers():
+    """policy-research.md §8 E5: at Huichang's standard of 885, tiers 885 / 565 / 515 / 465."""
+    tree = load_rulebook(ROOT / "rules", ROOT / "policies").policies
+    shares = [tree.value(f"dibao.tier_ratio.{n}", TIELI, date(2025, 3, 1)).value
+              for n in ("first", "second", "third", "fourth")]
+    assert [885 * s for s in shares] == [885, 565, 515, 465]
