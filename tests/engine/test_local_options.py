@@ -95,3 +95,22 @@ def test_the_placeholder_tier_shares_give_huichangs_published_urban_tiers():
     shares = [tree.value(f"dibao.tier_ratio.{n}", TIELI, date(2025, 3, 1)).value
               for n in ("first", "second", "third", "fourth")]
     assert [885 * s for s in shares] == [885, 565, 515, 465]
+
+
+def _disabled_adult_with_support() -> dict:
+    data = _household("0.00", False)
+    data["household"]["members"][0]["incomes"][0]["amount"] = "4000.00"
+    data["household"]["members"].append(
+        {"id_number": "230781199909011626", "name": "钱雨", "relation": "child",
+         "work_ability": "none", "disability": {"kind": "intellectual", "grade": 2},
+         "employment": "not_working",
+         "incomes": [{"kind": "support_received", "amount": "300.00", "period": "monthly"}]})
+    return data
+
+
+@pytest.mark.parametrize(("share", "amount"), [("0", "410.00"), ("1", "710.00"), ("1/2", "560.00")])
+def test_support_money_of_a_disabled_adult_enrolled_alone_is_disregarded_as_set(
+        tmp_path, share, amount):
+    assessor = _assessor(tmp_path, {"dibao.single_adult_support_disregarded": share})
+    dibao = assessor.assess(application_from_dict(_disabled_adult_with_support())).result("dibao")
+    assert (dibao.status, dibao.members, str(dibao.amount)) == ("eligible", (2,), amount)
