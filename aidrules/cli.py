@@ -113,6 +113,33 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+# ---- document ------------------------------------------------------------------------
+
+@app.command()
+def document(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the page.")]
+    = Path("docs/rulebook.md"),
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if the page is not current.")] = False,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """Generate the rule-book page (Chinese and English) from the rule and policy files."""
+    from aidrules.rulebook.document import rulebook_markdown
+
+    book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
+    text = rulebook_markdown(book, Path.cwd())
+    current = output.read_text(encoding="utf-8") if output.exists() else None
+    if check_only:
+        if current != text:
+            fail(f"{output} is not current; run 'aidrules document' to regenerate it")
+        say(f"{output} is current.")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    say(f"wrote {output} ({len(text.splitlines())} lines)")
+
+
 # ---- validate ------------------------------------------------------------------------
 
 @app.command()

@@ -37,7 +37,7 @@ def test_the_readme_shows_the_commands_of_the_tour():
 
 @pytest.mark.parametrize("command", commands())
 def test_each_readme_command_runs(command, monkeypatch, tmp_path):
-    for shipped in ("rules", "policies", "examples", "feeds", "warnings"):
+    for shipped in ("rules", "policies", "examples", "feeds", "warnings", "docs"):
         (tmp_path / shipped).symlink_to(ROOT / shipped)  # what a checkout has; outputs land here
     monkeypatch.chdir(tmp_path)
     args = [arg for part in shlex.split(command)[1:]

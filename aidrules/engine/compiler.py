@@ -178,7 +178,7 @@ class _Compiler:
         name = node.parts[0]
         for entity in reversed(scope):
             fact = self.derived.get((entity, name))
-            if fact is not None and not _is_aggregate_call(fact.formula, self.book, entity):
+            if fact is not None and not _is_library_computed(fact.formula, self.book, entity):
                 inner = ("household",) if entity == "household" else ("household", "member")
                 return self.prepare(fact.formula, inner)
             kind = self.book.schema.entities[entity].get(name)
@@ -254,6 +254,13 @@ def _rebuild(node: ast.Expr, children: list) -> Any:
         case ast.Call(function):
             return ast.Call(function, tuple(children), None, pos=node.pos)
     return node
+
+
+def _is_library_computed(formula: ast.Expr, book: RuleBook, entity: str) -> bool:
+    """A derived fact sent as a field rather than inlined: aggregates, and a fact that is
+    a min or max (inlining one splits every rule reading it into alternatives)."""
+    return _is_aggregate_call(formula, book, entity) or (
+        isinstance(formula, ast.Call) and formula.function in ("min", "max"))
 
 
 def _is_aggregate_call(node: ast.Expr, book: RuleBook, entity: str) -> bool:

@@ -106,7 +106,28 @@ class IncomeKind(enum.StrEnum):
     scholarship = "scholarship"
     bravery_award = "bravery_award"
     social_assistance = "social_assistance"
+    old_age_allowance = "old_age_allowance"  # 高龄津贴
+    social_insurance_benefit = "social_insurance_benefit"  # 基本医疗保险等社会保险待遇
     other = "other"
+
+
+class SupportForm(enum.StrEnum):
+    """How an extreme-poverty person is supported: in an institution or at home."""
+
+    centralised = "centralised"  # 集中供养
+    dispersed = "dispersed"  # 分散供养
+
+
+class ObligorInability(enum.StrEnum):
+    """Why a legal supporter counts as unable to support (特困人员认定办法 art. 8)."""
+
+    is_tekun = "is_tekun"  # 本人为特困人员
+    dibao_elderly = "dibao_elderly"  # 60周岁以上的低保对象
+    # 70周岁以上，收入低于上年人均可支配收入，财产符合规定
+    elderly_low_income = "elderly_low_income"
+    disabled_low_income = "disabled_low_income"  # 重度残疾或三级智力、精神残疾，收入财产同上
+    incapacitated = "incapacitated"  # 无民事行为能力、被宣告失踪或在监狱服刑，财产符合规定
+    provincial = "provincial"  # 省级民政部门规定的其他情形
 
 
 class Period(enum.StrEnum):
@@ -245,6 +266,10 @@ class Member:
     is_co_residing: bool = c.field(c.flag, default=True)
     absence: Absence | None = _optional_choice(Absence, default=None)
     refused_job_offers: int = c.field(c.whole_number(0), default=0)
+    # Necessary costs of working (transport, ...) per month, deducted from income (就业成本).
+    employment_cost: Decimal = _money(default=Decimal(0))
+    is_tekun_recipient: bool = c.field(c.flag, default=False)  # already supported as 特困
+    chose_orphan_protection: bool = c.field(c.flag, default=False)  # 孤儿/事实无人抚养儿童保障
 
     @property
     def birth_date(self) -> date:
@@ -288,6 +313,7 @@ class Supporter:
     relation: Relation = _choice(Relation)
     is_able: bool = c.field(c.flag)
     inability_reason: str | None = c.field(c.optional(c.text), default=None)
+    inability: ObligorInability | None = _optional_choice(ObligorInability, default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -320,6 +346,14 @@ class Household:
     expenditures: tuple[Expenditure, ...] | None = _optional_list_of(Expenditure)  # None: unknown
     supporters: tuple[Supporter, ...] = _list_of(Supporter, default=())
     emergencies: tuple[Emergency, ...] = _list_of(Emergency, default=())
+    support_form: SupportForm = _choice(SupportForm, default=SupportForm.dispersed)
+    # Current dibao recipients whose income rose above the standard through a job (渐退期).
+    is_dibao_recipient: bool = c.field(c.flag, default=False)
+    dibao_monthly_amount: Decimal | None = c.field(c.optional(c.amount), converter=c.to_amount,
+                                                   default=None)  # the amount now paid
+    work_income_rose_on: date | None = c.field(c.optional(c.day), default=None)
+    # The tier (分档) the county assigned, 1 the highest; used only where payment is by tiers.
+    dibao_tier: int | None = c.field(c.optional(c.whole_number(1, 4)), default=None)
 
 
 @attrs.frozen(kw_only=True)

@@ -266,4 +266,15 @@ def write_application(application: model.Application, path: Path | str) -> None:
             json.dump(data, stream, ensure_ascii=False, indent=2)
             stream.write("\n")
         else:
-            YAML(typ="rt").dump(data, stream)
+            writer = YAML(typ="rt")
+            writer.representer.add_representer(str, _represent_text)
+            writer.dump(data, stream)
+
+
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")  # YAML line breaks that quotes other than "" fold
+
+
+def _represent_text(representer: Any, value: str) -> Any:
+    """Text with a Unicode line break is double-quoted, so it reads back unchanged."""
+    style = '"' if any(c in value for c in _LINE_BREAKS) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)

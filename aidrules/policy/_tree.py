@@ -49,6 +49,13 @@ class PolicyTree:
     def jurisdictions(self) -> Mapping[str, Jurisdiction]:
         return MappingProxyType(self._loaded.jurisdictions)
 
+    def history(self, name: str) -> list[ParameterValue]:
+        """Every dated value of ``name`` in every layer, layer by layer (national first),
+        each layer's values by date; ``inherit`` markers are left out."""
+        layers = self._loaded.entries.get(name, {})
+        return [entry for layer in sorted(layers, key=lambda lay: (len(ancestors(lay)), lay))
+                for entry in layers[layer] if isinstance(entry, ParameterValue)]
+
     def assumed(self) -> list[ParameterValue]:
         """Every value marked ``assumed``, by file and date: what a county should confirm."""
         found = [entry for layers in self._loaded.entries.values() for entries in layers.values()

@@ -84,7 +84,10 @@ def evaluation_order(rules: Iterable[Rule], exclusive: Iterable[ExclusiveGroup])
 
 
 def check_rules(rules: list[Rule], aids, brands, risk_levels,
-                exclusive: list[ExclusiveGroup]) -> list[Problem]:
+                exclusive: list[ExclusiveGroup], unreadable: frozenset[str] = frozenset(),
+                ) -> list[Problem]:
+    """Problems between rules; ``unreadable`` are ids of rules already reported as broken,
+    which other rules may name without a second, misleading problem."""
     problems: list[Problem] = []
     by_id: dict[str, Rule] = {}
     for rule in rules:
@@ -92,7 +95,7 @@ def check_rules(rules: list[Rule], aids, brands, risk_levels,
             problems.append(_at(rule, f"rule id '{rule.id}' is used twice (first at "
                                       f"{by_id[rule.id].at})"))
         by_id.setdefault(rule.id, rule)
-    problems += _check_overrides(rules, by_id)
+    problems += _check_overrides(rules, by_id, unreadable)
     problems += _check_conflicts(rules)
     problems += _check_groups(exclusive)
     try:
@@ -111,11 +114,13 @@ def _at(rule: Rule, message: str, expected: str | None = None,
     return Problem(rule.at.file, rule.at.line, rule.at.col, message, expected, suggestion)
 
 
-def _check_overrides(rules, by_id) -> list[Problem]:
+def _check_overrides(rules, by_id, unreadable=frozenset()) -> list[Problem]:
     problems = []
     for rule in rules:
         for target in rule.overrides:
             other = by_id.get(target)
+            if other is None and target in unreadable:
+                continue
             if other is None:
                 problems.append(_at(rule, f"rule '{rule.id}' overrides unknown rule '{target}'",
                                     suggestion=did_you_mean(target, by_id)))

@@ -93,6 +93,7 @@ class Rule:
     reason: str | None
     reason_en: str | None
     at: Located
+    note: str | None = None  # free text for readers, shown in the generated rule-book page
 
     @property
     def aid(self) -> str | None:

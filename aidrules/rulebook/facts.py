@@ -36,8 +36,10 @@ def base_facts(application: model.Application) -> Facts:
     fields: dict[str, Any] = {"area": application.area.value}
     fields.update(_assets(household.assets, unknown))
     fields["expenditures"] = _expenditures(household.expenditures, unknown)
-    fields["supporters"] = [Env({"relation": s.relation.value, "is_able": s.is_able})
+    fields["supporters"] = [Env({"relation": s.relation.value, "is_able": s.is_able,
+                                 "inability": s.inability.value if s.inability else "none"})
                             for s in household.supporters]
+    fields.update(_current_support(household, application.applied_on, unknown))
     fields["emergencies"] = [_emergency(e, application.applied_on) for e in household.emergencies]
     env = Env(fields)
     members = [_member(m, i, application.applied_on, env, unknown)
@@ -62,6 +64,30 @@ def _assets(assets: model.Assets | None, unknown) -> dict[str, Any]:
                           "value": UNKNOWN if v.value is None else Fraction(v.value)})
                      for v in assets.vehicles],
     }
+
+
+def _current_support(household: model.Household, on, unknown) -> dict[str, Any]:
+    """The household's support form, and where it stands if it already receives dibao."""
+    rose_on = household.work_income_rose_on
+    paid = household.dibao_monthly_amount
+    if paid is None:
+        unknown["dibao_paid_amount"].append("$.household.dibao_monthly_amount")
+    if household.dibao_tier is None:
+        unknown["dibao_tier"].append("$.household.dibao_tier")
+    return {
+        "support_form": household.support_form.value,
+        "is_dibao_recipient": household.is_dibao_recipient,
+        "dibao_paid_amount": UNKNOWN if paid is None else Fraction(paid),
+        "income_rose_from_work": rose_on is not None,
+        "grace_months_used": Fraction(_whole_months(rose_on, on) if rose_on else 0),
+        "dibao_tier": UNKNOWN if household.dibao_tier is None else Fraction(household.dibao_tier),
+    }
+
+
+def _whole_months(start, end) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 if ``end`` is not later)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)
 
 
 def _expenditures(expenditures, unknown):
@@ -103,6 +129,9 @@ def _member(m: model.Member, index: int, on, household: Env, unknown) -> Env:
         "is_co_residing": m.is_co_residing,
         "absence": m.absence.value if m.absence else "none",
         "refused_job_offers": Fraction(m.refused_job_offers),
+        "employment_cost": Fraction(m.employment_cost),
+        "is_tekun_recipient": m.is_tekun_recipient,
+        "chose_orphan_protection": m.chose_orphan_protection,
         "incomes": known(m.incomes, "incomes", _incomes),
     }
     member = Env(fields, household)

@@ -32,6 +32,7 @@ from aidrules.rulebook.book import (
 from aidrules.rulebook.schema import BASE_FACTS
 
 BOOK_FILE = "book.yaml"
+CASES_DIR = "cases"  # case files (tests of the rules) live beside the rules, never in the book
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCOPES = ("household", "member")
@@ -91,6 +92,7 @@ class _Reader:
         self.exclusive: list[ExclusiveGroup] = []
         self.raw_facts: list[tuple[_File, Any, int]] = []
         self.raw_rules: list[tuple[_File, Any, int]] = []
+        self.rule_ids: list[str] = []  # every id a rule item declares, loaded or not
 
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
@@ -122,7 +124,8 @@ class _Reader:
         if not self.root.is_dir():
             self.problems.append(Problem(str(self.root), 1, 1, "no such rules directory"))
             return None
-        paths = sorted(self.root.rglob("*.yaml"))
+        paths = sorted(p for p in self.root.rglob("*.yaml")
+                       if CASES_DIR not in p.relative_to(self.root).parts[:-1])
         book_path = self.root / BOOK_FILE
         if book_path not in paths:
             self.problems.append(Problem(str(book_path), 1, 1, "the rule book has no book.yaml",
@@ -268,8 +271,9 @@ class _Reader:
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
+        unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
-                                                  self.risk_levels, self.exclusive))
+                                                  self.risk_levels, self.exclusive, unreadable))
         if self.problems:
             return None
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
@@ -330,6 +334,8 @@ class _Reader:
             return None
         self.unknown_keys(file, item, _RULE_KEYS, "a rule")
         rule_id = self.text(file, item, "id", "a rule")
+        if rule_id is not None:
+            self.rule_ids.append(rule_id)
         what = f"rule '{rule_id}'"
         if rule_id is not None and not _ID.match(rule_id):
             self.fail(file, item, "id", f"rule id '{rule_id}' must be lower-case words joined "
@@ -355,7 +361,8 @@ class _Reader:
         return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
                     item.get("reason"), item.get("reason_en"),
-                    Located(file.label, *_yaml.position(item)))
+                    Located(file.label, *_yaml.position(item)),
+                    str(item["note"]).strip() if item.get("note") else None)
 
     def conclusion(self, file: _File, item: dict, what: str) -> Conclusion | None:
         given = [k for k in ("aid", "referral", "risk") if k in item]

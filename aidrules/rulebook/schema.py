@@ -27,6 +27,12 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "expenditures": collection_of("expenditure"),
         "supporters": collection_of("supporter"),
         "emergencies": collection_of("emergency"),
+        "support_form": _vocabulary(model.SupportForm),
+        "is_dibao_recipient": BOOL,
+        "dibao_paid_amount": MONEY,
+        "income_rose_from_work": BOOL,
+        "grace_months_used": INT,
+        "dibao_tier": INT,
     },
     "member": {
         "age": INT,
@@ -44,6 +50,9 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "is_co_residing": BOOL,
         "absence": _vocabulary(model.Absence, "none"),
         "refused_job_offers": INT,
+        "employment_cost": MONEY,
+        "is_tekun_recipient": BOOL,
+        "chose_orphan_protection": BOOL,
         "incomes": collection_of("income"),
     },
     "income": {
@@ -57,6 +66,7 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
     "supporter": {
         "relation": _vocabulary(model.Relation),
         "is_able": BOOL,
+        "inability": _vocabulary(model.ObligorInability, "none"),
     },
     "emergency": {
         "kind": _vocabulary(model.EmergencyKind),

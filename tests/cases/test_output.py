@@ -22,7 +22,15 @@ cases/wrong.yaml:30: at the standard, recorded as dibao
   dibao: status expected eligible, got ineligible
     rule dibao.household: false — Monthly income per member below the local standard, and assets within the rules
       ✗ per_capita_income < dibao_standard: 710 vs 710 (margin 0) — Income per member below the standard
+    rule dibao.grace_period: false — A dibao household whose income rose above the standard through work keeps its payment during the grace period
+      ✗ in_grace_period — Now a dibao household, income rose through work, within the grace period
+      ? dibao_paid_amount > 0; missing $.household.dibao_monthly_amount — The dibao amount now paid
+    rule dibao.tiers: false — Payment by tiers - income per member below the standard, paid at the tier the county assigned
+      ✗ dibao.payment_method == "tiers": gap vs tiers — Paid by tiers
+      ✗ dibao_standard > per_capita_income: 710 vs 710 (margin 0) — Income per member below the standard
+      ? dibao_tier >= 1; missing $.household.dibao_tier — A tier has been assigned
     rule dibao.single_person: false for every member (0, 1) — A severely disabled or seriously ill member of a marginal family is enrolled alone
+    rule dibao.single_person_disabled_adult: false for every member (0, 1) — An unemployed severely disabled adult may be enrolled alone
   dibao: amount expected 20.00, got none
   dibao: rule dibao.household expected true, got false
   rule book VERSION"""

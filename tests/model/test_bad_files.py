@@ -79,7 +79,8 @@ EXPECTED = {
         f"{M0}.self_care.bathing: is required",
         f"{M0}.incomes[0].kind: must be one of wage, business, property, transfer, "
         "support_received, pension, basic_pension, unemployment_insurance, youfu, "
-        "family_planning_reward, scholarship, bravery_award, social_assistance, other, "
+        "family_planning_reward, scholarship, bravery_award, social_assistance, "
+        "old_age_allowance, social_insurance_benefit, other, "
         "got 'salary'",
         f"{M0}.incomes[0].amount: must be a non-negative amount, got '-100'",
         f"{M0}.incomes[0].period: must be one of monthly, yearly, got 'weekly'",

@@ -1,0 +1,41 @@
+"""`aidrules document` writes the rule-book page; `--check` says whether the committed one
+is current."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aidrules.cli import app
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture
+def run(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [str(a) for a in args])
+
+
+def test_check_passes_on_the_committed_page(run):
+    result = run("document", "--check")
+    assert result.exit_code == 0, result.output
+    assert "docs/rulebook.md is current." in result.output
+
+
+def test_document_writes_the_same_page_elsewhere(run, tmp_path):
+    out = tmp_path / "page.md"
+    result = run("document", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == (ROOT / "docs" / "rulebook.md").read_text(
+        encoding="utf-8")
+
+
+def test_check_fails_on_a_stale_page_and_writes_nothing(run, tmp_path):
+    stale = tmp_path / "page.md"
+    stale.write_text("# old\n", encoding="utf-8")
+    result = run("document", "--check", "--output", stale)
+    assert result.exit_code == 1
+    assert "is not current" in result.output
+    assert stale.read_text(encoding="utf-8") == "# old\n"

@@ -1,0 +1,46 @@
+"""Derived facts that no aid status shows: review intervals, the grace-period clock, help-first."""
+
+from datetime import date
+from pathlib import Path
+
+import attrs
+import pytest
+
+from aidrules.model import read_application
+from aidrules.rulebook import load_rulebook
+from aidrules.rulebook.facts import facts_for
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "examples" / "applications"
+BOOK = load_rulebook(ROOT / "rules", ROOT / "policies")
+
+
+def household_facts(application):
+    snapshot = BOOK.policies.at(application.jurisdiction, application.applied_on)
+    return facts_for(application, BOOK, lambda name: snapshot[name].value).household.fields
+
+
+@pytest.mark.parametrize(("example", "months"), [
+    ("03-tieli-elderly-alone-tekun.yaml", 12),  # no member can work: yearly review
+    ("10-tieli-registered-unemployed.yaml", 6),  # a member able to work: every six months
+])
+def test_review_interval_is_six_months_where_a_member_can_work(example, months):
+    assert household_facts(read_application(EXAMPLES / example))["review_interval_months"] == months
+
+
+def test_the_grace_period_counts_whole_months_since_income_rose():
+    application = read_application(EXAMPLES / "02-tieli-urban-exactly-at-standard.yaml")
+    household = application.household
+
+    def months_used(rose_on, on):
+        fields = household_facts(attrs.evolve(application, applied_on=on, household=attrs.evolve(
+            household, is_dibao_recipient=True, work_income_rose_on=rose_on)))
+        return fields["grace_months_used"], fields["in_grace_period"]
+
+    assert months_used(date(2025, 1, 10), date(2025, 7, 9)) == (5, True)
+    assert months_used(date(2025, 1, 10), date(2025, 7, 10)) == (6, False)
+
+
+def test_an_emergency_grant_above_the_small_amount_is_not_paid_first():
+    fields = household_facts(read_application(EXAMPLES / "12-tieli-fire-emergency.yaml"))
+    assert fields["temporary_help_first"] is False  # 2 × 710 = 1420 > 800 (assumed cap)
