@@ -90,3 +90,14 @@ def test_several_mistakes_in_several_files_are_all_reported_in_one_pass(tmp_path
     assert book is None
     expected = [line for name in names for line in case(name)["expected"]]
     assert sorted(str(p) for p in problems) == sorted(expected)
+
+
+def test_case_files_beside_the_rules_are_not_read_as_rule_files(tmp_path):
+    """docs/cases.md: case files live in cases/ directories under rules/, which the loader skips."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "dibao" / "cases").mkdir()
+    (rules / "dibao" / "cases" / "gap.yaml").write_text(
+        "title: a case\napplication_file: x.yaml\nexpect: {dibao: eligible}\n", encoding="utf-8")
+    book, problems = check_rulebook(rules, ROOT / "policies")
+    assert problems == [] and book is not None
