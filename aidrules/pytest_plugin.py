@@ -2,11 +2,13 @@
 
 Every ``*.yaml`` below a directory named ``cases`` (under the rootdir) is collected, when
 a rule book is configured or ``rules/book.yaml`` exists under the rootdir; each
-case is one item, named ``file::title``. A failing case prints the file, the case and
-the difference with its reasons, never a Python traceback. The rule book is read from
-``aidrules_rules`` / ``aidrules_policies`` (ini, relative to the rootdir) or
-``--aidrules-rules`` / ``--aidrules-policies`` (relative to where pytest runs);
-default ``rules`` and ``policies``. See docs/cases.md."""
+case is one item, named ``file::title``. The rule files of that book under the rootdir
+are collected too: each inline example is an item ``file::rule id::title``, and a book
+that does not load is one collection error, at its ``book.yaml``. A failing case prints
+the file, the case and the difference with its reasons, never a Python traceback. The
+rule book is read from ``aidrules_rules`` / ``aidrules_policies`` (ini, relative to the
+rootdir) or ``--aidrules-rules`` / ``--aidrules-policies`` (relative to where pytest
+runs); default ``rules`` and ``policies``. See docs/cases.md."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from aidrules.cases.case import Case
-from aidrules.cases.reading import read_cases
-from aidrules.cases.replay import Books, in_cases_dir, run_case
+from aidrules.cases.reading import read_cases, read_examples
+from aidrules.cases.replay import Books, in_cases_dir, rules_in, run_case
+from aidrules.engine import Assessor
 from aidrules.errors import RuleBookError
+from aidrules.rulebook import Rule
 
 _BOOKS = pytest.StashKey[Books]()
 
@@ -50,9 +54,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     config = parent.config
-    if file_path.suffix in (".yaml", ".yml") and in_cases_dir(file_path, config.rootpath) \
-            and _enabled(config):
+    if file_path.suffix not in (".yaml", ".yml") or not _enabled(config):
+        return None
+    if in_cases_dir(file_path, config.rootpath):
         return CaseFile.from_parent(parent, path=file_path)
+    rules = _directory(config, "aidrules_rules").resolve()
+    if file_path.suffix == ".yaml" and file_path.resolve().is_relative_to(rules):
+        return RuleFile.from_parent(parent, path=file_path)
     return None
 
 
@@ -73,31 +81,75 @@ def _directory(config: pytest.Config, name: str) -> Path:
     return config.rootpath / (config.getini(name) or _DEFAULTS[name])
 
 
-class CaseFile(pytest.File):
-    """A file of cases."""
+def _assessor(config: pytest.Config) -> Assessor:
+    """The configured book's assessor, loaded once; CaseFileError if the book does not load."""
+    rules, policies = _directory(config, "aidrules_rules"), _directory(config,
+                                                                       "aidrules_policies")
+    try:
+        return config.stash[_BOOKS].assessor(rules, policies)
+    except RuleBookError as exc:
+        raise CaseFileError(f"the rule book ({rules}, {policies}) did not load:\n"
+                            + "\n".join(f"  {p}" for p in exc.problems)) from None
 
-    def collect(self):
-        config = self.config
-        rules, policies = _directory(config, "aidrules_rules"), _directory(config,
-                                                                           "aidrules_policies")
-        try:
-            assessor = config.stash[_BOOKS].assessor(rules, policies)
-        except RuleBookError as exc:
-            raise CaseFileError(f"the rule book ({rules}, {policies}) did not load:\n"
-                                + "\n".join(f"  {p}" for p in exc.problems)) from None
-        label = self.path.relative_to(config.rootpath).as_posix() \
-            if self.path.is_relative_to(config.rootpath) else str(self.path)
-        cases, problems = read_cases(self.path, assessor.book, label)
-        if problems:
-            raise CaseFileError(f"{len(problems)} problem(s) in the case file:\n"
-                                + "\n".join(f"  {p}" for p in problems))
-        for case in cases:
-            yield CaseItem.from_parent(self, name=case.title, case=case)
+
+def _label(node: pytest.Node) -> str:
+    """The file as messages name it: relative to the rootdir where it lies below it."""
+    root = node.config.rootpath
+    return node.path.relative_to(root).as_posix() if node.path.is_relative_to(root) \
+        else str(node.path)
+
+
+class _ReportsFileErrors:
+    """A collector whose CaseFileError prints as its message alone."""
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, CaseFileError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
+
+
+def _items(parent: pytest.Collector, cases: list[Case], problems: list, what: str):
+    if problems:
+        raise CaseFileError(f"{len(problems)} problem(s) in {what}:\n"
+                            + "\n".join(f"  {p}" for p in problems))
+    for case in cases:
+        yield CaseItem.from_parent(parent, name=case.title, case=case)
+
+
+class CaseFile(_ReportsFileErrors, pytest.File):
+    """A file of cases."""
+
+    def collect(self):
+        cases, problems = read_cases(self.path, _assessor(self.config).book, _label(self))
+        yield from _items(self, cases, problems, "the case file")
+
+
+class RuleFile(_ReportsFileErrors, pytest.File):
+    """A rule file of the configured book: one collector per rule with inline examples.
+    ``book.yaml`` reports a book that does not load; the other files are then empty."""
+
+    def collect(self):
+        try:
+            book = _assessor(self.config).book
+        except CaseFileError:
+            if self.path.resolve() == (_directory(self.config, "aidrules_rules")
+                                       / "book.yaml").resolve():
+                raise
+            return
+        for rule in rules_in(book, self.path):
+            yield RuleExamples.from_parent(self, name=rule.id, rule=rule)
+
+
+class RuleExamples(_ReportsFileErrors, pytest.Collector):
+    """The inline examples of one rule."""
+
+    def __init__(self, *, rule: Rule, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rule = rule
+
+    def collect(self):
+        cases, problems = read_examples(self.rule, _assessor(self.config).book, _label(self))
+        yield from _items(self, cases, problems, f"the examples of rule '{self.rule.id}'")
 
 
 class CaseItem(pytest.Item):
@@ -108,10 +160,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        assessor = self.config.stash[_BOOKS].assessor(
-            _directory(self.config, "aidrules_rules"),
-            _directory(self.config, "aidrules_policies"))
-        outcome = run_case(assessor, self.case)
+        outcome = run_case(_assessor(self.config), self.case)
         if not outcome.agreed:
             raise CaseFailed(outcome.report())
 
@@ -121,4 +170,4 @@ class CaseItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):
-        return self.path, self.case.line - 1, f"case: {self.case.title}"
+        return self.path, self.case.line - 1, f"case: {self.case.heading}"

@@ -1,8 +1,8 @@
 """Cases: historical decisions replayed as tests, and rule changes measured before they ship.
 
-Read case files (:func:`read_cases`), replay them (:func:`run_case`), tally agreement
-(:class:`Tally`), and compare two rule books (:mod:`aidrules.cases.impact`). The format
-is described in docs/cases.md."""
+Read case files (:func:`read_cases`) and rules' inline examples (:func:`read_examples`),
+replay them (:func:`run_case`), tally agreement (:class:`Tally`), and compare two rule
+books (:mod:`aidrules.cases.impact`). The format is described in docs/cases.md."""
 
 from importlib import import_module
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 # replay and impact commands from this package) starts without loading the engine.
 _WHERE = {
     "UNCHECKED": "case", "AidExpectation": "case", "Case": "case",
-    "read_cases": "reading",
+    "read_cases": "reading", "read_examples": "reading",
     "Books": "replay", "Difference": "replay", "Outcome": "replay", "Tally": "replay",
     "discover": "replay", "reasons": "replay", "run_case": "replay",
 }

@@ -1,6 +1,7 @@
 """What a case is: an application as filed, when and where it was decided, and what was decided.
 
-The file format is described in docs/cases.md (case format version 1)."""
+The file format is described in docs/cases.md (case format version 1); an inline example
+under a rule (`examples:` in a rule file) is a case in the same format."""
 
 from __future__ import annotations
 
@@ -44,11 +45,17 @@ class Case:
     referrals: frozenset[str] = UNCHECKED
     source: str | None = None
     note: str | None = None
+    rule: str | None = None  # for an inline example: the id of the rule it is written under
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
     @property
+    def heading(self) -> str:
+        """The title, after the rule's id for an inline example."""
+        return self.title if self.rule is None else f"{self.rule}: {self.title}"
+
+    @property
     def name(self) -> str:
-        return f"{self.file}::{self.title}"
+        return "::".join(p for p in (self.file, self.rule, self.title) if p is not None)

@@ -89,8 +89,9 @@ def _replay_document(assessor: Assessor, outcomes: list[Outcome], tally: Tally,
         "rulebook": {"name": book.name, "version": book.version, "digest": book.digest},
         "agreement": {aid: dict(zip(("agreed", "differed", "undetermined"), counts,
                                     strict=True)) for aid, *counts in tally.rows()},
-        "cases": [{"file": o.case.file, "line": o.case.line, "title": o.case.title,
-                   "on": o.case.on.isoformat(), "jurisdiction": o.case.jurisdiction,
+        "cases": [{"file": o.case.file, "line": o.case.line, "rule": o.case.rule,
+                   "title": o.case.title, "on": o.case.on.isoformat(),
+                   "jurisdiction": o.case.jurisdiction,
                    "agreed": o.agreed, "error": o.error, "verdicts": o.verdicts(),
                    "differences": [{"aid": d.aid, "what": d.what, "expected": _plain(d.expected),
                                     "actual": _plain(d.actual)} for d in o.differences]}
@@ -262,16 +263,27 @@ def _assessor(books: Books, rules: Path, policies: Path) -> Assessor:
 
 
 def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Problem]]:
-    from aidrules.cases.reading import read_cases
-    from aidrules.cases.replay import discover
-    files = discover(paths)
-    if not files:
-        fail("no case files found (give files, or directories with cases/ directories)")
+    """The cases of every case file, and the inline examples of every rule file, found
+    at or below ``paths``."""
+    from aidrules.cases.reading import read_cases, read_examples
+    from aidrules.cases.replay import discover, rule_files, rules_in
+    book = assessor.book
+    with_examples = rule_files(book, paths)
+    written = {Path(r.at.file).resolve() for r in book.rules}
+    files = [f for f in discover(paths) if f.resolve() not in written]
+    if not files and not with_examples:
+        fail("no case files found (give files, or directories with cases/ directories "
+              "or rule files with examples)")
     cases, problems = [], []
     for file in files:
-        found, wrong = read_cases(file, assessor.book)
+        found, wrong = read_cases(file, book)
         cases += found
         problems += wrong
+    for file in with_examples:
+        for rule in rules_in(book, file):
+            found, wrong = read_examples(rule, book, str(file))
+            cases += found
+            problems += wrong
     return cases, problems
 
 

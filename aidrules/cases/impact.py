@@ -101,7 +101,7 @@ class Impact:
 
 def subjects_from_cases(cases: Iterable[Case], on: date | None = None) -> list[Subject]:
     """The households of ``cases``, each at its own date, or all at ``on``."""
-    return [Subject(f"{c.where} {c.title}", c.application, on or c.on, c.jurisdiction)
+    return [Subject(f"{c.where} {c.heading}", c.application, on or c.on, c.jurisdiction)
             for c in cases]
 
 

@@ -3,7 +3,11 @@
 A case file holds one case (a mapping with ``title``) or ``cases:`` and a list of them.
 The application is inline (``application:``) or in a file beside (``application_file:``);
 a bad application field is reported by its path (``$.household.members[0].incomes``)
-and, for inline applications, at its own line in the case file."""
+and, for inline applications, at its own line in the case file.
+
+A rule's inline examples (``examples:`` in a rule file) are read by the same reader, at
+their lines in the rule file; in them ``expect`` may be written for the rule's own aid
+type alone (a status, or the long form with ``status``)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from aidrules import _yaml
 from aidrules.cases.case import RULE_RESULTS, STATUSES, UNCHECKED, AidExpectation, Case
 from aidrules.errors import ApplicationError, Problem, did_you_mean
 from aidrules.model import application_from_dict, read_application
-from aidrules.rulebook import RuleBook
+from aidrules.rulebook import Rule, RuleBook
 
 CASE_KEYS = ("title", "source", "note", "on", "jurisdiction", "application", "application_file",
              "expect")
@@ -36,9 +40,21 @@ def read_cases(path: Path | str, book: RuleBook,
     return ([] if reader.problems else cases), reader.problems
 
 
+def read_examples(rule: Rule, book: RuleBook,
+                  label: str | None = None) -> tuple[list[Case], list[Problem]]:
+    """The inline examples of ``rule`` as cases (each named ``file::rule id::title``), and
+    every problem found, placed in the rule file (then use no case). ``label`` names the
+    rule file in messages (default: as the rule book names it)."""
+    reader = _Reader(Path(rule.at.file), book, label or rule.at.file, rule)
+    cases = reader.cases(rule.examples)
+    return ([] if reader.problems else cases), reader.problems
+
+
 class _Reader:
-    def __init__(self, path: Path, book: RuleBook, label: str | None) -> None:
+    def __init__(self, path: Path, book: RuleBook, label: str | None,
+                 rule: Rule | None = None) -> None:
         self.path, self.book, self.label = path, book, label or str(path)
+        self.rule = rule  # set when reading a rule's inline examples
         self.problems: list[Problem] = []
 
     def problem(self, node: Any, key: Any, message: str, expected: str | None = None,
@@ -70,6 +86,9 @@ class _Reader:
             self.problem(doc, "cases", "'cases' must be a list of at least one case",
                          at_value=True)
             return []
+        return self.cases(items)
+
+    def cases(self, items: list) -> list[Case]:
         cases, titles = [], {}
         for index, item in enumerate(items):
             if not isinstance(item, dict):
@@ -108,7 +127,8 @@ class _Reader:
         line, _ = _yaml.position(node)
         return Case(title, self.label, line, application, on or application.applied_on,
                     jurisdiction or application.jurisdiction, aids, risk, referrals,
-                    self.text(node, "source"), self.text(node, "note"))
+                    self.text(node, "source"), self.text(node, "note"),
+                    self.rule.id if self.rule else None)
 
     def text(self, node: dict, key: str, required: bool = False) -> str | None:
         if key not in node:
@@ -190,6 +210,9 @@ class _Reader:
     def expect(self, node: dict):
         aids, risk, referrals = [], UNCHECKED, UNCHECKED
         expect = node.get("expect")
+        if self.rule is not None and (isinstance(expect, str) or _yaml.is_mapping(expect)
+                                      and "status" in expect):
+            return self.own_aid(node), risk, referrals
         if not isinstance(expect, dict):
             self.problem(node, "expect" if "expect" in node else None,
                          "a case needs 'expect': a mapping of aid type → status",
@@ -209,20 +232,36 @@ class _Reader:
                              "in 'expect' (not an aid type of the rule book)")
         return tuple(aids), risk, referrals
 
-    def aid(self, expect: dict, aid: str, value: Any) -> AidExpectation | None:
+    def own_aid(self, node: dict) -> tuple[AidExpectation, ...]:
+        """An example's ``expect`` written for its rule's aid type alone."""
+        if self.rule.aid is None:
+            key = {"risk": "risk_level: ...", "referral": "referrals: [...]"}
+            self.problem(node, "expect", f"rule '{self.rule.id}' concludes a "
+                         f"{self.rule.conclusion.kind}, not an aid type: its examples say "
+                         "what they expect by name",
+                         expected=f"'expect: {{{key[self.rule.conclusion.kind]}}}'",
+                         at_value=True)
+            return ()
+        found = self.aid(node, "expect", node["expect"], aid=self.rule.aid)
+        return () if found is None else (found,)
+
+    def aid(self, expect: dict, key: str, value: Any,
+            aid: str | None = None) -> AidExpectation | None:
+        """The expectation for ``aid`` (default: ``key``), written at ``expect[key]``."""
+        aid = aid or key
         if isinstance(value, str):
-            status = self.status(expect, aid, value)
+            status = self.status(expect, key, value)
             return None if status is None else AidExpectation(aid, status)
         if not isinstance(value, dict):
-            self.problem(expect, aid, f"'{aid}' must be a status or a mapping with 'status'",
+            self.problem(expect, key, f"'{key}' must be a status or a mapping with 'status'",
                          expected="eligible, ineligible, undetermined or {status: ...}",
                          at_value=True)
             return None
-        for key in value:
-            if key not in AID_KEYS:
-                self.unknown(value, key, AID_KEYS, f"in the expectation for '{aid}'")
+        for name in value:
+            if name not in AID_KEYS:
+                self.unknown(value, name, AID_KEYS, f"in the expectation for '{aid}'")
         if "status" not in value:
-            self.problem(expect, aid, f"the expectation for '{aid}' needs 'status'")
+            self.problem(expect, key, f"the expectation for '{aid}' needs 'status'")
             return None
         status = self.status(value, "status", value["status"])
         fields = {name: self.amount(value, name) for name in ("amount", "amount_max")

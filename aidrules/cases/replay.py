@@ -20,7 +20,7 @@ from aidrules.cases.case import UNCHECKED, AidExpectation, Case
 from aidrules.engine import AidResult, Assessment, Assessor, RuleTrace
 from aidrules.engine.results import money_text
 from aidrules.errors import AidrulesError, Problem, RuleBookError
-from aidrules.rulebook import RuleBook, load_rulebook
+from aidrules.rulebook import Rule, RuleBook, load_rulebook
 
 VERDICTS = ("agreed", "differed", "undetermined")
 
@@ -71,7 +71,7 @@ class Outcome:
 
     def report(self) -> str:
         """The readable difference: the case, then each difference with its reasons."""
-        lines = [f"{self.case.where}: {self.case.title}",
+        lines = [f"{self.case.where}: {self.case.heading}",
                  f"  assessed on {self.case.on} in {self.case.jurisdiction}"]
         if self.error:
             lines.append(f"  could not be assessed: {self.error}")
@@ -248,6 +248,24 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
         else:
             found.append(path)
     return list(dict.fromkeys(found))
+
+
+def rule_files(book: RuleBook, paths: Iterable[Path | str]) -> list[Path]:
+    """The files of ``book`` holding rules with inline examples, at or below ``paths``,
+    each spelled from the path given (``rules`` → ``rules/dibao/eligibility.yaml``)."""
+    files = sorted({Path(r.at.file).resolve() for r in book.rules if r.examples})
+    found: list[Path] = []
+    for path in map(Path, paths):
+        base = path.resolve()
+        found += [path / file.relative_to(base) if file != base else path
+                  for file in files if file == base or file.is_relative_to(base)]
+    return list(dict.fromkeys(found))
+
+
+def rules_in(book: RuleBook, file: Path | str) -> list[Rule]:
+    """The rules written in ``file`` that have inline examples, in the book's order."""
+    file = Path(file).resolve()
+    return [r for r in book.rules if r.examples and Path(r.at.file).resolve() == file]
 
 
 def in_cases_dir(file: Path, below: Path) -> bool:

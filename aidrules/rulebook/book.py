@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -94,6 +95,9 @@ class Rule:
     reason_en: str | None
     at: Located
     note: str | None = None  # free text for readers, shown in the generated rule-book page
+    # The `examples:` list as written (YAML mappings that keep their line marks), read as
+    # cases by aidrules.cases; the rule book itself does not interpret them.
+    examples: Sequence[Any] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def aid(self) -> str | None:

@@ -40,7 +40,7 @@ _BOOK_KEYS = {"name", "version", "aids", "brands", "risk_levels", "exclusive"}
 _FILE_KEYS = {"facts", "rules"}
 _FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note"}
 _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
-              "amount", "amount_max", "overrides", "reason", "reason_en", "note"}
+              "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples"}
 _CRITERION_KEYS = {"test", "title", "title_en"}
 
 
@@ -356,13 +356,30 @@ class _Reader:
             self.fail(file, item, "overrides", "'overrides' must be a list of rule ids",
                       by_value=True)
             overrides = []
+        examples = self.examples(file, item)
         if None in (rule_id, title, conclusion, basis, criteria):
             return None
         return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
                     item.get("reason"), item.get("reason_en"),
                     Located(file.label, *_yaml.position(item)),
-                    str(item["note"]).strip() if item.get("note") else None)
+                    str(item["note"]).strip() if item.get("note") else None, examples)
+
+    def examples(self, file: _File, item: dict) -> list:
+        """The rule's inline examples as written, each a case read by aidrules.cases."""
+        examples = item.get("examples")
+        if examples is None:
+            return []
+        if not isinstance(examples, list) or not examples:
+            self.fail(file, item, "examples", "'examples' must be a list of at least one case",
+                      expected="'- title: ...' items, each a case as in a case file",
+                      by_value=True)
+            return []
+        for i, example in enumerate(examples):
+            if not isinstance(example, dict):
+                self.fail(file, examples, i, "an example is a case: a mapping with 'title', "
+                          "'application' and 'expect'")
+        return examples if all(isinstance(e, dict) for e in examples) else []
 
     def conclusion(self, file: _File, item: dict, what: str) -> Conclusion | None:
         given = [k for k in ("aid", "referral", "risk") if k in item]

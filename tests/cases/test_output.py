@@ -109,3 +109,82 @@ def test_another_projects_yaml_under_cases_is_left_alone(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 5, done.stdout + done.stderr  # 5: no tests collected
+
+
+# ---- inline examples in rule files --------------------------------------------------
+
+WRONG_BOOK = ROOT / "tests" / "cases" / "fixtures" / "wrong-book"
+EXAMPLE_DIFFERENCE = """\
+rules/dibao/eligibility.yaml:37: dibao.household: at the standard, recorded as eligible
+  assessed on 2025-03-01 in heilongjiang/yichun/tieli
+  dibao: status expected eligible, got ineligible
+    rule dibao.household: false — Monthly income per member below the local standard
+      ✗ per_capita_income < dibao_standard: 710 vs 710 (margin 0) — Income per member below the standard
+  dibao: amount expected 1.00, got none
+  dibao: rule dibao.household expected true, got false
+  rule book VERSION"""
+
+
+def _county_with_book(tmp_path: Path) -> Path:
+    """A county repository whose own rules/ is the fixture book with a wrong example."""
+    shutil.copytree(WRONG_BOOK, tmp_path / "rules")
+    (tmp_path / "pytest.ini").write_text(
+        f"[pytest]\naidrules_policies = {ROOT / 'policies'}\n", encoding="utf-8")
+    return tmp_path
+
+
+def _pytest(county: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+                          cwd=county, capture_output=True, text=True, timeout=300)
+
+
+def test_inline_examples_are_items_named_by_file_rule_and_title(tmp_path):
+    done = _pytest(_county_with_book(tmp_path), "--collect-only")
+    assert done.stdout.splitlines()[:2] == [
+        "rules/dibao/eligibility.yaml::dibao.household::one fen below the standard",
+        "rules/dibao/eligibility.yaml::dibao.household::at the standard, recorded as eligible"]
+
+
+def test_a_failing_inline_example_prints_the_same_difference_without_a_traceback(tmp_path):
+    done = _pytest(_county_with_book(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    section = done.stdout.split(
+        "_ case: dibao.household: at the standard, recorded as eligible _")[1]
+    section = section.split("\n", 1)[1].split("\n=====")[0]
+    assert _pinned(section.strip()) == EXAMPLE_DIFFERENCE
+    assert "Traceback" not in done.stdout and "aidrules/" not in section
+    assert ("FAILED rules/dibao/eligibility.yaml::dibao.household::at the standard, "
+            "recorded as eligible") in done.stdout
+    assert "1 failed, 1 passed" in done.stdout
+
+
+def test_one_inline_example_runs_alone_by_its_name(tmp_path):
+    done = _pytest(_county_with_book(tmp_path),
+                   "rules/dibao/eligibility.yaml::dibao.household::one fen below the standard")
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_rule_book_that_does_not_load_is_one_collection_error_at_its_book_yaml(tmp_path):
+    county = _county_with_book(tmp_path)
+    rule_file = county / "rules" / "dibao" / "eligibility.yaml"
+    rule_file.write_text(rule_file.read_text(encoding="utf-8").replace(
+        "test: per_capita_income <", "test: per_capita_incom <"), encoding="utf-8")
+    done = _pytest(county)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout.count("ERROR collecting") == 1
+    section = done.stdout.split(" ERROR collecting rules/book.yaml _")[1].split("\n", 1)[1]
+    assert section.split("\n=====")[0].strip().splitlines()[1:] == [
+        f"  {rule_file}:22:15: unknown fact 'per_capita_incom'; did you mean "
+        "'per_capita_income'?"]
+
+
+def test_replay_of_a_rules_directory_replays_its_inline_examples(tmp_path, monkeypatch):
+    _county_with_book(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["replay", "rules", "--rules", "rules", "--policies",
+                                      str(ROOT / "policies")])
+    assert result.exit_code == 1
+    table, rest = result.output.split("\nDifferences (1 case(s)):\n")
+    assert re.search(r"│ dibao +│ +1 │ +1 │ +0 │", table)
+    assert _pinned(rest.strip()) == EXAMPLE_DIFFERENCE + \
+        "\n2 case(s): 1 agreed, 1 with differences, 0 not assessed."
