@@ -118,6 +118,26 @@ def notice(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path
     _act(db, rules, policies, lambda lg: f"notice until {lg.publish_notice(case, _day(on))}")
 
 
+@case_app.command("object")
+def object_to(case: CaseId, objection: Annotated[str, typer.Option(
+                  "--objection", help="The objection to the notice, as raised.")],
+              on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Record an objection to the public notice: an appraisal must then come first."""
+    with _opened(db) as ledger:
+        ledger.record_objection(case, _day(on), objection)
+        _print_case(ledger, case)
+
+
+@case_app.command()
+def appraise(case: CaseId, by: By, outcome: Annotated[str, typer.Option(
+                 "--outcome", help="What the re-investigation or appraisal found.")],
+             on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Record the democratic appraisal (民主评议), held only after an objection."""
+    with _opened(db) as ledger:
+        ledger.appraise(case, _day(on), outcome, by)
+        _print_case(ledger, case)
+
+
 @case_app.command()
 def decide(case: CaseId, by: By,
            approve: Annotated[bool, typer.Option("--approve/--refuse",
@@ -137,6 +157,13 @@ def decide(case: CaseId, by: By,
     def move(ledger: Ledger) -> str:
         return f"decision {ledger.decide(case, approve, by, _day(on), reasons, aid, due_on)}"
     _act(db, rules, policies, move, case)
+
+
+@case_app.command("notify-refusal")
+def notify_refusal(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+                   policies: Policies = Path("policies")) -> None:
+    """Record that the written refusal and its reasons reached the applicant."""
+    _act(db, rules, policies, lambda lg: lg.notify_refusal(case, _day(on)), case)
 
 
 @case_app.command()
