@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+import attrs
+
 from aidrules import model
 from aidrules.engine.compiler import MONEY_UNITS, Compiled, compile_book
 from aidrules.engine.durable import Engine, Session
@@ -27,7 +29,7 @@ from aidrules.engine.results import (
 )
 from aidrules.errors import EngineError
 from aidrules.language import ast
-from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, evaluate, kleene
+from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, evaluate, kleene
 from aidrules.policy import PolicySnapshot
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
 from aidrules.rulebook.book import Rule, RuleBook
@@ -56,7 +58,7 @@ class Assessor:
         self._order = evaluation_order(book.rules, book.exclusive)
         self.rules_by_node = {node: [r for r in book.rules if node_of(r) == node]
                               for node in self._order}
-        self.criterion_parameters = _criterion_parameters(book)
+        self.explaining = _explaining(book)
 
     def snapshot(self, jurisdiction: str, on: date) -> PolicySnapshot:
         key = (jurisdiction, on)
@@ -111,16 +113,18 @@ class _Parameters:
     def __init__(self, snapshot: PolicySnapshot) -> None:
         self.snapshot = snapshot
         self._values = {name: as_fraction(used.value) for name, used in snapshot.items()}
-        self._uses: dict[str, ParameterUse] = {}
+        self._uses: dict[tuple[str, ...], tuple[ParameterUse, ...]] = {}
 
     def __call__(self, name: str) -> Any:
         found = self._values.get(name, _ABSENT)
         return self.snapshot[name].value if found is _ABSENT else found  # absent: raises why
 
-    def use(self, name: str) -> ParameterUse:
-        found = self._uses.get(name)
+    def uses(self, names: tuple[str, ...]) -> tuple[ParameterUse, ...]:
+        """How each of ``names`` that is in force was used (cached per list of names)."""
+        found = self._uses.get(names)
         if found is None:
-            found = self._uses[name] = _parameter_use(self.snapshot[name])
+            found = self._uses[names] = tuple(_parameter_use(self.snapshot[n]) for n in names
+                                              if n in self.snapshot)
         return found
 
 
@@ -134,14 +138,26 @@ def _parameter_use(used) -> ParameterUse:
                         source, used.assumed)
 
 
-def _criterion_parameters(book: RuleBook) -> dict[int, tuple[str, ...]]:
-    """Every parameter each criterion depends on, through the derived facts it reads."""
+@attrs.frozen
+class _Explaining:
+    """What explaining one criterion needs, worked out once per rule book."""
+
+    facts: tuple[str, ...]  # the facts it reads directly, sorted
+    parameters: tuple[str, ...]  # every parameter it depends on, through derived facts
+    comparison: ast.Compare | None  # a comparison of numbers: its two sides are shown
+
+
+def _explaining(book: RuleBook) -> dict[int, _Explaining]:
     found = {}
     for rule in book.rules:
-        for criterion in rule.criteria:
+        for c in rule.criteria:
+            test = c.test
+            comparison = test if isinstance(test, ast.Compare) and \
+                test.op in ast.COMPARISONS else None
             # by identity: criteria are values, and two rules may share an equal one
-            found[id(criterion)] = tuple(sorted(n for n in book.depends_on(criterion.reads)
-                                                if "." in n))
+            found[id(c)] = _Explaining(
+                tuple(sorted(n for n in c.reads if "." not in n)),
+                tuple(sorted(n for n in book.depends_on(c.reads) if "." in n)), comparison)
     return found
 
 
@@ -151,10 +167,11 @@ class _Run:
     def __init__(self, assessor: Assessor, compiled: Compiled, parameters: _Parameters,
                  facts: Facts, reasons: bool) -> None:
         self.book, self.compiled, self.snapshot = assessor.book, compiled, parameters.snapshot
-        self.criterion_parameters = assessor.criterion_parameters
+        self.explaining = assessor.explaining
         self.rules_by_node = assessor.rules_by_node
         self.facts, self.reasons, self.parameters = facts, reasons, parameters
         self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
+        self.aid_nodes: dict[str, list[tuple]] = {}  # aid id → its settled nodes
         self.traces: dict[tuple, list[RuleTrace]] = {}
         self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
         self.missing: dict[tuple, set[str]] = {}
@@ -204,6 +221,8 @@ class _Run:
                     winners.append((rule, member))
         status = kleene("or", results) if results else False
         self.node_status[node] = status
+        if kind == "aid":
+            self.aid_nodes.setdefault(value, []).append(node)
         self.traces[node], self.missing[node] = traces, missing
         self.winners[node] = [(r, m) for r, m in winners
                               if not any(r.id in w.overrides for w, _ in winners)]
@@ -217,21 +236,23 @@ class _Run:
         return list(range(len(self.facts.members)))
 
     def status_of(self, aid: str, scope: str | None = None) -> Any:
-        nodes = [n for n in self.node_status if n[0] == "aid" and n[1] == aid and
-                 (scope is None or n[2] == scope)]
+        nodes = [n for n in self.aid_nodes.get(aid, ()) if scope is None or n[2] == scope]
         return kleene("or", [self.node_status[n] for n in nodes]) if nodes else False
 
     def evaluate_rule(self, rule: Rule, member: int | None, fired: bool):
         env = self.facts.household if member is None else self.facts.members[member]
         criteria, values, unknown = [], [], []
         for criterion in rule.criteria:
-            value = evaluate(criterion.test, env, self.parameters, self.status_of)
+            if self.reasons:
+                explained = self.explain_criterion(criterion, env, member)
+                criteria.append(explained)
+                value = _VALUES[explained.result]
+            else:
+                value = evaluate(criterion.test, env, self.parameters, self.status_of)
             values.append(value)
             if value is UNKNOWN:
                 unknown.append(criterion)
-            if self.reasons:
-                criteria.append(self.explain_criterion(criterion, env, value, member))
-            elif value is False:
+            elif value is False and not self.reasons:
                 break  # decided: without reasons, the other criteria need not be evaluated
         for higher in excluded_by(rule, self.book.exclusive):
             status = self.status_of(higher, "household")
@@ -247,27 +268,28 @@ class _Run:
                           fired, tuple(criteria), member)
         return trace, held, unknown
 
-    def explain_criterion(self, criterion, env: Env, value, member) -> CriterionResult:
+    def explain_criterion(self, criterion, env: Env, member) -> CriterionResult:
+        """The criterion's value with what it compared, read and depended on."""
+        how = self.explaining[id(criterion)]
         left = right = margin = None
-        test = criterion.test
-        if isinstance(test, ast.Compare) and test.op in ast.COMPARISONS:
-            left = evaluate(test.left, env, self.parameters, self.status_of)
-            right = evaluate(test.right, env, self.parameters, self.status_of)
+        if how.comparison is None:
+            value = evaluate(criterion.test, env, self.parameters, self.status_of)
+        else:  # each side once: the same value as evaluating the comparison
+            left = evaluate(how.comparison.left, env, self.parameters, self.status_of)
+            right = evaluate(how.comparison.right, env, self.parameters, self.status_of)
+            value = UNKNOWN if left is UNKNOWN or right is UNKNOWN else \
+                compare(how.comparison.op, left, right)
             if isinstance(left, Fraction) and isinstance(right, Fraction):
                 margin = left - right
-        facts, parameters = {}, []
-        for name in sorted(criterion.reads):
-            if "." not in name:
-                found, fact = env.find(name)
-                if found and not isinstance(fact, (list, tuple)):
-                    facts[name] = None if fact is UNKNOWN else fact
-        for name in self.criterion_parameters[id(criterion)]:
-            if name in self.snapshot:
-                parameters.append(self.parameters.use(name))
+        facts = {}
+        for name in how.facts:
+            found, fact = env.find(name)
+            if found and not isinstance(fact, (list, tuple)):
+                facts[name] = None if fact is UNKNOWN else fact
         gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
         return CriterionResult(criterion.text, criterion.title, criterion.title_en,
                                _three(value), _shown(left), _shown(right), margin, facts,
-                               tuple(parameters), tuple(gaps), member)
+                               self.parameters.uses(how.parameters), tuple(gaps), member)
 
     # -- the result -----------------------------------------------------------------
     def assessment(self, application, jurisdiction: str, on: date) -> Assessment:
@@ -282,7 +304,7 @@ class _Run:
                           risk_rule.title_en if risk_rule else None, referrals)
 
     def aid_result(self, aid: str) -> AidResult:
-        nodes = [n for n in self.node_status if n[0] == "aid" and n[1] == aid]
+        nodes = self.aid_nodes.get(aid, [])
         status = self.status_of(aid)
         winners = [w for n in nodes for w in self.winners[n]]
         traces = tuple(t for n in nodes for t in self.traces[n])
@@ -337,6 +359,9 @@ def _engine_integer(name: str, kind: str, value: Fraction) -> int:
 def _to_fen(value: Fraction) -> Decimal:
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+_VALUES = {"true": True, "false": False, "unknown": UNKNOWN}
 
 
 def _three(value: Any) -> str:
