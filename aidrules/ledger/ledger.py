@@ -537,6 +537,11 @@ class Ledger:
         with Session(self.engine) as s:
             return json.loads(_get(s, t.Assessment, assessment_id).result)
 
+    def latest_assessment(self, case_id: int) -> dict[str, Any]:
+        """The document of the case's latest assessment (what a decision would rest on)."""
+        with Session(self.engine) as s:
+            return json.loads(_latest_assessment(s, case_id).result)
+
     def household(self, household_id: str) -> t.Household:
         with Session(self.engine, expire_on_commit=False) as s:
             return _get(s, t.Household, household_id)
