@@ -9,6 +9,7 @@ docs/monitoring.md, "The month".
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,6 +54,7 @@ class MonthResult:
     warnings: list[store.StoredWarning] = attrs.Factory(list)  # new this run
     discovered: int = 0  # candidates new this run
     registered: int = 0  # households put under monitoring because a warning concerned them
+    seconds: dict[str, float] = attrs.Factory(dict)  # per phase, for the benchmark
 
 
 def sha256_of(path: Path) -> str:
@@ -85,22 +87,36 @@ def run_month(ledger: Ledger, register: Register, book: WarningBook, feeds: Iter
     under monitoring first, with the facts ``application_of`` gives (None: the warning is
     stored without a task)."""
     result = MonthResult()
+    clock = _Phases(result.seconds)
     new_events: list[Event] = []
     for feed in feeds:
         imported = import_file(ledger, feed, today)
         result.imports.append(imported)
         new_events.extend(imported.stored.new_events)
+    clock.lap("import")
     monitor = Monitor(register, book, engine, raised=store.raised_keys(ledger))
     tasks = [VerificationTask(str(n), household, due) for n, household, due
              in store.open_tasks(ledger)]
     result.screening = monitor.screen(new_events, today, tasks)
     result.discovered = store.record_discovered(ledger, result.screening.discovered.values())
+    clock.lap("screen")
     if application_of is not None:
         result.registered = _register_warned(ledger, register, result.screening, today,
                                              application_of)
+    clock.lap("register")
     result.warnings = store.record_warnings(ledger, result.screening.warnings, today,
                                             today + timedelta(days=task_days), worker_of)
+    clock.lap("store warnings")
     return result
+
+
+class _Phases:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds, self.last = seconds, time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase], self.last = now - self.last, now
 
 
 def _register_warned(ledger: Ledger, register: Register, screening: Screening, today: date,
