@@ -195,7 +195,7 @@ def _found(doc: dict, event_key: tuple[str, ...], id_number: str, on: date
     house, kind = doc["household"], event_key[3] if event_key[0] != "clock" else event_key[2]
     amount = event_key[4] if event_key[0] != "clock" else ""
     member = next((m for m in house["members"] if m["id_number"] == id_number), None)
-    change: Callable[[], str] = _FINDINGS.get(kind, lambda *_: "核实：家庭情况无变化")
+    change: Callable[..., str] = _FINDINGS.get(kind, lambda *_: "核实：家庭情况无变化")
     return doc, change(house, member, amount)
 
 

@@ -71,16 +71,20 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
 
 def _new_events(s: Session, events: Sequence[Event]) -> list[Event]:
     keys = [row_key(e) for e in events]
-    stored = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start:start + CHUNK]
-        stored.update(s.exec(select(t.FeedRow.row_key).where(t.FeedRow.row_key.in_(chunk))))
-    new, seen = [], set(stored)
+    new, seen = [], _stored(s, t.FeedRow.row_key, keys)
     for key, event in zip(keys, events, strict=True):
         if key not in seen:
             seen.add(key)
             new.append(event)
     return new
+
+
+def _stored(s: Session, column: Any, values: Sequence[str]) -> set[str]:
+    """Which of ``values`` the column already holds (asked in chunks)."""
+    found: set[str] = set()
+    for start in range(0, len(values), CHUNK):
+        found.update(s.exec(select(column).where(column.in_(values[start:start + CHUNK]))))
+    return found
 
 
 def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
@@ -103,24 +107,15 @@ def open_tasks(ledger: Ledger) -> list[tuple[int, str, date]]:
 
 
 def known_households(ledger: Ledger, household_ids: Iterable[str]) -> set[str]:
-    wanted = sorted(set(household_ids))
-    found: set[str] = set()
     with Session(ledger.engine) as s:
-        for start in range(0, len(wanted), CHUNK):
-            found.update(s.exec(select(t.Household.id).where(
-                t.Household.id.in_(wanted[start:start + CHUNK]))))
-    return found
+        return _stored(s, t.Household.id, sorted(set(household_ids)))
 
 
 def record_discovered(ledger: Ledger, discovered: Iterable[Discovered]) -> int:
     """Keep people nobody knew as candidates (主动发现); returns how many are new."""
     with ledger._tx() as s:
         people = {d.event.id_number: d.event for d in discovered}
-        known = set()
-        ids = sorted(people)
-        for start in range(0, len(ids), CHUNK):
-            known.update(s.exec(select(t.DiscoveredPerson.id_number).where(
-                t.DiscoveredPerson.id_number.in_(ids[start:start + CHUNK]))))
+        known = _stored(s, t.DiscoveredPerson.id_number, sorted(people))
         _insert(s, t.DiscoveredPerson, [
             {"id_number": n, "name": e.name, "source": e.source, "kind": e.kind,
              "first_seen_on": e.on, "row_key": row_key(e)}
@@ -141,8 +136,7 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
     warnings = list(warnings)
     stored = []
     with ledger._tx() as s:
-        raised = set(s.exec(select(t.EarlyWarning.key).where(
-            t.EarlyWarning.key.in_([w.key for w in warnings])))) if warnings else set()
+        raised = _stored(s, t.EarlyWarning.key, [w.key for w in warnings])
         for w in warnings:
             if w.key in raised:
                 continue
