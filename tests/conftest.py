@@ -16,3 +16,14 @@ def book():
 @pytest.fixture(scope="session")
 def assessor(book):
     return Assessor(book)
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run the ``aidrules`` command in the checkout (its default ./rules and ./policies)."""
+    from typer.testing import CliRunner
+
+    from aidrules.cli import app
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [str(a) for a in args])

@@ -75,3 +75,19 @@ def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
 def test_nothing_imports_the_command_line():
     assert [p.name for p in modules() if room(p) != "cli" and "aidrules.cli" in imported(p)
             and p.name != "__main__.py"] == []
+
+
+def test_the_cases_room_opens_the_ledger_only_when_asked():
+    """Replay and impact on case files never load the database libraries: the cases room
+    imports the ledger inside the function that reads it, never at module level."""
+    at_top = {str(p.relative_to(PACKAGE)) for p in (PACKAGE / "cases").rglob("*.py")
+              for node in ast.parse(p.read_text(encoding="utf-8")).body
+              if isinstance(node, ast.Import | ast.ImportFrom)
+              and any(n.startswith("aidrules.ledger") for n in _names(node))}
+    assert at_top == set()
+
+
+def _names(node: ast.Import | ast.ImportFrom) -> set[str]:
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names}
+    return {node.module or ""} | {f"{node.module}.{alias.name}" for alias in node.names}

@@ -14,11 +14,11 @@ import typer
 from rich.table import Table
 
 from aidrules.console import day, fail, out, say, say_err
-from aidrules.errors import Problem, RuleBookError
+from aidrules.errors import AidrulesError, Problem, RuleBookError
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     from aidrules.cases.case import Case
-    from aidrules.cases.impact import Impact
+    from aidrules.cases.impact import Impact, Subject
     from aidrules.cases.replay import Books, Outcome, Tally
     from aidrules.engine import Assessor
 
@@ -109,6 +109,10 @@ def impact(
     cases: Annotated[list[Path] | None, typer.Option(
         "--cases", help="Case files or directories (repeatable; more may follow as "
                         "arguments).")] = None,
+    ledger: Annotated[str | None, typer.Option(
+        "--ledger", help="Also every household enrolled in this case ledger (SQLite file or "
+                         "database URL) on --on (default today), with its latest facts.")
+    ] = None,
     more: Annotated[list[Path] | None, typer.Argument(
         help="More case files or directories.", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
@@ -135,8 +139,9 @@ def impact(
     )
     from aidrules.cases.replay import Books
     paths = [*(cases or []), *(more or [])]
-    if not paths:
-        raise typer.BadParameter("give case files or directories", param_hint="--cases")
+    if not paths and ledger is None:
+        raise typer.BadParameter("give case files or directories, or --ledger",
+                                 param_hint="--cases")
     books = Books()
     with scratch_directory() as scratch:
         try:
@@ -146,16 +151,26 @@ def impact(
             fail(str(exc))
         current = _assessor(books, rules, current_policies)
         before = _assessor(books, base_rules, base_policies)
-        loaded, problems = _load(current, paths)
+        loaded, problems = _load(current, paths) if paths else ([], [])
         for problem in problems:
             say(str(problem))
         subjects = subjects_from_cases(loaded, day(on))
+        if ledger is not None:
+            subjects += _enrolled(ledger, day(on) or date.today())
         found = measure(before, current, subjects)
     _print_impact(found, base)
     if report:
         _write(report, _impact_document(found, base))
     if problems or found.errors or (fail_on_change and found.changes):
         raise typer.Exit(1)
+
+
+def _enrolled(ledger: str, on: date) -> list[Subject]:
+    from aidrules.cases.impact import subjects_from_ledger
+    try:
+        return subjects_from_ledger(ledger, on)
+    except AidrulesError as exc:
+        fail(str(exc))
 
 
 def _print_impact(found: Impact, base: str) -> None:

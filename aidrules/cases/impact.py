@@ -5,9 +5,9 @@ the monthly cost difference (exact); and each household that changes, with the
 criteria whose result flipped.
 
 The households are :class:`Subject` values, so any source can feed them: case files
-(:func:`subjects_from_cases`) today, and the enrolled households of the case ledger
-(re-assess everyone enrolled under a proposed policy) by building subjects from it —
-the hook is :func:`measure`, which takes any iterable of subjects.
+(:func:`subjects_from_cases`) and the households enrolled in the case ledger
+(:func:`subjects_from_ledger`: re-assess everyone enrolled under a proposed policy);
+:func:`measure` takes any iterable of subjects.
 
 Amounts of aid types paid as a range (``amount_max``: temporary assistance) are one-off
 payments, not monthly; their differences are totalled apart."""
@@ -103,6 +103,22 @@ def subjects_from_cases(cases: Iterable[Case], on: date | None = None) -> list[S
     """The households of ``cases``, each at its own date, or all at ``on``."""
     return [Subject(f"{c.where} {c.heading}", c.application, on or c.on, c.jurisdiction)
             for c in cases]
+
+
+def subjects_from_ledger(url_or_path: str | Path, on: date) -> list[Subject]:
+    """Every household enrolled in the case ledger on ``on``, with its latest application
+    on file by then, to be assessed as of ``on``. The ledger is only read."""
+    from aidrules.ledger import Ledger, LedgerError  # the database libraries, only when asked
+    text = str(url_or_path)
+    if "://" not in text and not Path(text).is_file():
+        raise LedgerError(f"--ledger {text}: no such file")
+    ledger = Ledger.open(text, upgrade=False)
+    try:
+        enrolled = ledger.enrolled_applications(on)
+    finally:
+        ledger.close()
+    return [Subject(f"household {e.household_id}", e.application, on, e.jurisdiction)
+            for e in enrolled]
 
 
 def measure(base: Assessor, current: Assessor, subjects: Iterable[Subject]) -> Impact:

@@ -136,18 +136,12 @@ def _parameter_use(used) -> ParameterUse:
 
 def _criterion_parameters(book: RuleBook) -> dict[int, tuple[str, ...]]:
     """Every parameter each criterion depends on, through the derived facts it reads."""
-    derived = {f.id: f for f in book.facts}
     found = {}
     for rule in book.rules:
         for criterion in rule.criteria:
-            seen, todo = set(), list(criterion.reads)
-            while todo:
-                name = todo.pop()
-                if name not in seen:
-                    seen.add(name)
-                    todo.extend(derived[name].reads if name in derived else ())
             # by identity: criteria are values, and two rules may share an equal one
-            found[id(criterion)] = tuple(sorted(n for n in seen if "." in n))
+            found[id(criterion)] = tuple(sorted(n for n in book.depends_on(criterion.reads)
+                                                if "." in n))
     return found
 
 

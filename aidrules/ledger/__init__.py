@@ -15,6 +15,7 @@ _WHERE = {
     "BadEntry": "chain",
     "ConflictError": "errors",
     "DueItem": "ledger",
+    "Enrolled": "ledger",
     "IllegalMove": "errors",
     "Ledger": "ledger",
     "LedgerError": "errors",

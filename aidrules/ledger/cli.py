@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from aidrules.console import day, err, out
-from aidrules.errors import AidrulesError
+from aidrules.errors import AidrulesError, ApplicationError
 from aidrules.model import mask_id_number, read_application
 from aidrules.rulebook import load_rulebook
 
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 # the ``aidrules`` command starts as fast as before the ledger existed.
 
 case_app = typer.Typer(name="case", help="Cases through the procedure: file, investigate, "
-                       "notice, decide, enrol, review, exit; show one; list what is due.",
+                       "notice, decide, enrol, review, exit; the closed loop: register, warn, "
+                       "findings, refer, feedback; show one; list what is due.",
                        no_args_is_help=True, add_completion=False)
 ledger_app = typer.Typer(name="ledger", help="The ledger database: upgrade its schema, verify "
                          "the household chains, show one.", no_args_is_help=True,
@@ -53,6 +54,10 @@ def _opened(db: str, rules: Path | None = None, policies: Path | None = None
         book = load_rulebook(rules, policies) if rules is not None else None
         ledger = Ledger.open(db, book=book)
         yield ledger
+    except ApplicationError as exc:  # a facts file: every bad field on its own line
+        for problem in exc.problems:
+            err.print(f"error: {exc.source}: {problem}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except AidrulesError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -113,6 +118,26 @@ def notice(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path
     _act(db, rules, policies, lambda lg: f"notice until {lg.publish_notice(case, _day(on))}")
 
 
+@case_app.command("object")
+def object_to(case: CaseId, objection: Annotated[str, typer.Option(
+                  "--objection", help="The objection to the notice, as raised.")],
+              on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Record an objection to the public notice: an appraisal must then come first."""
+    with _opened(db) as ledger:
+        ledger.record_objection(case, _day(on), objection)
+        _print_case(ledger, case)
+
+
+@case_app.command()
+def appraise(case: CaseId, by: By, outcome: Annotated[str, typer.Option(
+                 "--outcome", help="What the re-investigation or appraisal found.")],
+             on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Record the democratic appraisal (民主评议), held only after an objection."""
+    with _opened(db) as ledger:
+        ledger.appraise(case, _day(on), outcome, by)
+        _print_case(ledger, case)
+
+
 @case_app.command()
 def decide(case: CaseId, by: By,
            approve: Annotated[bool, typer.Option("--approve/--refuse",
@@ -132,6 +157,13 @@ def decide(case: CaseId, by: By,
     def move(ledger: Ledger) -> str:
         return f"decision {ledger.decide(case, approve, by, _day(on), reasons, aid, due_on)}"
     _act(db, rules, policies, move, case)
+
+
+@case_app.command("notify-refusal")
+def notify_refusal(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+                   policies: Policies = Path("policies")) -> None:
+    """Record that the written refusal and its reasons reached the applicant."""
+    _act(db, rules, policies, lambda lg: lg.notify_refusal(case, _day(on)), case)
 
 
 @case_app.command()
@@ -162,6 +194,107 @@ def exit_case(case: CaseId, by: By,
     """Take the household off the rolls, with a grace period where the law allows one."""
     _act(db, rules, policies, lambda lg: "paid until " + str(
         lg.exit(case, by, _day(on), reason, grace, because_of_work)))
+
+
+# ---- the closed loop ----------------------------------------------------------------------
+
+Facts = Annotated[Path, typer.Option("--facts", help="The facts as found: an application file "
+                                     "(YAML or JSON), re-assessed.")]
+Due = Annotated[str, typer.Option("--due", help="Due by this day (YYYY-MM-DD).")]
+
+
+@case_app.command()
+def register(household: Annotated[str, typer.Argument(help="Household id.")],
+             application: Annotated[Path, typer.Argument(help="Its facts: an application file.")],
+             grid: Annotated[str, typer.Option("--grid", help="The household's grid (网格).")],
+             on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+             policies: Policies = Path("policies")) -> None:
+    """Put a household under monitoring with its facts, assessed at once."""
+    with _opened(db, rules, policies) as ledger:
+        found = ledger.register_household(household, grid, read_application(application),
+                                          _day(on))
+        out.print(f"household {household} under monitoring", markup=False)
+        _print_assessment(ledger, found)
+
+
+@case_app.command()
+def warn(household: Annotated[str, typer.Argument(help="Household id.")],
+         department: Annotated[str, typer.Option("--department",
+                                                 help="The department whose data warned.")],
+         reason: Annotated[str, typer.Option("--reason", help="What the data showed.")],
+         worker: Annotated[str, typer.Option("--worker", help="The grid worker to verify.")],
+         due_on: Due, risk_level: Annotated[str | None, typer.Option(
+             "--risk-level", help="The warning's level (red, yellow, blue).")] = None,
+         on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Record a data warning (数据预警): a verification task for the household's grid."""
+    with _opened(db) as ledger:
+        warning, task = ledger.record_warning(household, department, reason, _day(on), worker,
+                                              day(due_on, "--due"), risk_level)
+        grid = ledger.household(household).grid
+    out.print(f"warning {warning}: task {task} for grid {grid} ({worker}), due {due_on}",
+              markup=False)
+
+
+@case_app.command()
+def findings(task: Annotated[int, typer.Argument(help="The verification task.")],
+             worker: Annotated[str, typer.Option("--worker", help="Who verified on site.")],
+             text: Annotated[str, typer.Option("--findings", help="What was found.")],
+             facts: Facts, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
+             policies: Policies = Path("policies")) -> None:
+    """Record on-site verification (实地核查): the findings and the facts, re-assessed."""
+    with _opened(db, rules, policies) as ledger:
+        found = ledger.record_findings(task, worker, text, _day(on), read_application(facts))
+        out.print(f"task {task} done", markup=False)
+        _print_assessment(ledger, found)
+
+
+@case_app.command()
+def refer(assessment: Annotated[int, typer.Argument(help="The assessment whose referrals "
+                                                    "to push.")],
+          due_on: Due, on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Push an assessment's referrals (信息推送) to their departments, feedback due by --due."""
+    with _opened(db) as ledger:
+        pushed = ledger.push_referrals(assessment, _day(on), day(due_on, "--due"))
+        _print_referrals(ledger, pushed)
+
+
+@case_app.command()
+def feedback(referral: Annotated[int, typer.Argument(help="The referral answered.")],
+             department: Annotated[str, typer.Option("--department",
+                                                     help="The department reporting.")],
+             action: Annotated[str, typer.Option("--action", help="What it did.")],
+             on: On = None, db: Db = DB_DEFAULT) -> None:
+    """Record a department's feedback (跟踪反馈) on a referral."""
+    with _opened(db) as ledger:
+        ledger.record_feedback(referral, department, _day(on), action)
+        _print_referrals(ledger, [referral])
+
+
+def _print_assessment(ledger: Ledger, assessment_id: int) -> None:
+    found = ledger.assessment(assessment_id)
+    table = Table(title=f"assessment {assessment_id} on {found['on']}: "
+                        f"{found['risk_level'] or 'no'} risk level")
+    for column in ("aid type", "status", "monthly amount"):
+        table.add_column(column)
+    for result in found["results"]:
+        if result["status"] != "ineligible":
+            table.add_row(result["aid"], result["status"], result["amount"] or "")
+    out.print(table)
+    for referral in found["referrals"]:
+        out.print(f"referral to push: {referral['brand']} → "
+                  f"{', '.join(referral['departments'])}", markup=False)
+
+
+def _print_referrals(ledger: Ledger, referral_ids: list[int]) -> None:
+    table = Table(title="referrals")
+    for column in ("referral", "brand", "departments", "due", "status", "awaiting"):
+        table.add_column(column)
+    for referral_id in referral_ids:
+        row = ledger.referral(referral_id)
+        table.add_row(str(referral_id), row["brand"], row["departments"].replace(",", ", "),
+                      str(row["due_on"]),
+                      row["status"], ", ".join(row["awaiting"]))
+    out.print(table)
 
 
 @case_app.command()

@@ -54,6 +54,16 @@ class DueItem:
     what: str
 
 
+@attrs.frozen
+class Enrolled:
+    """A household enrolled on a day, with its latest facts on file by then."""
+    household_id: str
+    jurisdiction: str
+    application: model.Application  # as filed, or as found since (findings, review)
+    filed_on: date
+    monthly_amounts: dict[str, str | None]  # aid → amount in force (exact decimal text)
+
+
 class Ledger:
     """The ledger in one database. Open with :meth:`open`."""
 
@@ -533,9 +543,48 @@ class Ledger:
             }
 
     def assessment(self, assessment_id: int) -> dict[str, Any]:
-        """An assessment's document as it was made (Assessment.to_json())."""
+        """An assessment as it was made: its household, case, day and result document."""
         with Session(self.engine) as s:
-            return json.loads(_get(s, t.Assessment, assessment_id).result)
+            row = _get(s, t.Assessment, assessment_id)
+            return {"id": row.id, "household_id": row.household_id, "case_id": row.case_id,
+                    "on": row.on, "risk_level": row.risk_level, **json.loads(row.result)}
+
+    def referral(self, referral_id: int) -> dict[str, Any]:
+        """A referral, its status, and the departments that have reported and not yet."""
+        with Session(self.engine) as s:
+            row = _get(s, t.Referral, referral_id)
+            answered = sorted({f.department for f in s.exec(
+                select(t.Feedback).where(t.Feedback.referral_id == referral_id))})
+            departments = row.departments.split(",")
+            return {**row.model_dump(), "answered": answered,
+                    "awaiting": [d for d in departments if d not in answered]}
+
+    def enrolled_applications(self, on: date) -> list[Enrolled]:
+        """Every household with an enrolment in force on ``on`` (started, not ended), with
+        the latest application on file by that day (as filed, or as found since by a
+        verification or review), by household id. Reads only."""
+        with Session(self.engine) as s:
+            paid: dict[str, dict[str, str | None]] = {}
+            cases: dict[str, int] = {}
+            for row in s.exec(select(t.Enrolment).where(
+                    t.Enrolment.starts_on <= on,
+                    t.Enrolment.ends_on.is_(None) | (t.Enrolment.ends_on >= on))
+                    .order_by(t.Enrolment.household_id, t.Enrolment.aid)):
+                paid.setdefault(row.household_id, {})[row.aid] = row.monthly_amount
+                cases[row.household_id] = row.case_id
+            return [self._enrolled(s, house, amounts, cases[house], on)
+                    for house, amounts in sorted(paid.items())]
+
+    def _enrolled(self, s: Session, household_id: str, amounts: dict[str, str | None],
+                  case_id: int, on: date) -> Enrolled:
+        filed = s.exec(select(t.Application).where(
+            t.Application.household_id == household_id, t.Application.filed_on <= on)
+            .order_by(t.Application.filed_on.desc(), t.Application.id.desc())).first()
+        if filed is None:  # dated after ``on`` by the officer: the case's own application
+            filed = _get(s, t.Application, _get(s, t.Case, case_id).application_id)
+        return Enrolled(household_id, _get(s, t.Household, household_id).jurisdiction,
+                        model.application_from_dict(json.loads(filed.document)),
+                        filed.filed_on, amounts)
 
     def latest_assessment(self, case_id: int) -> dict[str, Any]:
         """The document of the case's latest assessment (what a decision would rest on)."""

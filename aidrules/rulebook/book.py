@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -137,6 +137,18 @@ class RuleBook:
 
     def group_of(self, aid: str) -> ExclusiveGroup | None:
         return next((g for g in self.exclusive if aid in g.order), None)
+
+    def depends_on(self, names: Iterable[str]) -> set[str]:
+        """The names given and every name they read, through the derived facts."""
+        derived = {f.id: f for f in self.facts}
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(derived[name].reads if name in derived else ())
+        return seen
 
     def rules_for(self, aid: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.aid == aid)

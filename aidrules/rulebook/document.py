@@ -119,16 +119,7 @@ def _rule(rule: Rule, root) -> list[str]:
 
 def _parameters_read(book: RuleBook, rules: Iterable[Rule]) -> set[str]:
     """Every parameter the rules read, directly or through derived facts."""
-    facts = {f.id: f for f in book.facts}
-    todo = [n for r in rules for n in _rule_names(r)]
-    seen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in facts:
-            todo.extend(facts[name].reads)
+    seen = book.depends_on(n for r in rules for n in _rule_names(r))
     return {n for n in seen if n in book.policies.parameters()}
 
 

@@ -161,16 +161,7 @@ def facts_for(application: model.Application, book: RuleBook,
 
 def missing_paths(names, book: RuleBook, facts: Facts) -> list[str]:
     """The unreported parts of the application that ``names`` depend on, transitively."""
-    derived = {f.id: f for f in book.facts}
-    seen, todo = set(), list(names)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in derived:
-            todo.extend(derived[name].reads)
     paths = []
-    for name in sorted(seen):
+    for name in sorted(book.depends_on(names)):
         paths.extend(p for p in facts.unknown.get(name, []) if p not in paths)
     return paths

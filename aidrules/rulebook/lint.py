@@ -53,8 +53,18 @@ def parameters_read(book: RuleBook) -> set[str]:
     return {n for n in read if "." in n}
 
 
+# Parameters the case ledger's procedure reads (aidrules/ledger/procedure.py), not the rules;
+# tests/ledger/test_deadlines.py holds the two lists equal.
+PROCEDURE_PARAMETERS = frozenset({
+    "deadline.investigation_start_wd", "deadline.total_wd", "deadline.total_extended_wd",
+    "deadline.refusal_notice_wd", "public_notice.days", "procedure.min_investigators",
+    "review.interval_months.stable", "review.interval_months.unstable",
+    "grace_period.max_months",
+})
+
+
 def unused_parameters(book: RuleBook) -> Iterator[Finding]:
-    read = parameters_read(book)
+    read = parameters_read(book) | PROCEDURE_PARAMETERS
     for name, parameter in book.policies.parameters().items():
         if name not in read:
             yield Finding(parameter.file, parameter.line,

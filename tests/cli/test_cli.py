@@ -4,21 +4,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from aidrules.cli import app
 from aidrules.rulebook import load_rulebook
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "applications").glob("*.yaml"))
 BAD = ROOT / "tests" / "model" / "bad"
 
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.chdir(ROOT)  # the defaults ./rules and ./policies
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, [str(a) for a in args])
 
 
 def test_check_passes_on_the_shipped_rules_and_lists_assumed_values(run):

@@ -3,19 +3,8 @@ is current."""
 
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from aidrules.cli import app
-
 ROOT = Path(__file__).parents[2]
 
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.chdir(ROOT)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, [str(a) for a in args])
 
 
 def test_check_passes_on_the_committed_page(run):

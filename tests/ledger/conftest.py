@@ -9,23 +9,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from aidrules.engine import Assessor
 from aidrules.ledger import Ledger
-from aidrules.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("AIDRULES_TEST_POSTGRES_URL")
 NO_POSTGRES = "AIDRULES_TEST_POSTGRES_URL is unset (e.g. postgresql://postgres@127.0.0.1:5432/test)"
-
-
-@pytest.fixture(scope="session")
-def book():
-    return load_rulebook(ROOT / "rules", ROOT / "policies")
-
-
-@pytest.fixture(scope="session")
-def assessor(book):
-    return Assessor(book)
 
 
 @pytest.fixture

@@ -19,3 +19,14 @@ def wang(wage: str = "2100.00", on: date = date(2025, 3, 1), ref: str = "TL-2025
     data["applied_on"] = on.isoformat()
     data["application_id"] = ref
     return application_from_dict(data)
+
+
+def enrolled(ledger, household: str, application: Application, aids: list[str]) -> int:
+    """File, investigate, notice, approve ``aids`` on 2025-03-12 and enrol: paid from
+    2025-04-01. Returns the case id."""
+    case = ledger.file_application(application, household, by="受理员", grid="grid-07")
+    ledger.investigate(case, ["调查员甲", "调查员乙"], "入户核实属实", date(2025, 3, 4))
+    ledger.publish_notice(case, date(2025, 3, 5))
+    ledger.decide(case, True, "审批员", date(2025, 3, 12), aids=aids)
+    ledger.enrol(case, date(2025, 3, 12))
+    return case

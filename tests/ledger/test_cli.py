@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,27 @@ def test_ledger_verify_exits_1_naming_the_first_bad_entry(run):
     assert result.exit_code == 1
     assert "chain broken: household H-1 entry 2" in result.output
     assert "content changed" in result.output
+
+
+def test_an_objection_appraisal_and_refusal_from_the_command_line(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    _ok(run("case", "investigate", 1, "--staff", "甲", "--staff", "乙", "--findings", "属实",
+            "--on", "2025-03-04"))
+    no_objection = run("case", "appraise", 1, "--by", "村委会", "--outcome", "评议", "--on",
+                       "2025-03-06")
+    assert no_objection.exit_code == 1, no_objection.output
+    assert "case 1 is investigated; 'appraise' needs it to be noticed" in no_objection.output
+    _ok(run("case", "notice", 1, "--on", "2025-03-05"))
+    objected = _ok(run("case", "object", 1, "--objection", "邻居称其有车", "--on", "2025-03-07"))
+    assert re.search(r"has_objection\W+True", objected)
+    early = run("case", "decide", 1, "--refuse", "--reasons", "有车", "--by", "审批员",
+                "--on", "2025-03-12")
+    assert early.exit_code == 1 and "the notice drew an objection; appraise first" in early.output
+    assert "appraised" in _ok(run("case", "appraise", 1, "--by", "村委会", "--outcome",
+                                  "评议认定车辆属实", "--on", "2025-03-13"))
+    _ok(run("case", "decide", 1, "--refuse", "--reasons", "家庭拥有机动车", "--by", "审批员",
+            "--on", "2025-03-14"))
+    assert "refusal notice" in _ok(run("case", "due", "--overdue", "--on", "2025-03-20"))
+    _ok(run("case", "notify-refusal", 1, "--on", "2025-03-17"))
+    assert "refusal notice" not in _ok(run("case", "due", "--on", "2025-03-20"))
+    assert "every household chain verifies" in _ok(run("ledger", "verify"))

@@ -43,3 +43,19 @@ def test_an_accepted_case_is_due_for_investigation_in_three_working_days(tmp_pat
                    "decision": date(2025, 4, 14)}  # 30 working days
     assert [i.ref for i in ledger.overdue(date(2025, 3, 7))] == [f"case {case}"]
     ledger.close()
+
+
+def test_check_strict_knows_every_parameter_the_procedure_reads(book):
+    """`aidrules check --strict` does not call them unused: its list is the procedure's."""
+    from aidrules.rulebook.lint import PROCEDURE_PARAMETERS
+
+    class Reading:  # the real tree, noting each name asked for
+        names: set[str] = set()
+
+        def value(self, name, jurisdiction, on):
+            self.names.add(name)
+            return book.policies.value(name, jurisdiction, on)
+
+    reading = Reading()
+    TimeLimits.of(reading, "heilongjiang/yichun/tieli", date(2025, 3, 1))
+    assert reading.names == PROCEDURE_PARAMETERS

@@ -2,19 +2,8 @@
 
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from aidrules.cli import app
-
 ROOT = Path(__file__).parents[2]
 
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.chdir(ROOT)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, [str(a) for a in args])
 
 
 def test_importing_a_sample_feed_prints_its_counts_and_screens_it(run):
