@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -232,41 +233,30 @@ def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path):
 
 @app.command()
 def demo(
-    directory: Annotated[Path, typer.Argument(help="A directory of application files.")]
-    = EXAMPLES,
+    households: Annotated[int, typer.Option("--households", min=1, help="Households in the "
+                                            "synthetic county.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="The county's random seed.")] = 1,
+    db: Annotated[Path, typer.Option("--db", help="The SQLite ledger, recreated each run.")]
+    = Path("aidrules-demo.db"),
+    month: Annotated[str, typer.Option("--month", help="The month of feeds, YYYY-MM.")]
+    = "2025-03",
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
 ) -> None:
-    """Assess every example application and show what each household is eligible for."""
-    assessor = _assessor(rules, policies)
-    files = sorted(p for p in directory.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
-    if not files:
-        fail(f"{directory}: no application files (.yaml, .yml, .json)")
-    table = Table(title=f"aidrules demo: {len(files)} application file(s) in {directory}")
-    for column in ("file", "application", "eligible (amount/month)", "risk"):
-        table.add_column(column, overflow="fold")
-    for file in files:
-        for row in _demo_rows(assessor, file):
-            table.add_row(*row)
-    out.print(table)
+    """The main job: one month of monitoring, verification and enrolment on a synthetic county
+    in an SQLite ledger, and its summary (docs/monitoring.md, "The demo")."""
+    from aidrules.demo import Places, run_demo, summary  # loads the ledger's libraries
 
-
-def _demo_rows(assessor: Any, file: Path) -> Iterator[tuple[str, ...]]:
     try:
-        applications = read_applications(file)
-    except (AidrulesError, OSError) as exc:
-        yield file.name, "-", f"not read: {_first_line(exc)}", "-"
-        return
-    for application in applications:
-        try:
-            a = assessor.assess(application)
-        except AidrulesError as exc:
-            yield file.name, application.application_id, f"error: {_first_line(exc)}", "-"
-            continue
-        eligible = [f"{r.name} {r.aid}" + (f" {r.amount}" if r.amount is not None else "")
-                    for r in a.results if r.status == "eligible"]
-        yield (file.name, application.application_id, "\n".join(eligible) or "none",
-               a.risk_level or "-")
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise typer.BadParameter(f"--month={month!r} is not a month; expected YYYY-MM",
+                                 param_hint="--month") from None
+    places = Places(rules=rules, policies=policies, examples=EXAMPLES)
+    result = _guarded(lambda: run_demo(db, households, seed, first, places), str(db))
+    for line in summary(result):
+        say(line)
+    say(f"ledger: {db} (aidrules ledger verify --db {db})")
 
 
 def _print_assessment(a: Any) -> None:

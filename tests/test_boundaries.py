@@ -28,7 +28,9 @@ LOWER = {
     "model": set(),
     "rulebook": {"language", "policy", "model"},
     "engine": {"language", "policy", "model", "rulebook"},
-    "ledger": {"language", "policy", "model", "rulebook", "engine", "console"},
+    # monitoring is pure; the ledger stores its records, the month and the demo wire them
+    "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
+    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -216,6 +216,19 @@ class Ledger:
             self._household(s, household_id, grid, application)
             filed = self._file(s, household_id, application, on, "monitoring")
             return self._assess(s, household_id, filed, application, on, None).id
+
+    def register_households(self, households: Iterable[tuple[str, str, model.Application]],
+                            on: date) -> int:
+        """Put many households (id, grid, facts) under monitoring in one transaction, as
+        :meth:`register_household` does one by one; returns how many."""
+        count = 0
+        with self._tx() as s:
+            for household_id, grid, application in households:
+                self._household(s, household_id, grid, application)
+                filed = self._file(s, household_id, application, on, "monitoring")
+                self._assess(s, household_id, filed, application, on, None)
+                count += 1
+        return count
 
     def file_application(self, application: model.Application, household_id: str, by: str,
                          grid: str | None = None, on: date | None = None) -> int:
@@ -436,20 +449,26 @@ class Ledger:
         """A data warning (数据预警) and its verification task for the household's grid.
         Returns (warning id, task id)."""
         with self._tx() as s:
-            house = _get(s, t.Household, household_id)
-            warning = t.Warning(household_id=household_id, raised_on=on, department=department,
-                                reason=reason, risk_level=risk_level)
-            s.add(warning)
-            s.flush()
-            task = t.VerificationTask(warning_id=warning.id, household_id=household_id,
-                                      grid=house.grid, worker=worker, due_on=due_on)
-            s.add(task)
-            s.flush()
-            self._append(s, household_id, "warned", on, {
-                "warning": warning.id, "department": department, "reason": reason,
-                "risk_level": risk_level, "task": task.id, "grid": house.grid,
-                "worker": worker, "due_on": due_on})
-            return warning.id, task.id
+            return self._warn(s, household_id, department, reason, on, worker, due_on,
+                              risk_level)
+
+    def _warn(self, s: Session, household_id: str, department: str, reason: str, on: date,
+              worker: str, due_on: date, risk_level: str | None,
+              extra: dict[str, Any] | None = None) -> tuple[int, int]:
+        house = _get(s, t.Household, household_id)
+        warning = t.Warning(household_id=household_id, raised_on=on, department=department,
+                            reason=reason, risk_level=risk_level)
+        s.add(warning)
+        s.flush()
+        task = t.VerificationTask(warning_id=warning.id, household_id=household_id,
+                                  grid=house.grid, worker=worker, due_on=due_on)
+        s.add(task)
+        s.flush()
+        self._append(s, household_id, "warned", on, {
+            "warning": warning.id, "department": department, "reason": reason,
+            "risk_level": risk_level, "task": task.id, "grid": house.grid,
+            "worker": worker, "due_on": due_on, **(extra or {})})
+        return warning.id, task.id
 
     def record_findings(self, task_id: int, worker: str, findings: str, on: date,
                         application: model.Application) -> int:
@@ -566,6 +585,11 @@ class Ledger:
         return Enrolled(household_id, _get(s, t.Household, household_id).jurisdiction,
                         model.application_from_dict(json.loads(filed.document)),
                         filed.filed_on, amounts)
+
+    def latest_assessment(self, case_id: int) -> dict[str, Any]:
+        """The document of the case's latest assessment (what a decision would rest on)."""
+        with Session(self.engine) as s:
+            return json.loads(_latest_assessment(s, case_id).result)
 
     def household(self, household_id: str) -> t.Household:
         with Session(self.engine, expire_on_commit=False) as s:

@@ -189,3 +189,73 @@ class ChainEntry(SQLModel, table=True):
     payload: str = Field(sa_type=sa.Text)  # canonical JSON
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+# ---- monitoring: department feeds and early warnings (migration 0003) -------------------
+
+class FeedImportRecord(SQLModel, table=True):
+    """One department file imported: which file (by its sha256) and what it held."""
+    __tablename__ = "feed_imports"
+    __table_args__ = (sa.UniqueConstraint("source", "sha256", name="uq_feed_import_file"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=64)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    imported_on: date
+    rows: int
+    imported: int  # rows that read cleanly (new or already stored)
+    new_rows: int  # of those, rows whose key was not stored before
+    rejected: int
+    blank: int
+    problems: str = Field(sa_type=sa.Text)  # file-level problems, canonical JSON list
+
+
+class FeedRow(SQLModel, table=True):
+    """A department row that read cleanly, stored once by its row key."""
+    __tablename__ = "feed_rows"
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="feed_imports.id", index=True)
+    row_key: str = Field(max_length=200, unique=True)  # source/id_number/date/kind/amount
+    id_number: str = Field(max_length=18, index=True)
+    kind: str = Field(max_length=32)
+    day: date
+    amount: str | None = Field(default=None, max_length=32)  # exact decimal text
+    line: int
+
+
+class FeedReject(SQLModel, table=True):
+    """A row that was not imported: kept with its line, reason and cells, never dropped."""
+    __tablename__ = "feed_rejects"
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="feed_imports.id", index=True)
+    line: int
+    reason: str = Field(sa_type=sa.Text)
+    cells: str = Field(sa_type=sa.Text)  # canonical JSON list of the cells as read
+
+
+class EarlyWarning(SQLModel, table=True):
+    """A screening warning, stored by its deduplication key so it is raised only once;
+    ``warning_id`` is the ledger warning (with its verification task) it created."""
+    __tablename__ = "early_warnings"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    rule_id: str = Field(max_length=64)
+    household_id: str = Field(max_length=64, index=True)  # "D" + identity number: discovered
+    id_number: str = Field(default="", max_length=18)
+    colour: str = Field(max_length=16)
+    suggest: str = Field(default="", max_length=256)  # aid ids, comma-separated
+    raised_on: date
+    event_on: date
+    event_key: str = Field(max_length=300)
+    warning_id: int | None = Field(default=None, foreign_key="warnings.id")
+
+
+class DiscoveredPerson(SQLModel, table=True):
+    """主动发现: a person in a department feed whom the register does not know."""
+    __tablename__ = "discovered_people"
+    id_number: str = Field(primary_key=True, max_length=18)
+    name: str = Field(max_length=64)
+    source: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    first_seen_on: date  # the first event's date
+    row_key: str = Field(max_length=200)

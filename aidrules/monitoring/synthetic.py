@@ -325,3 +325,65 @@ def generate(out: Path | str, households_count: int, seed: int, month: date,
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     return manifest
+
+
+# ---- the county's facts as applications ------------------------------------------------
+
+class Facts:
+    """The synthetic register read back as the facts a county knows of each household,
+    in the application's shape (for the ledger). Relations are inferred from ages, the
+    register does not record them; work ability from age, illness and disability."""
+
+    def __init__(self, register: Path | str) -> None:
+        register = Path(register)
+        with (register / "households.csv").open(encoding="utf-8", newline="") as f:
+            self.households = {row["household_id"]: row for row in csv.DictReader(f)}
+        self.people: dict[str, list[dict[str, str]]] = {}
+        with (register / "people.csv").open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                self.people.setdefault(row["household_id"], []).append(row)
+
+    def application(self, household_id: str, on: date) -> dict:
+        """The household's facts as an application document (model.application_from_dict)."""
+        row, people = self.households[household_id], self.people[household_id]
+        head_birth = date.fromisoformat(people[0]["birth"])
+        members = [_member_doc(p, on, i == 0, head_birth) for i, p in enumerate(people)]
+        return {"application_id": f"M-{household_id}", "applied_on": on.isoformat(),
+                "jurisdiction": "heilongjiang/yichun/tieli",
+                "area": "rural" if row["is_rural"] == "1" else "urban",
+                "household": {"members": members,
+                              "assets": {"financial_assets": f"{row['assets_amount']}.00",
+                                         "housing_units": 1},
+                              "expenditures": [],
+                              "is_dibao_recipient": row["status"] == "dibao"}}
+
+
+def _member_doc(p: dict[str, str], on: date, is_head: bool, head_birth: date) -> dict:
+    birth = date.fromisoformat(p["birth"])
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    grade = int(p["disability_grade"])
+    able = 18 <= age < 60 and not p["illness"] and grade not in (1, 2)
+    income = Decimal(p["monthly_income"])
+    doc: dict = {"id_number": p["id_number"], "name": p["name"],
+                 "relation": "head" if is_head else _relation(birth, head_birth),
+                 "work_ability": "full" if able else "none",
+                 "employment": "employed" if income else "not_working",
+                 "incomes": [{"kind": "wage", "amount": f"{income}.00", "period": "monthly"}]
+                 if income else []}
+    if p["illness"]:
+        doc.update(is_seriously_ill=True, illness=p["illness"])
+    if grade:
+        doc["disability"] = {"kind": "physical", "grade": grade}
+    if 6 <= age <= 22 and not income:
+        doc["student_level"] = _student_level(age)
+    return doc
+
+
+def _relation(birth: date, head_birth: date) -> str:
+    years = (birth - head_birth).days / 365.25
+    return "child" if years >= 15 else "parent" if years <= -15 else "spouse"
+
+
+def _student_level(age: int) -> str:
+    return ("primary" if age < 12 else "junior_secondary" if age < 15 else
+            "senior_secondary" if age < 18 else "undergraduate")

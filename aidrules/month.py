@@ -1,0 +1,128 @@
+"""One month of monitoring against the case ledger: import the department feeds, match
+them to the register, screen them through the warning rules, and store what is new.
+
+Thin on purpose: monitoring (pure) and the ledger (storage) do the work; this module
+only wires them, so imports point one way (month → ledger → monitoring). See
+docs/monitoring.md, "The month".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from pathlib import Path
+
+import attrs
+
+from aidrules.engine.durable import Engine
+from aidrules.ledger import Ledger
+from aidrules.ledger import monitoring as store
+from aidrules.model import Application
+from aidrules.monitoring import (
+    Event,
+    FeedImport,
+    FeedMapping,
+    ImportReport,
+    Monitor,
+    Register,
+    Screening,
+    VerificationTask,
+    WarningBook,
+)
+
+TASK_DAYS = 10  # days a grid worker has to verify; no national text sets it (docs/ledger.md)
+
+
+@attrs.frozen
+class FeedFile:
+    mapping: FeedMapping
+    path: Path
+
+
+@attrs.frozen
+class ImportResult:
+    report: ImportReport
+    stored: store.StoredImport
+
+
+@attrs.define
+class MonthResult:
+    imports: list[ImportResult] = attrs.Factory(list)
+    screening: Screening = attrs.Factory(Screening)
+    warnings: list[store.StoredWarning] = attrs.Factory(list)  # new this run
+    discovered: int = 0  # candidates new this run
+    registered: int = 0  # households put under monitoring because a warning concerned them
+    seconds: dict[str, float] = attrs.Factory(dict)  # per phase, for the benchmark
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_file(ledger: Ledger, feed: FeedFile, on: date) -> ImportResult:
+    """Read one file (every row an event or a kept reject) and store it."""
+    reading = FeedImport(feed.mapping, feed.path)
+    events, rejects = [], []
+    for item in reading:
+        (events if isinstance(item, Event) else rejects).append(item)
+    stored = store.record_import(ledger, reading.report, sha256_of(feed.path), events,
+                                 rejects, on)
+    return ImportResult(reading.report, stored)
+
+
+def run_month(ledger: Ledger, register: Register, book: WarningBook, feeds: Iterable[FeedFile],
+              today: date, application_of: Callable[[str], Application | None] | None = None,
+              worker_of: Callable[[str], str] = lambda grid: f"{grid}网格员",
+              engine: Engine | None = None, task_days: int = TASK_DAYS) -> MonthResult:
+    """Import ``feeds``, screen the rows not seen before (and the clock's due dates) on
+    ``today``, and store the new warnings with their verification tasks.
+
+    A warning on a household of the register that the ledger does not yet hold puts it
+    under monitoring first, with the facts ``application_of`` gives (None: the warning is
+    stored without a task)."""
+    result = MonthResult()
+    clock = _Phases(result.seconds)
+    new_events: list[Event] = []
+    for feed in feeds:
+        imported = import_file(ledger, feed, today)
+        result.imports.append(imported)
+        new_events.extend(imported.stored.new_events)
+    clock.lap("import")
+    monitor = Monitor(register, book, engine, raised=store.raised_keys(ledger))
+    tasks = [VerificationTask(str(n), household, due) for n, household, due
+             in store.open_tasks(ledger)]
+    result.screening = monitor.screen(new_events, today, tasks)
+    result.discovered = store.record_discovered(ledger, result.screening.discovered.values())
+    clock.lap("screen")
+    if application_of is not None:
+        result.registered = _register_warned(ledger, register, result.screening, today,
+                                             application_of)
+    clock.lap("register")
+    result.warnings = store.record_warnings(ledger, result.screening.warnings, today,
+                                            today + timedelta(days=task_days), worker_of)
+    clock.lap("store warnings")
+    return result
+
+
+class _Phases:
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds, self.last = seconds, time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase], self.last = now - self.last, now
+
+
+def _register_warned(ledger: Ledger, register: Register, screening: Screening, today: date,
+                     application_of: Callable[[str], Application | None]) -> int:
+    warned = {w.household_id for w in screening.warnings
+              if w.household_id in register.households}
+    missing = sorted(warned - store.known_households(ledger, warned))
+    found = ((h, register.households[h].grid, application_of(h)) for h in missing)
+    return ledger.register_households(((h, g, a) for h, g, a in found if a is not None), today)

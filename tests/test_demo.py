@@ -1,0 +1,114 @@
+"""`aidrules demo`: a small county's month end to end; the summary says what the ledger holds."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from aidrules.cli import app
+from aidrules.demo import BRANDS, COLOURS
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    result = CliRunner().invoke(app, ["demo", "--households", "200", "--seed", "3",
+                                      "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return result.output, sqlite3.connect(db), db
+
+
+def line(output: str, label: str) -> str:
+    return next(text for text in output.splitlines() if label in text)
+
+
+def numbers(text: str) -> list[int]:
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+
+
+def one(db, sql: str) -> int:
+    return db.execute(sql).fetchone()[0]
+
+
+def test_people_under_monitoring_are_the_people_the_ledger_holds(demo):
+    output, db, _ = demo
+    assert numbers(line(output, "people under monitoring")) == [
+        one(db, "SELECT count(DISTINCT id_number) FROM members"),
+        one(db, "SELECT count(*) FROM households")]
+
+
+def test_warnings_sent_and_their_colours_are_the_stored_warnings(demo):
+    output, db, _ = demo
+    colours = dict(db.execute("SELECT colour, count(*) FROM early_warnings GROUP BY colour"))
+    tasks = one(db, "SELECT count(*) FROM verification_tasks")
+    assert numbers(line(output, "warnings sent")) == [
+        one(db, "SELECT count(*) FROM early_warnings"), *(colours.get(c, 0) for c in COLOURS),
+        tasks, one(db, "SELECT count(*) FROM verification_tasks WHERE done_on IS NOT NULL")]
+    assert tasks > 0
+
+
+def test_discovered_people_and_temporary_aid_cases(demo):
+    output, db, _ = demo
+    assert numbers(line(output, "people discovered")) == [
+        one(db, "SELECT count(*) FROM discovered_people")]
+    assert numbers(line(output, "temporary-aid cases")) == [one(
+        db, "SELECT count(DISTINCT case_id) FROM enrolments WHERE aid = 'temporary_assistance'")]
+
+
+def test_newly_enrolled_households_per_aid_type(demo):
+    output, db, _ = demo
+    text = line(output, "newly enrolled").split(":", 1)[1]
+    shown = {aid: int(n) for aid, n in re.findall(r"(\w+) (\d+)", text)}
+    assert shown == dict(db.execute(
+        "SELECT aid, count(DISTINCT household_id) FROM enrolments GROUP BY aid"))
+    assert shown
+
+
+def test_referrals_by_brand_and_the_feedback_received(demo):
+    output, db, _ = demo
+    by_brand = dict(db.execute("SELECT brand, count(*) FROM referrals GROUP BY brand"))
+    text = line(output, "referrals by brand")
+    assert {b: int(n) for name, n in re.findall(r"(\w+) (\d+)", text)
+            for b, label in BRANDS.items() if label == name} == by_brand
+    assert numbers(line(output, "feedback received")) == [
+        one(db, "SELECT count(*) FROM feedback"),
+        one(db, "SELECT count(*) FROM referrals WHERE status = 'answered'"),
+        sum(by_brand.values())]
+
+
+def test_households_by_risk_colour(demo):
+    output, db, _ = demo
+    risk = dict(db.execute("SELECT risk_level, count(*) FROM households "
+                           "WHERE risk_level IS NOT NULL GROUP BY risk_level"))
+    assert numbers(line(output, "households by risk")) == [risk.get(c, 0) for c in COLOURS]
+
+
+def test_every_case_was_investigated_by_two_and_decided_by_another(demo):
+    _, db, _ = demo
+    rows = list(db.execute("SELECT c.investigators, d.decided_by FROM cases c "
+                           "JOIN decisions d ON d.case_id = c.id"))
+    assert len(rows) == one(db, "SELECT count(*) FROM cases") > 14  # the examples and more
+    assert all(len(set(staff.split(","))) == 2 and by not in staff.split(",")
+               for staff, by in rows)
+
+
+def test_verified_households_were_re_assessed_on_the_facts_found(demo):
+    _, db, _ = demo
+    assert one(db, "SELECT count(*) FROM applications WHERE source = 'findings'") == one(
+        db, "SELECT count(*) FROM verification_tasks WHERE done_on IS NOT NULL")
+
+
+def test_the_demo_ledger_verifies(demo):
+    _, _, path = demo
+    result = CliRunner().invoke(app, ["ledger", "verify", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_month_that_is_not_a_month_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(app, ["demo", "--month", "2025-13", "--db",
+                                      str(tmp_path / "d.db")])
+    assert result.exit_code == 2
+    assert "2025-13" in result.output and "not a month" in result.output
