@@ -43,3 +43,20 @@ def ledger(database_url, assessor):
     opened = Ledger.open(database_url, assessor=assessor, upgrade=True)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    """Run ``aidrules`` in the checkout against a fresh SQLite ledger file (``run.db``)."""
+    from typer.testing import CliRunner
+
+    from aidrules.cli import app
+    monkeypatch.chdir(ROOT)  # the defaults ./rules and ./policies
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+
+    def invoke(*args):
+        db_option = ["--db", db] if args[1] != "upgrade" else []
+        return runner.invoke(app, [*map(str, args), *db_option])
+    invoke.db = db
+    return invoke

@@ -6,27 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner
-
-from aidrules.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 WANG = ROOT / "examples" / "applications" / "01-tieli-urban-below-standard.yaml"
 
-
-@pytest.fixture
-def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(ROOT)  # the defaults ./rules and ./policies
-    db = str(tmp_path / "cli.db")
-    runner = CliRunner()
-
-    def invoke(*args):
-        db_option = ["--db", db] if args[1] != "upgrade" else []
-        return runner.invoke(app, [*map(str, args), *db_option])
-    invoke.db = db
-    return invoke
 
 
 def _ok(result):

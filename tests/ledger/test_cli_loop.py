@@ -8,23 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from aidrules.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 WANG = ROOT / "examples" / "applications" / "01-tieli-urban-below-standard.yaml"
-
-
-@pytest.fixture
-def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(ROOT)  # the defaults ./rules and ./policies
-    db = str(tmp_path / "loop.db")
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(app, [*map(str, args), "--db", db])
-    return invoke
 
 
 @pytest.fixture
