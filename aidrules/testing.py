@@ -149,14 +149,22 @@ def jurisdictions() -> st.SearchStrategy[str]:
     return st.just(TIELI) | st.lists(segment, min_size=1, max_size=4).map("/".join)
 
 
-def applications() -> st.SearchStrategy[Application]:
-    """Valid applications: one head, distinct identity numbers, members in any order."""
-    return st.builds(
-        Application,
-        application_id=texts(),
-        applied_on=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
-        jurisdiction=jurisdictions(),
-        area=st.sampled_from(Area),
-        household=_households(),
-    )
+def applications(on: date | None = None) -> st.SearchStrategy[Application]:
+    """Valid applications: one head, distinct identity numbers, members in any order, and
+    nobody born after the application date (``on``, when given; else drawn)."""
+    def dated(household: Household) -> st.SearchStrategy[Application]:
+        latest_birth = max(m.birth_date for m in household.members)
+        return st.builds(
+            Application,
+            application_id=texts(),
+            applied_on=st.just(on) if on else st.dates(max(date(2020, 1, 1), latest_birth),
+                                                       date(2030, 12, 31)),
+            jurisdiction=jurisdictions(),
+            area=st.sampled_from(Area),
+            household=st.just(household),
+        )
+    households = _households()
+    if on is not None:
+        households = households.filter(lambda h: all(m.birth_date <= on for m in h.members))
+    return households.flatmap(dated)
 

@@ -356,6 +356,14 @@ class Household:
     dibao_tier: int | None = c.field(c.optional(c.whole_number(1, 4)), default=None)
 
 
+class InconsistentApplication(ValueError):
+    """Fields that are each fine but do not fit together; ``problems`` as (path, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        self.problems = problems
+
+
 @attrs.frozen(kw_only=True)
 class Application:
     application_id: str = c.field(c.text)
@@ -363,6 +371,20 @@ class Application:
     jurisdiction: str = c.field(_jurisdiction_rule)  # like heilongjiang/yichun/tieli
     area: Area = _choice(Area)
     household: Household = c.field(c.instance(Household))
+
+    def __attrs_post_init__(self) -> None:
+        found = list(dating_problems(self))
+        if found:
+            raise InconsistentApplication(found)
+
+
+def dating_problems(application: Application) -> Iterator[tuple[str, str]]:
+    """Nobody in the household can be born after the application was made."""
+    for index, member in enumerate(application.household.members):
+        if member.birth_date > application.applied_on:
+            yield (f".household.members[{index}].id_number",
+                   f"gives a birth date of {member.birth_date}, after the application date "
+                   f"{application.applied_on}")
 
 
 # Field types as real classes (not strings), for the reader and for anyone building a schema.

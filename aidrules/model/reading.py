@@ -92,6 +92,9 @@ def _structure_class(data: Any, cls: type, path: str, out: list[FieldProblem]) -
         return _INVALID
     try:
         return cls(**{name: value for name, value in values.items() if value is not _DEFAULT})
+    except model.InconsistentApplication as exc:  # fields that do not fit together
+        out.extend(FieldProblem(path + below, message) for below, message in exc.problems)
+        return _INVALID
     except (ValueError, TypeError) as exc:  # a safety net: the rules above should catch all
         out.append(FieldProblem(path, str(exc)))
         return _INVALID

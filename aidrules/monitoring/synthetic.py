@@ -118,8 +118,14 @@ def _relative_age(rng: random.Random, head_age: int) -> int:
     return min(100, head_age + rng.randint(20, 30))  # parent
 
 
+def _born(rng: random.Random, on: date, age: int) -> date:
+    """A birth date in the year ``age`` years before ``on``, never after ``on``."""
+    birth = date(on.year - age, 1, 1) + timedelta(days=rng.randrange(365))
+    return birth if birth <= on else birth - timedelta(days=365)
+
+
 def _member(rng: random.Random, today: date, age: int, earner: bool, ids: Identities) -> Member:
-    birth = date(today.year - age, 1, 1) + timedelta(days=rng.randrange(365))
+    birth = _born(rng, today, age)
     working = 18 <= age < 60
     income = Decimal(rng.randint(800, 4000) if working and rng.random() < 0.7 else 0)
     illness = rng.choice(ILLNESSES) if rng.random() < 0.02 else ""
@@ -248,7 +254,7 @@ class _Month:
     def outsider(self) -> None:
         """A person the register does not know: becomes a discovered candidate."""
         age = self.rng.randint(18, 80)
-        birth = date(self.month.year - age, 1, 1) + timedelta(days=self.rng.randrange(365))
+        birth = _born(self.rng, self.month, age)
         person = Member(self.ids.new(birth, self.rng.random() < 0.5), _name(self.rng), birth,
                         False, Decimal(0))
         source = self.rng.choice(("medical_insurance", "health_serious_illness",

@@ -108,6 +108,8 @@ class Reader:
         self.problems: list[Problem] = []
         self.markers: dict[str, tuple[str | None, Path | None]] = {}  # path -> (parent, file)
         self.files: list[_File] = []
+        self.declared: dict[str, Parameter] = {}  # every parameter declared well, even if
+        # some value or another file is wrong: lets rules be checked without false alarms
 
     # -- reporting ---------------------------------------------------------------
 
@@ -351,7 +353,7 @@ class Reader:
         by_name: dict[str, dict[str, _File]] = defaultdict(dict)
         for file in self.files:
             by_name[file.name][file.layer] = file
-        parameters: dict[str, Parameter] = {}
+        parameters = self.declared
         entries: dict[str, dict[str, list[Any]]] = {}
         for name, layers in sorted(by_name.items()):
             entries[name] = {}

@@ -39,9 +39,19 @@ class PolicyTree:
     @classmethod
     def check(cls, root: Path | str) -> tuple[PolicyTree | None, list[Problem]]:
         """The tree and no problems, or None and every problem; never raises for bad files."""
+        return cls._read(root)[:2]
+
+    @classmethod
+    def declared(cls, root: Path | str) -> Mapping[str, Parameter]:
+        """Every parameter declared well under ``root``, even when other files are wrong:
+        what rules may read while those are being fixed."""
+        return MappingProxyType(cls._read(root)[2])
+
+    @classmethod
+    def _read(cls, root: Path | str):
         reader = Reader(root)
         loaded = reader.read()
-        return (cls(loaded) if loaded is not None else None), reader.problems
+        return (cls(loaded) if loaded is not None else None), reader.problems, reader.declared
 
     def parameters(self) -> Mapping[str, Parameter]:
         return MappingProxyType(self._loaded.parameters)

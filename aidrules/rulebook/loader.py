@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,10 @@ def load_rulebook(rules: Path | str, policies: Path | str) -> RuleBook:
 def check_rulebook(rules: Path | str, policies: Path | str) -> tuple[RuleBook | None,
                                                                      list[Problem]]:
     tree, problems = PolicyTree.check(policies)
-    reader = _Reader(Path(rules), tree)
+    # With a broken policy tree, rules are still checked against the parameters declared
+    # well, so one bad value is one problem, not one for every rule that reads it.
+    declared = tree.parameters() if tree is not None else PolicyTree.declared(policies)
+    reader = _Reader(Path(rules), tree, declared)
     book = reader.read()
     problems = sorted([*problems, *reader.problems],
                       key=lambda p: (p.file, p.line, p.col, p.message))
@@ -81,8 +85,9 @@ class _File:
 
 
 class _Reader:
-    def __init__(self, root: Path, policies: PolicyTree | None) -> None:
-        self.root, self.policies = root, policies
+    def __init__(self, root: Path, policies: PolicyTree | None,
+                 declared: Mapping[str, Any]) -> None:
+        self.root, self.policies, self.declared = root, policies, declared
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
         self.meta: dict[str, Any] = {}
@@ -267,7 +272,7 @@ class _Reader:
     def build(self) -> RuleBook | None:
         self.read_exclusive()
         schema = Schema(entities={k: dict(v) for k, v in BASE_FACTS.items()},
-                        parameters=_parameter_types(self.policies),
+                        parameters=_parameter_types(self.declared),
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
@@ -444,7 +449,5 @@ def _scope(scope: str) -> tuple[str, ...]:
     return ("household",) if scope == "household" else ("household", "member")
 
 
-def _parameter_types(policies: PolicyTree | None) -> dict[str, Type]:
-    if policies is None:
-        return {}
-    return {name: Type(str(p.kind)) for name, p in policies.parameters().items()}
+def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
+    return {name: Type(str(p.kind)) for name, p in declared.items()}

@@ -17,10 +17,10 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 
 def in_tieli(application):
-    return attrs.evolve(application, jurisdiction=TIELI, applied_on=ON)
+    return attrs.evolve(application, jurisdiction=TIELI)
 
 
-TIELI_APPLICATIONS = applications().map(in_tieli)
+TIELI_APPLICATIONS = applications(on=ON).map(in_tieli)
 
 
 @SETTINGS

@@ -56,6 +56,9 @@ EXPECTED = {
     "two-heads.yaml": [
         "$.household.members: exactly one member must be the head (relation: head), found 2"],
     "duplicate-id-number.yaml": [f"{M1}.id_number: duplicates members[0]"],
+    "born-after-the-application.yaml": [
+        f"{M1}.id_number: gives a birth date of 2030-01-01, after the application date "
+        "2025-03-01"],
     "no-members.yaml": ["$.household.members: must list at least one member"],
     "not-yaml.yaml": ["$: not valid YAML: expected ',' or ']', but got ':' (line 5, column 10)"],
     "float-in-json.json": [

@@ -90,3 +90,15 @@ def test_several_mistakes_in_several_files_are_all_reported_in_one_pass(tmp_path
     assert book is None
     expected = [line for name in names for line in case(name)["expected"]]
     assert sorted(str(p) for p in problems) == sorted(expected)
+
+
+def test_one_bad_policy_value_is_one_problem_not_one_per_rule_reading_it(tmp_path):
+    """Rules are checked against the parameters declared well, even when a value is wrong."""
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    urban = policies / "heilongjiang" / "dibao" / "standard" / "urban.yaml"
+    urban.write_text(urban.read_text(encoding="utf-8").replace("value: 573", 'value: "7x0"', 1),
+                     encoding="utf-8")
+    book, problems = check_rulebook(ROOT / "rules", policies)
+    assert book is None
+    assert [p.message for p in problems] == ["value='7x0' is not an amount of money"]
