@@ -2,7 +2,8 @@
 and discovered people, stored so that nothing is lost and nothing is counted twice.
 
 - A file is known by (source, sha256): importing it again stores nothing.
-- A row is known by its row key (``Event.key``): the same rows in another file add no row.
+- A row is known by its row key (``Event.key``, its whole content): the same rows in
+  another file add no row; it is stored with its name and details.
 - A reject is kept with its line, reason and cells, per import, never dropped.
 - A warning is known by its deduplication key: the same situation is raised once; a
   warning on a household in the ledger creates a ledger warning and a verification task
@@ -62,7 +63,8 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
         _insert(s, t.FeedRow, [
             {"import_id": record.id, "row_key": row_key(e), "id_number": e.id_number,
              "kind": e.kind, "day": e.on, "line": e.line,
-             "amount": None if e.amount is None else f"{e.amount:.2f}"} for e in new])
+             "amount": None if e.amount is None else f"{e.amount:.2f}", "name": e.name,
+             "details": canonical_json(dict(e.details))} for e in new])
         _insert(s, t.FeedReject, [
             {"import_id": record.id, "line": r.line, "reason": r.reason,
              "cells": canonical_json([str(c) for c in r.raw])} for r in rejects])
