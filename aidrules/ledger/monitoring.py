@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, true
 from sqlmodel import Session, select
 
 from aidrules.ledger import tables as t
@@ -168,8 +168,19 @@ def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
             select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
 
 
-def figures(ledger: Ledger) -> dict[str, Any]:
-    """The monthly figures, in the shape of the model county's own (docs/monitoring.md)."""
+def figures(ledger: Ledger, excluding: str | None = None, only: str | None = None
+            ) -> dict[str, Any]:
+    """The monthly figures, in the shape of the model county's own (docs/monitoring.md).
+
+    Households whose id starts with ``excluding`` are left out, or only those starting
+    with ``only`` are counted (the demo keeps its shipped examples, ``EX-…``, apart)."""
+    def kept(column: Any) -> Any:
+        if only is not None:
+            return column.startswith(only, autoescape=True)
+        if excluding is not None:
+            return ~column.startswith(excluding, autoescape=True)
+        return true()
+
     with Session(ledger.engine) as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
@@ -178,27 +189,42 @@ def figures(ledger: Ledger) -> dict[str, Any]:
             return {k: n for k, n in s.exec(query.group_by(column).order_by(column))}
 
         return {
-            "households_monitored": count(select(func.count()).select_from(t.Household)),
-            "people_monitored": count(select(func.count(func.distinct(t.Member.id_number)))),
+            "households_monitored": count(select(func.count()).select_from(t.Household)
+                                          .where(kept(t.Household.id))),
+            "people_monitored": count(select(func.count(func.distinct(t.Member.id_number)))
+                                      .join(t.Application,
+                                            t.Application.id == t.Member.application_id)
+                                      .where(kept(t.Application.household_id))),
             "feed_rows": count(select(func.count()).select_from(t.FeedRow)),
             "feed_rejects": count(select(func.count()).select_from(t.FeedReject)),
-            "warnings": count(select(func.count()).select_from(t.EarlyWarning)),
+            "warnings": count(select(func.count()).select_from(t.EarlyWarning)
+                              .where(kept(t.EarlyWarning.household_id))),
             "warnings_by_colour": grouped(t.EarlyWarning.colour, select(
-                t.EarlyWarning.colour, func.count())),
-            "tasks": count(select(func.count()).select_from(t.VerificationTask)),
+                t.EarlyWarning.colour, func.count()).where(kept(t.EarlyWarning.household_id))),
+            "tasks": count(select(func.count()).select_from(t.VerificationTask)
+                           .where(kept(t.VerificationTask.household_id))),
             "tasks_done": count(select(func.count()).select_from(t.VerificationTask)
-                                .where(t.VerificationTask.done_on.is_not(None))),
+                                .where(t.VerificationTask.done_on.is_not(None),
+                                       kept(t.VerificationTask.household_id))),
             "discovered": count(select(func.count()).select_from(t.DiscoveredPerson)),
             "enrolled_by_aid": grouped(t.Enrolment.aid, select(
-                t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))),
+                t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))
+                .where(kept(t.Enrolment.household_id))),
             "temporary_assistance_cases": count(
                 select(func.count(func.distinct(t.Enrolment.case_id)))
-                .where(t.Enrolment.aid == "temporary_assistance")),
+                .where(t.Enrolment.aid == "temporary_assistance",
+                       kept(t.Enrolment.household_id))),
             "referrals_by_brand": grouped(t.Referral.brand, select(
-                t.Referral.brand, func.count())),
-            "feedback": count(select(func.count()).select_from(t.Feedback)),
+                t.Referral.brand, func.count()).where(kept(t.Referral.household_id))),
+            "feedback": count(select(func.count()).select_from(t.Feedback)
+                              .join(t.Referral, t.Referral.id == t.Feedback.referral_id)
+                              .where(kept(t.Referral.household_id))),
             "referrals_answered": count(select(func.count()).select_from(t.Referral)
-                                        .where(t.Referral.status == "answered")),
+                                        .where(t.Referral.status == "answered",
+                                               kept(t.Referral.household_id))),
             "households_by_risk": grouped(t.Household.risk_level, select(
-                t.Household.risk_level, func.count()).where(t.Household.risk_level.is_not(None))),
+                t.Household.risk_level, func.count()).where(
+                    t.Household.risk_level.is_not(None), kept(t.Household.id))),
+            "cases": count(select(func.count()).select_from(t.Case)
+                           .where(kept(t.Case.household_id))),
         }
