@@ -33,6 +33,7 @@ ACCEPTOR, INVESTIGATORS, APPROVER = "受理员赵敏", ("调查员钱进", "调�
 BASIC = {"dibao": "dibao", "tekun": "tekun", "dibao_marginal": "dibao_marginal",
          "rigid_expenditure": "rigid_expenditure"}  # register status → the aid it holds
 BASIC_AIDS = frozenset(BASIC.values())
+EXAMPLE_PREFIX = "EX-"  # households of the shipped example applications: not the county's
 FEEDBACK_RATE = 0.8  # share of departments that report back within the month (simulated)
 ACTIONS = {"medical": "资助参保，医疗救助一站式结算", "education": "落实助学金和学费减免",
            "employment": "推荐就业岗位，开展技能培训", "elderly": "上门探访，提供助老服务",
@@ -57,7 +58,8 @@ class Demo:
     cases: list[int] = attrs.Factory(list)  # cases filed (examples and newly eligible)
     examples: int = 0  # of which the shipped example applications
     verified: int = 0
-    figures: dict[str, Any] = attrs.Factory(dict)
+    figures: dict[str, Any] = attrs.Factory(dict)  # the county's month, examples left out
+    example_figures: dict[str, Any] = attrs.Factory(dict)  # the shipped examples alone
     run: MonthResult | None = None
 
 
@@ -83,7 +85,8 @@ def run_demo(db: Path, households: int = 2000, seed: int = 1, month: date = date
                                  lambda h: _facts(facts, h, today), engine=assessor.engine)
             _verify_and_decide(ledger, facts, demo, today)
         _feedback(ledger, random.Random(seed), today + timedelta(days=20))
-        demo.figures = store.figures(ledger)
+        demo.figures = store.figures(ledger, excluding=EXAMPLE_PREFIX)
+        demo.example_figures = store.figures(ledger, only=EXAMPLE_PREFIX)
         return demo
     finally:
         ledger.close()
@@ -111,7 +114,7 @@ def _examples(directory: Path) -> list[Application]:
 
 
 def _file_example(ledger: Ledger, application: Application) -> int:
-    household = f"EX-{application.application_id}"
+    household = f"{EXAMPLE_PREFIX}{application.application_id}"
     case = ledger.file_application(application, household, ACCEPTOR, "EX-00",
                                    application.applied_on)
     _procedure(ledger, case, application.applied_on, None)
@@ -286,9 +289,19 @@ def summary(demo: Demo) -> list[str]:
         f"{f['referrals_answered']:,} of {sum(f['referrals_by_brand'].values()):,} "
         "referrals fully answered",
         f"风险等级 households by risk     {_colours(f['households_by_risk'])}",
-        f"办理案件 cases filed            {len(demo.cases):,} ({demo.examples} shipped "
-        "example applications, the rest newly eligible after verification)",
+        f"办理案件 cases filed            {f['cases']:,} (households newly eligible after "
+        "verification)",
+        _examples_line(demo),
     ]
+
+
+def _examples_line(demo: Demo) -> str:
+    """The shipped examples, filed so the procedure is shown on them too, but not part of
+    the county's month: their own line, never in the figures above."""
+    e = demo.example_figures
+    return (f"示例申请 shipped examples        {demo.examples} example applications filed as "
+            f"cases, not counted above: enrolled (households by aid type): "
+            + (", ".join(f"{aid} {n}" for aid, n in e["enrolled_by_aid"].items()) or "none"))
 
 
 def _colours(counts: dict[str, int]) -> str:

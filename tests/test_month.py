@@ -145,3 +145,54 @@ def test_broken_feeds_keep_every_reject_with_its_line_reason_and_cells(tmp_path,
                if isinstance(r, Reject)}
     assert sum(f["broken"] for f in manifest["feeds"].values()) == len(rejects) > 8
     assert stored == rejects
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _rows(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT line, name, details FROM feed_rows ORDER BY line").fetchall()
+
+
+def _rejects(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT line, reason FROM feed_rejects ORDER BY line").fetchall()
+
+
+def test_bills_differing_only_in_hospital_are_two_rows_and_a_reimport_adds_none(
+        tmp_path, assessor):
+    from aidrules.month import import_file
+    bills = _write(tmp_path / "bills.csv", [
+        "身份证号码,姓名,结算日期,个人自付金额,医疗机构",
+        "11010519491231002X,王芳,2025-03-05,1200.00,铁力市人民医院",
+        "11010519491231002X,王芳,2025-03-05,1200.00,伊春市中心医院"])
+    ledger = Ledger.open(tmp_path / "l.db", assessor=assessor)
+    feed = FeedFile(load_mapping(ROOT / "feeds/medical_insurance.yaml"), bills)
+    first = import_file(ledger, feed, TODAY)
+    assert (first.report.imported, len(first.stored.new_events), first.stored.duplicates) == (
+        2, 2, 0)
+    assert _rows(tmp_path / "l.db") == [(2, "王芳", '{"hospital":"铁力市人民医院"}'),
+                                         (3, "王芳", '{"hospital":"伊春市中心医院"}')]
+    resent = _write(tmp_path / "bills-resent.csv", [*bills.read_text("utf-8").splitlines(), ""])
+    again = import_file(ledger, FeedFile(feed.mapping, resent), TODAY)
+    assert (again.stored.new_events, again.stored.duplicates) == ((), 2)
+    assert len(_rows(tmp_path / "l.db")) == 2
+
+
+def test_a_row_repeated_in_one_file_is_kept_as_a_reject_with_its_line(tmp_path, assessor):
+    from aidrules.month import import_file
+    cars = _write(tmp_path / "registrations.csv", [
+        "身份证号,姓名,登记日期,金额,登记类型",
+        "11010519491231002X,王芳,2025-03-10,89000,机动车",
+        "11010519491231002X,王芳,2025-03-10,89000,机动车",
+        "11010519491231002X,王方,2025-03-10,89000,机动车"])
+    ledger = Ledger.open(tmp_path / "l.db", assessor=assessor)
+    result = import_file(ledger, FeedFile(load_mapping(ROOT / "feeds/registrations.yaml"),
+                                          cars), TODAY)
+    report = result.report
+    assert (report.rows, report.imported, report.rejected) == (3, 2, 1)
+    assert [line for line, _, _ in _rows(tmp_path / "l.db")] == [2, 4]
+    assert _rejects(tmp_path / "l.db") == [(3, "duplicate row: the same as line 2")]

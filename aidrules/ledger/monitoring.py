@@ -2,7 +2,8 @@
 and discovered people, stored so that nothing is lost and nothing is counted twice.
 
 - A file is known by (source, sha256): importing it again stores nothing.
-- A row is known by its row key (``Event.key``): the same rows in another file add no row.
+- A row is known by its row key (``Event.key``, its whole content): the same rows in
+  another file add no row; it is stored with its name and details.
 - A reject is kept with its line, reason and cells, per import, never dropped.
 - A warning is known by its deduplication key: the same situation is raised once; a
   warning on a household in the ledger creates a ledger warning and a verification task
@@ -16,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, true
 from sqlmodel import Session, select
 
 from aidrules.ledger import tables as t
@@ -62,7 +63,8 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
         _insert(s, t.FeedRow, [
             {"import_id": record.id, "row_key": row_key(e), "id_number": e.id_number,
              "kind": e.kind, "day": e.on, "line": e.line,
-             "amount": None if e.amount is None else f"{e.amount:.2f}"} for e in new])
+             "amount": None if e.amount is None else f"{e.amount:.2f}", "name": e.name,
+             "details": canonical_json(dict(e.details))} for e in new])
         _insert(s, t.FeedReject, [
             {"import_id": record.id, "line": r.line, "reason": r.reason,
              "cells": canonical_json([str(c) for c in r.raw])} for r in rejects])
@@ -166,8 +168,19 @@ def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
             select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
 
 
-def figures(ledger: Ledger) -> dict[str, Any]:
-    """The monthly figures, in the shape of the model county's own (docs/monitoring.md)."""
+def figures(ledger: Ledger, excluding: str | None = None, only: str | None = None
+            ) -> dict[str, Any]:
+    """The monthly figures, in the shape of the model county's own (docs/monitoring.md).
+
+    Households whose id starts with ``excluding`` are left out, or only those starting
+    with ``only`` are counted (the demo keeps its shipped examples, ``EX-…``, apart)."""
+    def kept(column: Any) -> Any:
+        if only is not None:
+            return column.startswith(only, autoescape=True)
+        if excluding is not None:
+            return ~column.startswith(excluding, autoescape=True)
+        return true()
+
     with Session(ledger.engine) as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
@@ -176,27 +189,42 @@ def figures(ledger: Ledger) -> dict[str, Any]:
             return {k: n for k, n in s.exec(query.group_by(column).order_by(column))}
 
         return {
-            "households_monitored": count(select(func.count()).select_from(t.Household)),
-            "people_monitored": count(select(func.count(func.distinct(t.Member.id_number)))),
+            "households_monitored": count(select(func.count()).select_from(t.Household)
+                                          .where(kept(t.Household.id))),
+            "people_monitored": count(select(func.count(func.distinct(t.Member.id_number)))
+                                      .join(t.Application,
+                                            t.Application.id == t.Member.application_id)
+                                      .where(kept(t.Application.household_id))),
             "feed_rows": count(select(func.count()).select_from(t.FeedRow)),
             "feed_rejects": count(select(func.count()).select_from(t.FeedReject)),
-            "warnings": count(select(func.count()).select_from(t.EarlyWarning)),
+            "warnings": count(select(func.count()).select_from(t.EarlyWarning)
+                              .where(kept(t.EarlyWarning.household_id))),
             "warnings_by_colour": grouped(t.EarlyWarning.colour, select(
-                t.EarlyWarning.colour, func.count())),
-            "tasks": count(select(func.count()).select_from(t.VerificationTask)),
+                t.EarlyWarning.colour, func.count()).where(kept(t.EarlyWarning.household_id))),
+            "tasks": count(select(func.count()).select_from(t.VerificationTask)
+                           .where(kept(t.VerificationTask.household_id))),
             "tasks_done": count(select(func.count()).select_from(t.VerificationTask)
-                                .where(t.VerificationTask.done_on.is_not(None))),
+                                .where(t.VerificationTask.done_on.is_not(None),
+                                       kept(t.VerificationTask.household_id))),
             "discovered": count(select(func.count()).select_from(t.DiscoveredPerson)),
             "enrolled_by_aid": grouped(t.Enrolment.aid, select(
-                t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))),
+                t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))
+                .where(kept(t.Enrolment.household_id))),
             "temporary_assistance_cases": count(
                 select(func.count(func.distinct(t.Enrolment.case_id)))
-                .where(t.Enrolment.aid == "temporary_assistance")),
+                .where(t.Enrolment.aid == "temporary_assistance",
+                       kept(t.Enrolment.household_id))),
             "referrals_by_brand": grouped(t.Referral.brand, select(
-                t.Referral.brand, func.count())),
-            "feedback": count(select(func.count()).select_from(t.Feedback)),
+                t.Referral.brand, func.count()).where(kept(t.Referral.household_id))),
+            "feedback": count(select(func.count()).select_from(t.Feedback)
+                              .join(t.Referral, t.Referral.id == t.Feedback.referral_id)
+                              .where(kept(t.Referral.household_id))),
             "referrals_answered": count(select(func.count()).select_from(t.Referral)
-                                        .where(t.Referral.status == "answered")),
+                                        .where(t.Referral.status == "answered",
+                                               kept(t.Referral.household_id))),
             "households_by_risk": grouped(t.Household.risk_level, select(
-                t.Household.risk_level, func.count()).where(t.Household.risk_level.is_not(None))),
+                t.Household.risk_level, func.count()).where(
+                    t.Household.risk_level.is_not(None), kept(t.Household.id))),
+            "cases": count(select(func.count()).select_from(t.Case)
+                           .where(kept(t.Case.household_id))),
         }

@@ -215,12 +215,16 @@ class FeedRow(SQLModel, table=True):
     __tablename__ = "feed_rows"
     id: int | None = Field(default=None, primary_key=True)
     import_id: int = Field(foreign_key="feed_imports.id", index=True)
-    row_key: str = Field(max_length=200, unique=True)  # source/id_number/date/kind/amount
+    # source/id_number/date/kind/amount/digest of the name and details (Event.key)
+    row_key: str = Field(max_length=200, unique=True)
     id_number: str = Field(max_length=18, index=True)
     kind: str = Field(max_length=32)
     day: date
     amount: str | None = Field(default=None, max_length=32)  # exact decimal text
     line: int
+    # migration 0004; None on rows stored before it
+    name: str | None = Field(default=None, sa_type=sa.Text)
+    details: str | None = Field(default=None, sa_type=sa.Text)  # canonical JSON object
 
 
 class FeedReject(SQLModel, table=True):

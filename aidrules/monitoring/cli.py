@@ -44,8 +44,15 @@ def import_command(
         "warnings"),
     on: Annotated[str | None, typer.Option("--on", help="Screen as of (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Import one feed: count events and rejects; optionally match and raise warnings."""
+    """Import one feed: count events and rejects; optionally match and raise warnings.
+
+    Exit 0: the file was read; rejected rows (if any) are counted and listed. Exit 1: the
+    file, the mapping, the register or the warning rules could not be read, or the file
+    has a file-level problem (empty, a mapped column missing), with one line on stderr.
+    """
+    today = day(on) or date.today()
     try:
+        monitor = None if register is None else _monitor(register, warnings)
         feed = FeedImport(load_mapping(mapping), file)
         events = _read(feed, rejects, keep=register is not None)
     except (AidrulesError, OSError) as exc:
@@ -53,12 +60,12 @@ def import_command(
     report = feed.report
     say(f"{file}: {report.rows} rows: {report.imported} imported, {report.rejected} rejected, "
          f"{report.blank} blank")
-    for problem in report.problems:
-        say(f"{file}: {problem}")
     for reason, count in sorted(report.reasons.items()):
         say(f"  rejected, {reason}: {count}")
-    if register is not None:
-        _screen(events, register, warnings, day(on) or date.today())
+    if report.problems:
+        fail(f"{file}: " + "; ".join(report.problems))
+    if monitor is not None:
+        _screen(monitor, events, today)
 
 
 def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event]:
@@ -96,8 +103,19 @@ class _rejects_file:
             self.file.close()
 
 
-def _screen(events: list[Event], register_dir: Path, warnings_dir: Path, today: date) -> None:
-    monitor = Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
+def _monitor(register_dir: Path, warnings_dir: Path) -> Monitor:
+    """The register and the warning rules, checked before the file is read."""
+    needed = [name for name in ("households.csv", "people.csv")
+              if not (register_dir / name).is_file()]
+    if needed:
+        fail(f"{register_dir}: not a register: no " + " or ".join(needed))
+    if not warnings_dir.is_dir():
+        fail(f"{warnings_dir}: no warning rules (no such directory); run from the checkout's "
+             "top level or pass --warnings DIR")
+    return Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
+
+
+def _screen(monitor: Monitor, events: list[Event], today: date) -> None:
     result = monitor.screen(events, today)
     say(f"matched {result.matched}, discovered {len(result.discovered)}, name mismatches "
          f"{len(result.mismatches)}, warnings {len(result.warnings)}")

@@ -7,6 +7,7 @@ reason, so the rows are still accounted for."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -62,6 +63,7 @@ class _RowReader:
         if self.missing and self.header:
             report.problems.append("missing column(s) in the header: " + ", ".join(self.missing))
         self.index = {h: where[h] for h in mapping.headers if h in where}
+        self.first_line: dict[bytes, int] = {}  # digest of each row key read → its line
         # Formats by shape ("D-D-D"), in the mapping's order: a text is tried only against
         # the formats it could match, which saves strptime's costly failures.
         self.formats: dict[str, list[str]] = {}
@@ -77,9 +79,16 @@ class _RowReader:
         if not cells:
             return None
         try:
-            return self.event(row, cells)
+            event = self.event(row, cells)
         except RowError as exc:
             return Reject(self.mapping.source, row.line, str(exc), tuple(cells))
+        # A row repeated within the file is kept as a reject naming the first one.
+        digest = hashlib.blake2b(repr(event.key).encode("utf-8"), digest_size=16).digest()
+        first = self.first_line.setdefault(digest, row.line)
+        if first != row.line:
+            return Reject(self.mapping.source, row.line,
+                          f"duplicate row: the same as line {first}", tuple(cells))
+        return event
 
     def event(self, row: Row, cells: list[str]) -> Event:
         if row.undecodable:

@@ -1,11 +1,15 @@
 """What a feed import produces: events, rejects and the import report (plain attrs).
 
 These records know nothing of storage; the case ledger stores them. An event's
-:attr:`Event.key` names the row (source, identity number, date, kind, amount), so a
-store that has seen the key knows a re-imported row changes nothing."""
+:attr:`Event.key` names the row by its whole content (source, identity number, date,
+kind, amount, and a digest of the name and details), so a store that has seen the key
+knows a re-imported row changes nothing, while two rows differing in any mapped cell
+stay two rows."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -26,13 +30,22 @@ class Event:
     line: int = attrs.field(default=0, eq=False)  # where it stood in the file
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        """The row key: the same department fact imported twice has the same key."""
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        """The row key: the same department row imported twice has the same key; rows that
+        differ in any mapped cell (the name and details too) have different keys. The name
+        and details enter as a digest, so the key stays short enough to store."""
         amount = "" if self.amount is None else f"{self.amount:.2f}"
-        return (self.source, self.id_number, self.on.isoformat(), self.kind, amount)
+        return (self.source, self.id_number, self.on.isoformat(), self.kind, amount,
+                content_digest(self.name, self.details))
 
     def detail(self, name: str) -> str | None:
         return dict(self.details).get(name)
+
+
+def content_digest(name: str, details: tuple[tuple[str, str], ...]) -> str:
+    """16 hex digits (64 bits) standing for the name and the details, exactly as read."""
+    text = json.dumps([name, [list(d) for d in details]], ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @attrs.frozen

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,13 @@ from typing import Any
 
 import attrs
 
+from aidrules.errors import AidrulesError
+
 SNIFF_BYTES = 1 << 20
+
+
+class FeedFileError(AidrulesError, ValueError):
+    """The file as a whole cannot be read (a corrupt workbook, a sheet it does not have)."""
 
 
 @attrs.frozen
@@ -86,9 +93,16 @@ class Table:
 
     def _excel_rows(self) -> Iterator[Row]:
         import openpyxl  # only needed for Excel files
+        from openpyxl.utils.exceptions import InvalidFileException
 
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         try:
+            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+            raise FeedFileError(f"{self.path}: not a readable Excel workbook ({exc})") from None
+        try:
+            if self.sheet and self.sheet not in book.sheetnames:
+                raise FeedFileError(f"{self.path}: no sheet {self.sheet!r} (the workbook has "
+                                    + ", ".join(book.sheetnames) + ")")
             sheet = book[self.sheet] if self.sheet else book.worksheets[0]
             total = sheet.max_row or 0
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):

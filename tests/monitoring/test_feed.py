@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 from aidrules.monitoring import Event, FeedImport, import_feed, load_mapping
@@ -25,8 +26,16 @@ def test_a_good_row_becomes_an_event_with_exact_money_and_its_row_key():
     bill = events[0]
     assert bill == Event("medical_insurance", "medical_bill", A, "王伟", date(2025, 3, 1),
                          Decimal("25000.00"), (("hospital", "铁力市人民医院"),))
-    assert bill.key == ("medical_insurance", A, "2025-03-01", "medical_bill", "25000.00")
+    assert bill.key[:5] == ("medical_insurance", A, "2025-03-01", "medical_bill", "25000.00")
     assert bill.line == 2
+
+
+def test_the_row_key_covers_the_name_and_every_detail():
+    bill = read("bad_ids.csv")[0][0]
+    same = attrs.evolve(bill, line=9)
+    assert same.key == bill.key
+    assert attrs.evolve(bill, name="王卫").key != bill.key
+    assert attrs.evolve(bill, details=(("hospital", "伊春市中心医院"),)).key != bill.key
 
 
 def test_bad_identity_numbers_are_rejected_with_what_is_wrong():
