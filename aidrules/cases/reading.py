@@ -289,12 +289,12 @@ class _Reader:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             try:
                 amount = Decimal(str(value).strip())
-                if amount.is_finite():
-                    return amount
+                if amount.is_finite() and amount == amount.quantize(Decimal("0.01")):
+                    return amount  # whole fen: an amount paid can be nothing finer
             except InvalidOperation:
                 pass
         self.problem(node, key, f"{key}={value!r} is not an amount",
-                     expected='a decimal in yuan as text, like "30.00", or null for none',
+                     expected='yuan in whole fen as text, like "30.00", or null for none',
                      at_value=True)
         return _BAD
 

@@ -79,7 +79,9 @@ def test_the_long_form_reads_amounts_exactly_and_rule_results(tmp_path, assessor
      "expectation for 'dibao'; expected one of status, amount, amount_max, members, rules; "
      "did you mean 'amount'?"),
     ("{dibao: {status: eligible, amount: 'lots'}}", "case.yaml:10:44: amount='lots' is not an "
-     "amount; expected a decimal in yuan as text, like \"30.00\", or null for none"),
+     "amount; expected yuan in whole fen as text, like \"30.00\", or null for none"),
+    ("{dibao: {status: eligible, amount: '800.001'}}", "case.yaml:10:44: amount='800.001' is "
+     "not an amount; expected yuan in whole fen as text, like \"30.00\", or null for none"),
     ("{dibao: {status: eligible, rules: {dibao.housold: true}}}", "case.yaml:10:44: unknown "
      "rule 'dibao.housold'; did you mean 'dibao.household'?"),
     ("{tekun: {status: eligible, rules: {dibao.household: true}}}", "case.yaml:10:44: rule "
