@@ -57,9 +57,10 @@ def test_aids_waiting_on_an_undecided_aid_name_what_it_misses(assessor):
 
 
 def _someone_lives_there(application) -> bool:
-    # With no co-residing member, income per member divides by zero: unknown, though no
-    # reported fact is missing. That household is bad data, outside this statement.
-    return any(m.is_co_residing for m in application.household.members)
+    # With no member counted in the household (all live apart or are away), income per
+    # member divides by zero: unknown, though no reported fact is missing. That household
+    # is bad data, outside this statement.
+    return any(m.is_co_residing and m.absence is None for m in application.household.members)
 
 
 @SETTINGS
