@@ -267,6 +267,8 @@ def _print_assessment(a: Any) -> None:
         table.add_column(column, overflow="fold")
     for r in a.results:
         amount = "" if r.amount is None else str(r.amount)
+        if r.status == "eligible" and r.amount is None and r.missing:
+            amount = "not yet computed (missing facts) / 金额待计算"
         if getattr(r, "amount_max", None) is not None:
             amount += f" (max {r.amount_max})"
         table.add_row(r.name, r.name_en, r.status, amount)

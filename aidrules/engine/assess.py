@@ -31,7 +31,7 @@ from aidrules.errors import EngineError
 from aidrules.language import ast
 from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, evaluate, kleene
 from aidrules.policy import PolicySnapshot
-from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
+from aidrules.rulebook.analysis import evaluation_order, excluded_by, names_read, node_of
 from aidrules.rulebook.book import Rule, RuleBook
 from aidrules.rulebook.facts import Facts, facts_for, missing_paths
 
@@ -217,6 +217,7 @@ class _Run:
                 if held is UNKNOWN:  # what would decide it
                     missing.update(p for c in unknown
                                    for p in missing_paths(c.reads, self.book, self.facts))
+                    missing.update(self.inherited_missing(rule, unknown))
                 if held is True:
                     winners.append((rule, member))
         status = kleene("or", results) if results else False
@@ -229,6 +230,19 @@ class _Run:
         if kind == "aid" and status is False and (value, scope) in self.compiled.negative_nodes:
             session.assert_fact({"kind": "status", "aid": value, "scope": scope,
                                  "status": "ineligible"})
+
+    def inherited_missing(self, rule: Rule, unknown) -> set[str]:
+        """What is missing for the undecided aid types ``rule`` waits on, through
+        ``eligible(...)`` and exclusive-group precedence; those were settled first, with
+        what they wait on in turn, so this is transitive."""
+        waits = [(aid, None) for c in unknown for aid in c.aids]
+        waits += [(higher, "household") for higher in excluded_by(rule, self.book.exclusive)]
+        found = set()
+        for aid, scope in waits:
+            if self.status_of(aid, scope) is UNKNOWN:
+                found.update(p for n in self.aid_nodes.get(aid, ())
+                             if scope is None or n[2] == scope for p in self.missing[n])
+        return found
 
     def subjects(self, rule: Rule) -> list[int | None]:
         if rule.scope == "household":
@@ -310,18 +324,31 @@ class _Run:
         traces = tuple(t for n in nodes for t in self.traces[n])
         missing = tuple(sorted({p for n in nodes for p in self.missing[n]}))
         amount = amount_max = None
-        if status is True:
-            amount = self.amount(winners, "amount")
-            amount_max = self.amount(winners, "amount_max")
         label = {True: "eligible", False: "ineligible"}.get(status, "undetermined")
         info = self.book.aids[aid]
         summary, summary_en = _summary(label, traces, winners, missing)
+        if status is True:
+            amount, amount_max = self.amount(winners, "amount"), self.amount(winners, "amount_max")
+            # eligible, but an amount waits on unreported facts: eligible stays decided, and
+            # what the amount needs is listed as missing (docs/assessment-json.md)
+            missing = self.amount_missing(winners) if UNKNOWN in (amount, amount_max) else ()
+            if UNKNOWN in (amount, amount_max):
+                summary, summary_en = _amount_pending(summary, summary_en, missing)
+            amount, amount_max = _shown(amount), _shown(amount_max)
+        elif label != "undetermined":
+            missing = ()
         members = tuple(m for _, m in winners if m is not None)
         return AidResult(aid, info.name, info.name_en, label, amount, amount_max, summary,
-                         summary_en, missing if label == "undetermined" else (), members,
-                         traces if self.reasons else ())
+                         summary_en, missing, members, traces if self.reasons else ())
 
-    def amount(self, winners, field: str) -> Decimal | None:
+    def amount_missing(self, winners) -> tuple[str, ...]:
+        names = {n for rule, _ in winners for expr in (rule.amount, rule.amount_max)
+                 if expr is not None for n in names_read(expr)}
+        return tuple(sorted(missing_paths(names, self.book, self.facts)))
+
+    def amount(self, winners, field: str) -> Any:
+        """The amount in whole fen, None when no rule gives one, UNKNOWN when it waits on
+        unreported facts."""
         exprs = [(getattr(rule, field), member) for rule, member in winners
                  if getattr(rule, field) is not None]
         if not exprs:
@@ -331,7 +358,7 @@ class _Run:
             env = self.facts.household if member is None else self.facts.members[member]
             value = evaluate(expr, env, self.parameters, self.status_of)
             if value is UNKNOWN:
-                return None
+                return UNKNOWN
             total += value
         return _to_fen(total)
 
@@ -370,6 +397,13 @@ def _three(value: Any) -> str:
 
 def _shown(value: Any) -> Any:
     return None if value is UNKNOWN else value
+
+
+def _amount_pending(summary: str, summary_en: str, missing) -> tuple[str, str]:
+    gaps = "、".join(missing) or "有关信息"
+    return (f"{summary}；金额暂无法计算：缺少 {gaps}",
+            f"{summary_en}; the amount cannot be computed yet: missing "
+            f"{', '.join(missing) or 'some information'}")
 
 
 def _summary(label: str, traces, winners, missing) -> tuple[str, str]:

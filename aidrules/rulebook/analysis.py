@@ -47,6 +47,11 @@ def _names(expr: ast.Expr) -> set[str]:
     return {n.parts[0] for n in ast.walk(expr) if isinstance(n, ast.Name) and len(n.parts) == 1}
 
 
+def names_read(expr: ast.Expr) -> set[str]:
+    """The plain (undotted) names an expression reads: facts, not parameters."""
+    return _names(expr)
+
+
 def node_of(rule: Rule) -> Node:
     return (rule.conclusion.kind, rule.conclusion.value, rule.scope)
 
