@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, make_url, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
@@ -759,8 +759,15 @@ class Ledger:
 
 # ---- helpers ----------------------------------------------------------------------------
 
+def _shown(url_or_path: str | Path) -> str:
+    """A path as given; a URL with its password masked."""
+    text = str(url_or_path)
+    return make_url(text).render_as_string() if "://" in text else text
+
+
 def _no_ledger(url_or_path: str | Path) -> str:
-    return f"{url_or_path}: no ledger here; create one with 'aidrules ledger upgrade {url_or_path}'"
+    where = _shown(url_or_path)
+    return f"{where}: no ledger here; create one with 'aidrules ledger upgrade {where}'"
 
 
 def _no_sqlite_file(url: str) -> bool:
@@ -781,7 +788,7 @@ def _bring_up(engine: Engine, url_or_path: str | Path, upgrade: bool | None,
             at = migrate.current_revision(engine)
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise LedgerError(f"{url_or_path}: cannot open it as a ledger ({reason})") from None
+        raise LedgerError(f"{_shown(url_or_path)}: cannot open it as a ledger ({reason})") from None
     return at, migrate.head_revision()
 
 
@@ -790,7 +797,7 @@ def _revision(engine: Engine, url_or_path: str | Path) -> str | None:
         return migrate.current_revision(engine)
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise LedgerError(f"{url_or_path}: cannot open it as a ledger ({reason})") from None
+        raise LedgerError(f"{_shown(url_or_path)}: cannot open it as a ledger ({reason})") from None
 
 
 def person(name: str, role: str) -> str:
