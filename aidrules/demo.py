@@ -180,11 +180,13 @@ def _procedure(ledger: Ledger, case: int, accepted: date, aids: list[str] | None
 
 
 def _feedback(ledger: Ledger, rng: random.Random, on: date) -> None:
-    """Departments report what they did (simulated: most do within the month)."""
+    """Departments report what they did (simulated: most do within the month), never
+    before the referral reached them (an example case may be dated later in the year)."""
     for referral, brand, departments in store.pending_referrals(ledger):
+        day = max(on, ledger.referral(referral)["pushed_on"])
         for department in departments:
             if rng.random() < FEEDBACK_RATE:
-                ledger.record_feedback(referral, department, on, ACTIONS.get(brand, "已处理"))
+                ledger.record_feedback(referral, department, day, ACTIONS.get(brand, "已处理"))
 
 
 # ---- what a verification finds ---------------------------------------------------------

@@ -46,13 +46,15 @@ DB_DEFAULT = "aidrules.db"
 
 
 @contextmanager
-def _opened(db: str, rules: Path | None = None, policies: Path | None = None
-            ) -> Iterator[Ledger]:
+def _opened(db: str, rules: Path | None = None, policies: Path | None = None,
+            create: bool = False) -> Iterator[Ledger]:
+    """The ledger at ``db``. Only the commands that start a ledger (``case file``,
+    ``case register``) pass ``create``: any other on a missing file says so and exits 1."""
     from aidrules.ledger.ledger import Ledger
     ledger = None
     try:
         book = load_rulebook(rules, policies) if rules is not None else None
-        ledger = Ledger.open(db, book=book)
+        ledger = Ledger.open(db, book=book, create=create)
         yield ledger
     except ApplicationError as exc:  # a facts file: every bad field on its own line
         for problem in exc.problems:
@@ -71,8 +73,8 @@ def _day(text: str | None) -> date:
 
 
 def _act(db: str, rules: Path, policies: Path, move: Callable[[Ledger], Any],
-         then_show: int | None = None) -> None:
-    with _opened(db, rules, policies) as ledger:
+         then_show: int | None = None, create: bool = False) -> None:
+    with _opened(db, rules, policies, create) as ledger:
         result = move(ledger)
         if result is not None:
             out.print(str(result), markup=False)
@@ -94,7 +96,7 @@ def file_case(application: Annotated[Path, typer.Argument(help="The application 
         app = read_application(application)
         case = ledger.file_application(app, household, by, grid, _day(on) if on else None)
         return f"case {case} accepted"
-    _act(db, rules, policies, move)
+    _act(db, rules, policies, move, create=True)
 
 
 @case_app.command()
@@ -210,7 +212,7 @@ def register(household: Annotated[str, typer.Argument(help="Household id.")],
              on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
              policies: Policies = Path("policies")) -> None:
     """Put a household under monitoring with its facts, assessed at once."""
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, create=True) as ledger:
         found = ledger.register_household(household, grid, read_application(application),
                                           _day(on))
         out.print(f"household {household} under monitoring", markup=False)
@@ -354,18 +356,15 @@ def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> N
 def upgrade(url: Annotated[str | None, typer.Argument(
                 help="Database URL or SQLite file; default --db.")] = None,
             db: Db = DB_DEFAULT) -> None:
-    """Bring the database's schema up to this aidrules version (the shipped migrations)."""
-    from sqlalchemy import create_engine
-
-    from aidrules.ledger import migrate
-    from aidrules.ledger.ledger import database_url
-    engine = create_engine(database_url(url or db))
+    """Bring the database's schema up to this aidrules version (the shipped migrations);
+    starts a ledger in a new SQLite file or an empty database."""
+    from aidrules.ledger.ledger import Ledger
     try:
-        before = migrate.current_revision(engine)
-        migrate.upgrade(engine)
-        out.print(f"schema {before} → {migrate.current_revision(engine)}", markup=False)
-    finally:
-        engine.dispose()
+        before, after = Ledger.upgrade(url or db)
+    except AidrulesError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    out.print(f"schema {before} → {after}", markup=False)
 
 
 @ledger_app.command()

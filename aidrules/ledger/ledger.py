@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -17,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, make_url, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from aidrules import model
@@ -77,22 +78,39 @@ class Ledger:
     @classmethod
     def open(cls, url_or_path: str | Path = "aidrules.db", book: RuleBook | None = None,
              holidays: Collection[date] = (), upgrade: bool | None = None,
-             assessor: Assessor | None = None) -> Ledger:
+             assessor: Assessor | None = None, create: bool = True) -> Ledger:
         """Open the ledger. An SQLite file is brought up to date on opening (``upgrade``
         defaults to True for SQLite); other databases must be at the newest schema already
-        (``aidrules ledger upgrade URL``). Pass an ``assessor`` to share its compiled
-        rulesets; ``holidays`` are the county's public holidays (see workdays)."""
+        (``aidrules ledger upgrade URL``). With ``create=False`` a database that holds no
+        ledger yet (an SQLite file that does not exist) is refused instead of started.
+        Pass an ``assessor`` to share its compiled rulesets; ``holidays`` are the county's
+        public holidays (see workdays)."""
         url = database_url(url_or_path)
+        if not create and _no_sqlite_file(url):
+            raise NotFound(_no_ledger(url_or_path))
         engine = create_engine(url)
-        if upgrade if upgrade is not None else engine.dialect.name == "sqlite":
-            migrate.upgrade(engine)
-        at, head = migrate.current_revision(engine), migrate.head_revision()
+        try:
+            at, head = _bring_up(engine, url_or_path, upgrade, create)
+        except BaseException:
+            engine.dispose()
+            raise
         if at != head:
             engine.dispose()
             raise LedgerError(f"the database {engine.url.render_as_string()} is at schema "
                               f"revision {at}, this aidrules needs {head}; "
                               f"run: aidrules ledger upgrade '{url}'")
         return cls(engine, book, holidays, assessor)
+
+    @staticmethod
+    def upgrade(url_or_path: str | Path) -> tuple[str | None, str | None]:
+        """Bring a database to the newest schema, starting a ledger in it if it has none;
+        returns the revisions (before, after)."""
+        engine = create_engine(database_url(url_or_path))
+        try:
+            before = _revision(engine, url_or_path)
+            return before, _bring_up(engine, url_or_path, True, True)[0]
+        finally:
+            engine.dispose()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -148,12 +166,15 @@ class Ledger:
                                 f"(version {case.version} is stale); reload it and try again")
         s.expire(case)
 
-    def _case(self, s: Session, case_id: int, move: str, version: int | None) -> t.Case:
+    def _case(self, s: Session, case_id: int, move: str, version: int | None,
+              on: date) -> t.Case:
         case = _get(s, t.Case, case_id)
         if version is not None and version != case.version:
             raise ConflictError(f"case {case_id} is at version {case.version}, "
                                 f"not {version}: someone else changed it; reload it")
         require_move(case_id, case.state, move)
+        did, last = _last_step(s, case)
+        _not_before(f"case {case_id}", did, last, move, on)
         return case
 
     def _limits(self, s: Session, case: t.Case) -> TimeLimits:
@@ -234,6 +255,7 @@ class Ledger:
                          grid: str | None = None, on: date | None = None) -> int:
         """Accept an application (受理): a new case, assessed at once. Returns the case id."""
         on = on or application.applied_on
+        by = person(by, f"household {household_id}: the officer accepting")
         with self._tx() as s:
             self._household(s, household_id, grid, application)
             open_case = s.exec(select(t.Case).where(
@@ -259,8 +281,9 @@ class Ledger:
         """Record the household investigation: at least two staff, their findings, and the
         facts as found (re-assessed) when they differ from the application."""
         with self._tx() as s:
-            case = self._case(s, case_id, "investigate", version)
-            team = sorted(set(staff))
+            case = self._case(s, case_id, "investigate", version, on)
+            team = sorted({person(name, f"case {case_id}: the investigating staff")
+                           for name in staff})
             need = self._limits(s, case).min_investigators
             if len(team) < need:
                 raise IllegalMove(f"case {case_id}: the investigation needs at least {need} "
@@ -280,7 +303,7 @@ class Ledger:
     def publish_notice(self, case_id: int, on: date, version: int | None = None) -> date:
         """Post the preliminary opinion (公示); returns the last day of the notice."""
         with self._tx() as s:
-            case = self._case(s, case_id, "notice", version)
+            case = self._case(s, case_id, "notice", version, on)
             until = _plus_days(on, self._limits(s, case).notice_days)
             self._save_case(s, case, state=State.noticed, notice_from=on, notice_until=until)
             self._append(s, case.household_id, "noticed", on,
@@ -291,7 +314,7 @@ class Ledger:
                          version: int | None = None) -> None:
         """An objection to the notice: the case then needs an appraisal before deciding."""
         with self._tx() as s:
-            case = self._case(s, case_id, "object", version)
+            case = self._case(s, case_id, "object", version, on)
             if not objection.strip():
                 raise IllegalMove(f"case {case_id}: an objection needs its text")
             self._save_case(s, case, has_objection=True)
@@ -302,7 +325,8 @@ class Ledger:
                  version: int | None = None) -> None:
         """Re-investigation or democratic appraisal (民主评议), only after an objection."""
         with self._tx() as s:
-            case = self._case(s, case_id, "appraise", version)
+            case = self._case(s, case_id, "appraise", version, on)
+            by = person(by, f"case {case_id}: the appraisal")
             if not case.has_objection:
                 raise IllegalMove(f"case {case_id}: democratic appraisal is held only when "
                                   "the notice draws an objection, and none was recorded")
@@ -317,7 +341,8 @@ class Ledger:
         The officer who investigated may not decide. With ``referrals_due``, an approval
         also pushes the assessment's referrals, feedback due by then."""
         with self._tx() as s:
-            case = self._case(s, case_id, "decide", version)
+            case = self._case(s, case_id, "decide", version, on)
+            by = person(by, f"case {case_id}: the deciding officer")
             _check_decider(case, by)
             _check_notice_over(case, on)
             assessment = _latest_assessment(s, case_id)
@@ -340,7 +365,7 @@ class Ledger:
     def notify_refusal(self, case_id: int, on: date, version: int | None = None) -> None:
         """The written refusal and its reasons were handed to the applicant."""
         with self._tx() as s:
-            case = self._case(s, case_id, "notify_refusal", version)
+            case = self._case(s, case_id, "notify_refusal", version, on)
             if case.refusal_notified_on is not None:
                 raise IllegalMove(f"case {case_id}: the refusal was notified on "
                                   f"{case.refusal_notified_on}")
@@ -350,7 +375,7 @@ class Ledger:
     def enrol(self, case_id: int, on: date, version: int | None = None) -> list[int]:
         """Enrol the approved aids, paid from the month after the decision."""
         with self._tx() as s:
-            case = self._case(s, case_id, "enrol", version)
+            case = self._case(s, case_id, "enrol", version, on)
             decision = _latest(s, t.Decision, t.Decision.case_id == case_id)
             assessment = _get(s, t.Assessment, decision.assessment_id)
             starts = first_of_next_month(decision.decided_on)
@@ -377,7 +402,8 @@ class Ledger:
         unchanged amount is kept; a changed one ends this month and starts anew next month. Returns
         ``unchanged``, ``changed`` or ``ineligible`` (then :meth:`exit` the case)."""
         with self._tx() as s:
-            case = self._case(s, case_id, "review", version)
+            case = self._case(s, case_id, "review", version, on)
+            by = person(by, f"case {case_id}: the reviewing officer")
             if application is not None:
                 filed = self._file(s, case.household_id, application, on, "review")
             else:  # the latest facts on file: as filed, or as found since
@@ -420,7 +446,8 @@ class Ledger:
         """Take the household off the rolls. A grace period (渐退期) is allowed only when a
         member's job lifted the income, up to the policy's maximum. Returns the last day paid."""
         with self._tx() as s:
-            case = self._case(s, case_id, "exit", version)
+            case = self._case(s, case_id, "exit", version, on)
+            by = person(by, f"case {case_id}: the deciding officer")
             most = self._limits(s, case).grace_max_months
             if grace_months and not because_of_work:
                 raise IllegalMove(f"case {case_id}: a grace period is allowed only when a "
@@ -456,6 +483,7 @@ class Ledger:
               worker: str, due_on: date, risk_level: str | None,
               extra: dict[str, Any] | None = None) -> tuple[int, int]:
         house = _get(s, t.Household, household_id)
+        worker = person(worker, f"household {household_id}: the grid worker")
         warning = t.Warning(household_id=household_id, raised_on=on, department=department,
                             reason=reason, risk_level=risk_level)
         s.add(warning)
@@ -476,8 +504,11 @@ class Ledger:
         (the household's risk colour follows). Returns the assessment id."""
         with self._tx() as s:
             task = _get(s, t.VerificationTask, task_id)
+            worker = person(worker, f"task {task_id}: the worker")
             if task.done_on is not None:
                 raise IllegalMove(f"task {task_id} was already done on {task.done_on}")
+            raised = _get(s, t.Warning, task.warning_id).raised_on
+            _not_before(f"task {task_id}", "raised", raised, "findings", on)
             if not findings.strip():
                 raise IllegalMove(f"task {task_id}: record what was found")
             task.done_on, task.findings = on, findings
@@ -490,7 +521,9 @@ class Ledger:
         """Push the assessment's referrals (信息推送) to their departments, feedback due by
         ``due_on`` (no national time limit exists; the county sets it)."""
         with self._tx() as s:
-            return self._push(s, _get(s, t.Assessment, assessment_id), on, due_on)
+            assessment = _get(s, t.Assessment, assessment_id)
+            _not_before(f"assessment {assessment_id}", "made", assessment.on, "refer", on)
+            return self._push(s, assessment, on, due_on)
 
     def _push(self, s: Session, assessment: t.Assessment, on: date, due_on: date) -> list[int]:
         rows = [t.Referral(household_id=assessment.household_id, assessment_id=assessment.id,
@@ -514,6 +547,11 @@ class Ledger:
             if department not in departments:
                 raise IllegalMove(f"referral {referral_id} went to {', '.join(departments)}, "
                                   f"not {department}")
+            given = [f.given_on for f in s.exec(
+                select(t.Feedback).where(t.Feedback.referral_id == referral_id))]
+            last, did = max([(referral.pushed_on, "pushed"),
+                             *((g, "answered") for g in given)])
+            _not_before(f"referral {referral_id}", did, last, "feedback", on)
             s.add(t.Feedback(referral_id=referral_id, department=department, given_on=on,
                              action=action))
             s.flush()
@@ -603,7 +641,9 @@ class Ledger:
             return list(s.exec(query))
 
     def chain(self, household_id: str) -> list[t.ChainEntry]:
+        """The household's chain, oldest first; NotFound for a household not in the ledger."""
         with Session(self.engine) as s:
+            _get(s, t.Household, household_id)
             return list(s.exec(select(t.ChainEntry).where(t.ChainEntry.household_id ==
                                                           household_id).order_by(t.ChainEntry.seq,
                                                                                  t.ChainEntry.id)))
@@ -719,6 +759,56 @@ class Ledger:
 
 # ---- helpers ----------------------------------------------------------------------------
 
+def _shown(url_or_path: str | Path) -> str:
+    """A path as given; a URL with its password masked."""
+    text = str(url_or_path)
+    return make_url(text).render_as_string() if "://" in text else text
+
+
+def _no_ledger(url_or_path: str | Path) -> str:
+    where = _shown(url_or_path)
+    return f"{where}: no ledger here; create one with 'aidrules ledger upgrade {where}'"
+
+
+def _no_sqlite_file(url: str) -> bool:
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    return path is not None and path not in ("", ":memory:") and not Path(path).is_file()
+
+
+def _bring_up(engine: Engine, url_or_path: str | Path, upgrade: bool | None,
+              create: bool) -> tuple[str | None, str | None]:
+    """Upgrade where asked; the revision the database is at and the one needed. A file that
+    is not a database, or a directory that does not exist, is a LedgerError, not a traceback."""
+    at = _revision(engine, url_or_path)
+    try:
+        if at is None and not create:
+            raise NotFound(_no_ledger(url_or_path))
+        if upgrade if upgrade is not None else engine.dialect.name == "sqlite":
+            migrate.upgrade(engine)
+            at = migrate.current_revision(engine)
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise LedgerError(f"{_shown(url_or_path)}: cannot open it as a ledger ({reason})") from None
+    return at, migrate.head_revision()
+
+
+def _revision(engine: Engine, url_or_path: str | Path) -> str | None:
+    try:
+        return migrate.current_revision(engine)
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise LedgerError(f"{_shown(url_or_path)}: cannot open it as a ledger ({reason})") from None
+
+
+def person(name: str, role: str) -> str:
+    """An officer's or worker's name as stored and compared: surrounding whitespace
+    stripped, Unicode NFC; an empty name is refused (so " 李" is 李)."""
+    clean = unicodedata.normalize("NFC", name.strip())
+    if not clean:
+        raise IllegalMove(f"{role}: give the name of the person acting")
+    return clean
+
+
 def _get(s: Session, table: type, key: Any) -> Any:
     row = s.get(table, key)
     if row is None:
@@ -733,6 +823,31 @@ def _latest(s: Session, table: type, where: Any) -> Any:
     return row
 
 
+# A case's dated steps, as its chain entries record them, and how a message names each.
+CASE_STEPS = {"accepted": "accepted", "investigated": "investigated", "noticed": "put on notice",
+              "objected": "objected to", "appraised": "appraised", "decided": "decided",
+              "refusal_notified": "notified of its refusal", "enrolled": "enrolled",
+              "reviewed": "reviewed", "exited": "exited"}
+
+
+def _last_step(s: Session, case: t.Case) -> tuple[str, date]:
+    """The case's latest dated step (what was done, on which day), from the chain."""
+    steps = [(e.day, e.seq, e.kind) for e in s.exec(select(t.ChainEntry).where(
+        t.ChainEntry.household_id == case.household_id,
+        t.ChainEntry.kind.in_(list(CASE_STEPS))))
+        if json.loads(e.payload).get("case") == case.id]
+    day, _, kind = max(steps, default=(case.accepted_on, 0, "accepted"))
+    return CASE_STEPS[kind], day
+
+
+def _not_before(what: str, did: str, last: date, move: str, on: date) -> None:
+    """A dated move may not come before the previous step of the same case, task or
+    referral (the same day is fine)."""
+    if on < last:
+        raise IllegalMove(f"{what} was {did} on {last}; '{move}' cannot be dated {on}, "
+                          "before it")
+
+
 def _latest_assessment(s: Session, case_id: int) -> t.Assessment:
     return _latest(s, t.Assessment, t.Assessment.case_id == case_id)
 
@@ -744,7 +859,9 @@ def _open_enrolments(s: Session, case_id: int) -> list[t.Enrolment]:
 
 
 def _check_decider(case: t.Case, by: str) -> None:
-    if by in case.investigators.split(","):
+    investigators = {unicodedata.normalize("NFC", n.strip())
+                     for n in case.investigators.split(",")}
+    if by in investigators:
         raise IllegalMove(f"case {case.id}: {by} investigated this case and may not also "
                           "decide it (two different people)")
 

@@ -77,3 +77,64 @@ def test_an_objection_appraisal_and_refusal_from_the_command_line(run):
     _ok(run("case", "notify-refusal", 1, "--on", "2025-03-17"))
     assert "refusal notice" not in _ok(run("case", "due", "--on", "2025-03-20"))
     assert "every household chain verifies" in _ok(run("ledger", "verify"))
+
+
+def _at(db, *args):
+    """``aidrules ARGS --db DB`` (the ``run`` fixture's own --db left out)."""
+    from typer.testing import CliRunner
+
+    from aidrules.cli import app
+    return CliRunner().invoke(app, [*map(str, args), "--db", str(db)])
+
+
+def _one_line_error(result, text):
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("error: "), result.output
+    assert text in result.output
+
+
+def test_only_commands_that_start_a_ledger_create_one(run, tmp_path):
+    typo = tmp_path / "typo.db"
+    for command in (["ledger", "verify"], ["case", "due"], ["case", "show", "1"],
+                    ["ledger", "chain", "H-1"]):
+        _one_line_error(_at(typo, *command),
+                        f"{typo}: no ledger here; create one with 'aidrules ledger upgrade {typo}'")
+    assert not typo.exists()
+    _ok(run("ledger", "upgrade", typo))
+    assert "every household chain verifies" in _ok(_at(typo, "ledger", "verify"))
+    fresh = tmp_path / "fresh.db"
+    assert "case 1 accepted" in _ok(_at(fresh, "case", "file", WANG, "--household", "H-1",
+                                        "--grid", "g-1", "--by", "受理员"))
+    assert "every household chain verifies" in _ok(_at(fresh, "ledger", "verify"))
+
+
+def test_a_file_that_is_not_a_ledger_or_a_missing_directory_is_one_line(run, tmp_path):
+    csv = tmp_path / "some.csv"
+    csv.write_text("id,name\n1,王\n", encoding="utf-8")
+    _one_line_error(_at(csv, "ledger", "verify"), "file is not a database")
+    _one_line_error(run("ledger", "upgrade", csv), "file is not a database")
+    assert csv.read_text(encoding="utf-8") == "id,name\n1,王\n"
+    nowhere = tmp_path / "nodir" / "x.db"
+    _one_line_error(_at(nowhere, "ledger", "verify"), "no ledger here")
+    _one_line_error(run("ledger", "upgrade", nowhere), "unable to open database file")
+    _one_line_error(_at(nowhere, "case", "file", WANG, "--household", "H-1", "--grid", "g-1",
+                        "--by", "受理员"), "unable to open database file")
+
+
+def test_the_chain_of_an_unknown_household_is_an_error(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    _one_line_error(run("ledger", "chain", "NOPE"), "no household 'NOPE' in the ledger")
+
+
+def test_a_back_dated_move_is_refused_from_the_command_line(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员",
+            "--on", "2025-03-03"))
+    _one_line_error(run("case", "investigate", 1, "--staff", "李", "--staff", "王",
+                        "--findings", "属实", "--on", "2025-02-01"),
+                    "case 1 was accepted on 2025-03-03; 'investigate' cannot be dated "
+                    "2025-02-01, before it")
+    _ok(run("case", "investigate", 1, "--staff", "李", "--staff", "王", "--findings", "属实",
+            "--on", "2025-03-04"))
+    _ok(run("case", "notice", 1, "--on", "2025-03-05"))
+    _one_line_error(run("case", "decide", 1, "--approve", "--by", " 李", "--on", "2025-03-12"),
+                    "李 investigated this case and may not also decide it")

@@ -87,9 +87,9 @@ def test_a_household_goes_round_the_closed_loop_from_the_command_line(run, earni
 
 
 def test_loop_mistakes_print_one_line_and_exit_1(run, earning_3000, tmp_path):
+    _ok(run("case", "register", "H-1", earning_3000, "--grid", "grid-07", "--on", "2025-01-06"))
     _one_line_error(run("case", "warn", "H-9", "--department", "民政局", "--reason", "x",
                         "--worker", "张", "--due", "2025-02-10"), "no household 'H-9'")
-    _ok(run("case", "register", "H-1", earning_3000, "--grid", "grid-07", "--on", "2025-01-06"))
     _ok(run("case", "warn", "H-1", "--department", "民政局", "--reason", "x", "--worker", "张",
             "--due", "2025-02-10", "--on", "2025-02-03"))
     broken = tmp_path / "broken.yaml"

@@ -1,9 +1,11 @@
-"""Random sequences of officers' moves against a real SQLite ledger. After every step: the
-chain verifies, no two enrolments of one aid type overlap, every enrolled case has a review
-due, and a refused move changed nothing."""
+"""Random sequences of officers' moves against a real SQLite ledger, on days that may go
+backwards. After every step: the chain verifies, no two enrolments of one aid type overlap,
+none ends before the day before it starts (never paid), every enrolled case has a review due,
+each case's steps are in date order, and a refused move changed nothing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, timedelta
 
@@ -14,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from aidrules.ledger import IllegalMove, Ledger, State
+from aidrules.ledger.ledger import CASE_STEPS
 from tests.ledger.households import wang
 
 HOUSEHOLDS = ["H-1", "H-2"]
@@ -63,9 +66,17 @@ def test_random_moves_keep_the_ledger_sound(template, assessor, tmp_path):
         def case(self, index: int) -> int | None:
             return self.cases[index % len(self.cases)] if self.cases else None
 
-        @rule(days=st.integers(0, 40))
+        @rule(days=st.integers(-20, 40))
         def time_passes(self, days):
+            """Mostly forwards; backwards too, as an officer entering a paper record late."""
             self.today += timedelta(days=days)
+
+        @rule(index=st.integers(0, 9), days=st.integers(1, 400), approve=st.booleans())
+        def back_dated(self, index, days, approve):
+            """The case's next move, dated up to 400 days ago: refused (changing nothing)
+            if that is before the case's last step."""
+            if (case := self.case(index)) is not None:
+                self.next_move(case, approve, self.today - timedelta(days=days))
 
         @rule(household=st.sampled_from(HOUSEHOLDS), wage=st.sampled_from(WAGES))
         def file(self, household, wage):
@@ -85,19 +96,24 @@ def test_random_moves_keep_the_ledger_sound(template, assessor, tmp_path):
                 self.next_move(case, approve)
                 reached.add(self.ledger.case(case)["state"])
 
-        def next_move(self, case, approve):
+        def next_move(self, case, approve, on=None):
+            """The case's next move, on ``on`` (default: today)."""
             state, ledger = self.ledger.case(case)["state"], self.ledger
+            if on is None and state in (State.noticed, State.appraised):
+                self.today += timedelta(days=8)  # the notice is over
+            on = on or self.today
             if state == State.accepted:
-                self.attempt(ledger.investigate, case, ["甲", "乙"], "入户调查", self.today)
+                self.attempt(ledger.investigate, case, ["甲", "乙"], "入户调查", on)
             elif state == State.investigated:
-                self.attempt(ledger.publish_notice, case, self.today)
+                self.attempt(ledger.publish_notice, case, on)
             elif state in (State.noticed, State.appraised):
-                self.today += timedelta(days=8)
-                self.attempt(ledger.decide, case, approve, "审批员", self.today, reasons="不符合")
+                self.attempt(ledger.decide, case, approve, "审批员", on, reasons="不符合")
             elif state == State.approved:
-                self.attempt(ledger.enrol, case, self.today)
+                self.attempt(ledger.enrol, case, on)
             elif state == State.enrolled and not approve:
-                self.attempt(ledger.exit, case, "审批员", self.today, "收入超过标准")
+                self.attempt(ledger.exit, case, "审批员", on, "收入超过标准")
+            elif state == State.enrolled:
+                self.attempt(ledger.review, case, "复核员", on)
 
         @rule(index=st.integers(0, 9), team=st.lists(st.sampled_from(STAFF), max_size=3))
         def investigate(self, index, team):
@@ -155,6 +171,24 @@ def test_random_moves_keep_the_ledger_sound(template, assessor, tmp_path):
                 periods.sort()
                 for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
                     assert end < start
+
+        @invariant()
+        def no_enrolment_ends_before_the_day_before_it_starts(self):
+            if hasattr(self, "ledger"):
+                for e in self.ledger.enrolments():
+                    assert e.ends_on is None or e.ends_on >= e.starts_on - timedelta(days=1)
+
+        @invariant()
+        def each_case_s_steps_are_in_date_order(self):
+            if not hasattr(self, "ledger"):
+                return
+            for household in {self.ledger.case(c)["household_id"] for c in self.cases}:
+                days: dict[int, list[date]] = {}
+                for entry in self.ledger.chain(household):
+                    case = json.loads(entry.payload).get("case")
+                    if entry.kind in CASE_STEPS and case is not None:
+                        days.setdefault(case, []).append(entry.day)
+                assert all(d == sorted(d) for d in days.values()), days
 
         @invariant()
         def every_enrolled_case_has_a_review_due(self):
