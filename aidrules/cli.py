@@ -287,10 +287,8 @@ def _print_assessment(a: Any) -> None:
 # ---- helpers -------------------------------------------------------------------------
 
 def _assessor(rules: Path, policies: Path) -> Any:
-    try:  # imported late: only assess, explain and demo need the engine
-        from aidrules.engine import Assessor
-    except ImportError as exc:
-        fail(f"the engine is not available: {exc}")
+    from aidrules.engine import Assessor  # late: only the commands that assess need it
+
     book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
     return Assessor(book)
 
