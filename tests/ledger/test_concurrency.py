@@ -103,12 +103,11 @@ def test_illegal_moves_are_refused_with_the_reason(ledger):
 def test_moves_inside_a_transaction_are_committed_together_or_not_at_all(ledger):
     """A household put under monitoring and warned in one transaction: an error after both
     leaves neither; without it, both are there, and reads inside saw them first."""
-    with pytest.raises(RuntimeError, match="after both"):
-        with ledger.transaction():
-            ledger.register_household("H-1", "grid-07", wang(), date(2025, 3, 1))
-            ledger.record_warning("H-1", "医疗保障局", "大额医疗费用", date(2025, 3, 2),
-                                  worker="网格员张", due_on=date(2025, 3, 12))
-            raise RuntimeError("after both")
+    with pytest.raises(RuntimeError, match="after both"), ledger.transaction():
+        ledger.register_household("H-1", "grid-07", wang(), date(2025, 3, 1))
+        ledger.record_warning("H-1", "医疗保障局", "大额医疗费用", date(2025, 3, 2),
+                              worker="网格员张", due_on=date(2025, 3, 12))
+        raise RuntimeError("after both")
     with pytest.raises(NotFound):
         ledger.chain("H-1")
     with ledger.transaction():
