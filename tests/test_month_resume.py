@@ -204,3 +204,28 @@ def test_an_error_after_the_import_leaves_the_ledger_as_it_was_and_a_re_run_comp
     assert snapshot(db) == expected
     assert ledger.verify() is None
     ledger.close()
+
+
+def demo_snapshot(path: Path) -> dict[str, list[tuple]]:
+    """The demo's ledger. Its feeds are written anew in a temporary folder each run (an
+    Excel file records when it was written): their paths and sha256 are left out."""
+    rows = snapshot(path)
+    rows["feed_imports"] = [(n, source, Path(file).name, *rest)
+                            for n, source, file, _sha256, *rest in rows["feed_imports"]]
+    return rows
+
+
+def test_a_demo_killed_part_way_is_replaced_by_the_next_run(tmp_path):
+    """`aidrules demo` recreates its ledger: killed at its first commit or in the middle,
+    or not killed at all, the next run replaces the file it left and ends where an
+    uninterrupted run ends."""
+    reference = tmp_path / "reference.db"
+    commits = completed("demo", str(reference), "150")
+    expected = demo_snapshot(reference)
+    assert len(expected["verification_tasks"]) > 5 and len(expected["cases"]) > 14
+    for kill_at in (1, commits // 2, commits + 1):
+        db = tmp_path / f"killed-{kill_at}.db"
+        killed = job("demo", str(db), "150", kill_at=kill_at)
+        assert killed.returncode == (KILLED if kill_at <= commits else 0), killed.stderr
+        completed("demo", str(db), "150")
+        assert demo_snapshot(db) == expected, f"killed at commit {kill_at} of {commits}"
