@@ -137,16 +137,20 @@ class Ledger:
         """Make everything done on this ledger inside the block, in this thread, one
         transaction: committed whole when the block ends, rolled back whole on any error,
         and a crash before the end leaves the ledger as it was. An operation inside the
-        block joins it (so does a nested block), and reads see what it wrote."""
+        block joins it (so does a nested block), and reads see what it wrote. An operation
+        that fails inside it fails the whole block, even if the error is caught there."""
         if self._open_session() is not None:
             yield
             return
         with self._tx() as s:
-            self._unit.session = s
+            self._unit.session, self._unit.failed = s, None
             try:
                 yield
             finally:
                 self._unit.session = None
+            if self._unit.failed is not None:
+                raise LedgerError(f"nothing of this transaction was stored: an operation "
+                                  f"in it failed ({self._unit.failed})")
 
     def _open_session(self) -> Session | None:
         """The session of the transaction open in this thread, if any."""
@@ -168,7 +172,11 @@ class Ledger:
         :meth:`transaction`, a part of that one."""
         open_session = self._open_session()
         if open_session is not None:
-            yield open_session
+            try:
+                yield open_session
+            except BaseException as exc:
+                self._unit.failed = exc
+                raise
             return
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
