@@ -21,6 +21,7 @@ from aidrules.ledger import tables as t
 from aidrules.model import application_from_dict
 from aidrules.monitoring import read_register
 from aidrules.monitoring.synthetic import Facts, generate
+from aidrules.month import run_month
 from tests.monthly_job import KILLED
 from tests.test_month import WARNINGS, sample_feeds
 
@@ -47,7 +48,7 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(path) as db:
         tables = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = "
                                            "'table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+        return {name: sorted(db.execute(f"SELECT * FROM {name}"), key=repr) for name in tables}
 
 
 def facts_of(facts: Facts, on: date):
@@ -59,7 +60,6 @@ def county(tmp_path_factory, assessor):
     """A small county in a ledger that has seen part of the month already: the assisted
     households under monitoring, two departments' files screened on the 20th (their
     tasks are overdue on the 31st). The job then imports every file."""
-    from aidrules.month import run_month
     root = tmp_path_factory.mktemp("county")
     generate(root / "county", 250, 11, MARCH)
     facts = Facts(root / "county" / "register")
@@ -184,7 +184,6 @@ def test_an_error_after_the_import_leaves_the_ledger_as_it_was_and_a_re_run_comp
         county, tmp_path, assessor, fails):
     """The facts of a warned household (registration) or the grid's worker (storing the
     warnings) cannot be had: the job fails, stores nothing, and runs whole next time."""
-    from aidrules.month import run_month
     root, _, expected = county
     db = tmp_path / "failed.db"
     shutil.copy(root / "before.db", db)
