@@ -236,7 +236,8 @@ def demo(
     households: Annotated[int, typer.Option("--households", min=1, help="Households in the "
                                             "synthetic county.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="The county's random seed.")] = 1,
-    db: Annotated[Path, typer.Option("--db", help="The SQLite ledger, recreated each run.")]
+    db: Annotated[Path, typer.Option("--db", help="The SQLite ledger, recreated each run; "
+                                  "a file that is not a demo ledger is refused.")]
     = Path("aidrules-demo.db"),
     month: Annotated[str, typer.Option("--month", help="The month of feeds, YYYY-MM.")]
     = "2025-03",
@@ -302,8 +303,8 @@ def _guarded(call: Callable[[], Any], source: str) -> Any:
             line = f"{source}: {problem}" if isinstance(exc, ApplicationError) else str(problem)
             say_err(line)
         fail(f"{len(exc.problems)} problem(s) in {exc.source or source}")
-    except AidrulesError as exc:
-        fail(f"{source}: {exc}")
+    except AidrulesError as exc:  # a message naming the source already is not prefixed
+        fail(str(exc) if str(exc).startswith(f"{source}: ") else f"{source}: {exc}")
     except OSError as exc:
         fail(f"{source}: cannot read: {exc.strerror or exc}")
 

@@ -24,6 +24,7 @@ import attrs
 from aidrules.engine import Assessor
 from aidrules.ledger import Ledger
 from aidrules.ledger import monitoring as store
+from aidrules.ledger.files import recreate_marked
 from aidrules.model import Application, application_from_dict, read_applications
 from aidrules.monitoring import load_mapping, load_warning_rules, read_register, synthetic
 from aidrules.month import FeedFile, MonthResult, run_month
@@ -33,6 +34,7 @@ ACCEPTOR, INVESTIGATORS, APPROVER = "受理员赵敏", ("调查员钱进", "调�
 BASIC = {"dibao": "dibao", "tekun": "tekun", "dibao_marginal": "dibao_marginal",
          "rigid_expenditure": "rigid_expenditure"}  # register status → the aid it holds
 BASIC_AIDS = frozenset(BASIC.values())
+DEMO_LEDGER = 0x41494444  # "AIDD": the SQLite application_id that marks a demo's ledger
 EXAMPLE_PREFIX = "EX-"  # households of the shipped example applications: not the county's
 FEEDBACK_RATE = 0.8  # share of departments that report back within the month (simulated)
 ACTIONS = {"medical": "资助参保，医疗救助一站式结算", "education": "落实助学金和学费减免",
@@ -65,8 +67,11 @@ class Demo:
 
 def run_demo(db: Path, households: int = 2000, seed: int = 1, month: date = date(2025, 3, 1),
              places: Places = Places()) -> Demo:
-    """Run one month for a county of ``households`` in a new SQLite ledger at ``db``."""
-    db.unlink(missing_ok=True)
+    """Run one month for a county of ``households`` in a new SQLite ledger at ``db``.
+
+    A file already at ``db`` is replaced only if it is a demo's ledger (a finished or an
+    interrupted run); anything else is refused with a LedgerError and left as it is."""
+    recreate_marked(db, DEMO_LEDGER, "a demo ledger")
     today = _last_day(month)
     assessor = Assessor(load_rulebook(places.rules, places.policies))
     ledger = Ledger.open(db, assessor=assessor)

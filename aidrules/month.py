@@ -85,29 +85,49 @@ def run_month(ledger: Ledger, register: Register, book: WarningBook, feeds: Iter
 
     A warning on a household of the register that the ledger does not yet hold puts it
     under monitoring first, with the facts ``application_of`` gives (None: the warning is
-    stored without a task)."""
+    stored without a task).
+
+    The month is one transaction: the imports, the people discovered, the households
+    registered and the warnings with their tasks are committed together or not at all, so
+    a month that fails or is killed part-way leaves the ledger as it was and simply runs
+    again (docs/monitoring.md, "The month")."""
     result = MonthResult()
     clock = _Phases(result.seconds)
+    with ledger.transaction():
+        new_events = _import(ledger, feeds, today, result)
+        clock.lap("import")
+        _screen(ledger, register, book, engine, new_events, today, result)
+        clock.lap("screen")
+        if application_of is not None:
+            result.registered = _register_warned(ledger, register, result.screening, today,
+                                                 application_of)
+        clock.lap("register")
+        result.warnings = store.record_warnings(ledger, result.screening.warnings, today,
+                                                today + timedelta(days=task_days), worker_of)
+        clock.lap("store warnings")
+    clock.lap("commit")
+    return result
+
+
+def _import(ledger: Ledger, feeds: Iterable[FeedFile], today: date,
+            result: MonthResult) -> list[Event]:
+    """Import each file; the events new to the ledger, to be screened."""
     new_events: list[Event] = []
     for feed in feeds:
         imported = import_file(ledger, feed, today)
         result.imports.append(imported)
         new_events.extend(imported.stored.new_events)
-    clock.lap("import")
+    return new_events
+
+
+def _screen(ledger: Ledger, register: Register, book: WarningBook, engine: Engine | None,
+            events: list[Event], today: date, result: MonthResult) -> None:
+    """Screen the new events and the clock's due dates; keep the people nobody knew."""
     monitor = Monitor(register, book, engine, raised=store.raised_keys(ledger))
     tasks = [VerificationTask(str(n), household, due) for n, household, due
              in store.open_tasks(ledger)]
-    result.screening = monitor.screen(new_events, today, tasks)
+    result.screening = monitor.screen(events, today, tasks)
     result.discovered = store.record_discovered(ledger, result.screening.discovered.values())
-    clock.lap("screen")
-    if application_of is not None:
-        result.registered = _register_warned(ledger, register, result.screening, today,
-                                             application_of)
-    clock.lap("register")
-    result.warnings = store.record_warnings(ledger, result.screening.warnings, today,
-                                            today + timedelta(days=task_days), worker_of)
-    clock.lap("store warnings")
-    return result
 
 
 class _Phases:

@@ -135,3 +135,27 @@ def test_a_month_that_is_not_a_month_is_a_usage_error(tmp_path):
                                       str(tmp_path / "d.db")])
     assert result.exit_code == 2
     assert "2025-13" in result.output and "not a month" in result.output
+
+
+def _another_ledger(path):
+    from aidrules.ledger import Ledger
+    Ledger.upgrade(path)
+
+
+@pytest.mark.parametrize("existing", ["a csv file", "another ledger", "an empty file"])
+def test_an_existing_file_that_is_not_a_demo_ledger_is_refused_and_kept(tmp_path, existing):
+    """`--db` naming someone's file: one line saying so, exit 1, the file untouched."""
+    db = tmp_path / "mine.db"
+    if existing == "a csv file":
+        db.write_text("身份证号码,姓名\n", encoding="utf-8")
+    elif existing == "another ledger":
+        _another_ledger(db)
+    else:
+        db.touch()
+    before = db.read_bytes()
+    result = CliRunner().invoke(app, ["demo", "--households", "20", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{db}: exists and is not a demo ledger, so it is not replaced; "
+        "delete it or choose another file"]
+    assert db.read_bytes() == before

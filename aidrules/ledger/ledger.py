@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -74,6 +75,7 @@ class Ledger:
         self._book = assessor.book if assessor is not None else book
         self._assessor = assessor
         self.holidays = frozenset(holidays)
+        self._unit = threading.local()  # the session of a transaction() open in a thread
 
     @classmethod
     def open(cls, url_or_path: str | Path = "aidrules.db", book: RuleBook | None = None,
@@ -131,8 +133,51 @@ class Ledger:
     # ---- transactions and the chain -----------------------------------------------------
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make everything done on this ledger inside the block, in this thread, one
+        transaction: committed whole when the block ends, rolled back whole on any error,
+        and a crash before the end leaves the ledger as it was. An operation inside the
+        block joins it (so does a nested block), and reads see what it wrote. An operation
+        that fails inside it fails the whole block, even if the error is caught there."""
+        if self._open_session() is not None:
+            yield
+            return
+        with self._tx() as s:
+            self._unit.session, self._unit.failed = s, None
+            try:
+                yield
+            finally:
+                self._unit.session = None
+            if self._unit.failed is not None:
+                raise LedgerError(f"nothing of this transaction was stored: an operation "
+                                  f"in it failed ({self._unit.failed})")
+
+    def _open_session(self) -> Session | None:
+        """The session of the transaction open in this thread, if any."""
+        return getattr(self._unit, "session", None)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session to read with: the open transaction's, or one of its own."""
+        open_session = self._open_session()
+        if open_session is not None:
+            yield open_session
+            return
+        with Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
+    @contextmanager
     def _tx(self) -> Iterator[Session]:
-        """One transaction: committed whole, or rolled back whole on any error."""
+        """One transaction: committed whole, or rolled back whole on any error; inside
+        :meth:`transaction`, a part of that one."""
+        open_session = self._open_session()
+        if open_session is not None:
+            try:
+                yield open_session
+            except BaseException as exc:
+                self._unit.failed = exc
+                raise
+            return
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
@@ -566,7 +611,7 @@ class Ledger:
 
     def case(self, case_id: int) -> dict[str, Any]:
         """The case, its decisions, enrolments and reviews, as plain data."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             case = _get(s, t.Case, case_id)
             return {
                 **case.model_dump(),
@@ -582,14 +627,14 @@ class Ledger:
 
     def assessment(self, assessment_id: int) -> dict[str, Any]:
         """An assessment as it was made: its household, case, day and result document."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             row = _get(s, t.Assessment, assessment_id)
             return {"id": row.id, "household_id": row.household_id, "case_id": row.case_id,
                     "on": row.on, "risk_level": row.risk_level, **json.loads(row.result)}
 
     def referral(self, referral_id: int) -> dict[str, Any]:
         """A referral, its status, and the departments that have reported and not yet."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             row = _get(s, t.Referral, referral_id)
             answered = sorted({f.department for f in s.exec(
                 select(t.Feedback).where(t.Feedback.referral_id == referral_id))})
@@ -601,7 +646,7 @@ class Ledger:
         """Every household with an enrolment in force on ``on`` (started, not ended), with
         the latest application on file by that day (as filed, or as found since by a
         verification or review), by household id. Reads only."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             paid: dict[str, dict[str, str | None]] = {}
             cases: dict[str, int] = {}
             for row in s.exec(select(t.Enrolment).where(
@@ -626,15 +671,15 @@ class Ledger:
 
     def latest_assessment(self, case_id: int) -> dict[str, Any]:
         """The document of the case's latest assessment (what a decision would rest on)."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             return json.loads(_latest_assessment(s, case_id).result)
 
     def household(self, household_id: str) -> t.Household:
-        with Session(self.engine, expire_on_commit=False) as s:
+        with self._reading() as s:
             return _get(s, t.Household, household_id)
 
     def enrolments(self, household_id: str | None = None) -> list[t.Enrolment]:
-        with Session(self.engine) as s:
+        with self._reading() as s:
             query = select(t.Enrolment).order_by(t.Enrolment.id)
             if household_id is not None:
                 query = query.where(t.Enrolment.household_id == household_id)
@@ -642,7 +687,7 @@ class Ledger:
 
     def chain(self, household_id: str) -> list[t.ChainEntry]:
         """The household's chain, oldest first; NotFound for a household not in the ledger."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             _get(s, t.Household, household_id)
             return list(s.exec(select(t.ChainEntry).where(t.ChainEntry.household_id ==
                                                           household_id).order_by(t.ChainEntry.seq,
@@ -668,7 +713,7 @@ class Ledger:
     def due(self) -> list[DueItem]:
         """Everything outstanding, soonest first: investigations, decisions, written refusals,
         reviews, verification tasks and referrals awaiting feedback."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             items = [*self._case_items(s), *_task_items(s), *_referral_items(s)]
         return sorted(items, key=lambda i: (i.due_on, i.kind, i.ref))
 
@@ -704,7 +749,7 @@ class Ledger:
         """Re-assess from the chain's record of an assessment, under the rule book on hand,
         which must be the one it was made with; raises ReplayMismatch on any difference.
         Returns the replayed assessment document."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             row = _get(s, t.Assessment, assessment_id)
             entries = self.chain(row.household_id)
         made = next((json.loads(e.payload) for e in entries if e.kind == "assessed"
@@ -731,7 +776,7 @@ class Ledger:
     def replay_decision(self, decision_id: int) -> dict[str, Any]:
         """Replay the assessment a decision rests on, and check the approved aids were
         eligible in it. Returns the decision as the chain recorded it."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             decision = _get(s, t.Decision, decision_id)
             household = _get(s, t.Case, decision.case_id).household_id
         recorded = next(json.loads(e.payload) for e in self.chain(household)
@@ -746,7 +791,7 @@ class Ledger:
     def public_notice(self, case_id: int) -> dict[str, Any]:
         """What a public notice (公示) may show: applicant's name and masked identity number,
         number of members, and the approved monthly amounts. Nothing else."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             case = _get(s, t.Case, case_id)
             members = list(s.exec(select(t.Member).where(
                 t.Member.application_id == case.application_id).order_by(t.Member.position)))

@@ -96,20 +96,20 @@ def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
 
 def raised_keys(ledger: Ledger) -> set[str]:
     """Every warning key raised so far: the screening does not raise them again."""
-    with Session(ledger.engine) as s:
+    with ledger._reading() as s:
         return set(s.exec(select(t.EarlyWarning.key)))
 
 
 def open_tasks(ledger: Ledger) -> list[tuple[int, str, date]]:
     """(task id, household, due date) of every verification task not yet done."""
-    with Session(ledger.engine) as s:
+    with ledger._reading() as s:
         return [(task.id, task.household_id, task.due_on) for task in s.exec(
             select(t.VerificationTask).where(t.VerificationTask.done_on.is_(None))
             .order_by(t.VerificationTask.id))]
 
 
 def known_households(ledger: Ledger, household_ids: Iterable[str]) -> set[str]:
-    with Session(ledger.engine) as s:
+    with ledger._reading() as s:
         return _stored(s, t.Household.id, sorted(set(household_ids)))
 
 
@@ -163,7 +163,7 @@ def _department(w: EarlyWarning) -> str:
 
 def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
     """(referral id, brand, departments) of every referral still awaiting feedback."""
-    with Session(ledger.engine) as s:
+    with ledger._reading() as s:
         return [(r.id, r.brand, r.departments.split(",")) for r in s.exec(
             select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
 
@@ -181,7 +181,7 @@ def figures(ledger: Ledger, excluding: str | None = None, only: str | None = Non
             return ~column.startswith(excluding, autoescape=True)
         return true()
 
-    with Session(ledger.engine) as s:
+    with ledger._reading() as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from aidrules.ledger import ConflictError, IllegalMove, Ledger
+from aidrules.ledger import ConflictError, IllegalMove, Ledger, LedgerError, NotFound
 from tests.ledger.households import wang
 
 
@@ -98,3 +98,37 @@ def test_illegal_moves_are_refused_with_the_reason(ledger):
         ledger.decide(case, True, "审批员", date(2025, 3, 12), aids=["tekun"])
     with pytest.raises(IllegalMove, match="already has case"):
         ledger.file_application(wang(), "H-1", by="受理员")
+
+
+def test_moves_inside_a_transaction_are_committed_together_or_not_at_all(ledger):
+    """A household put under monitoring and warned in one transaction: an error after both
+    leaves neither; without it, both are there, and reads inside saw them first."""
+    with pytest.raises(RuntimeError, match="after both"), ledger.transaction():
+        ledger.register_household("H-1", "grid-07", wang(), date(2025, 3, 1))
+        ledger.record_warning("H-1", "医疗保障局", "大额医疗费用", date(2025, 3, 2),
+                              worker="网格员张", due_on=date(2025, 3, 12))
+        raise RuntimeError("after both")
+    with pytest.raises(NotFound):
+        ledger.chain("H-1")
+    with ledger.transaction():
+        ledger.register_household("H-1", "grid-07", wang(), date(2025, 3, 1))
+        with ledger.transaction():  # a nested block joins the open one
+            ledger.record_warning("H-1", "医疗保障局", "大额医疗费用", date(2025, 3, 2),
+                                  worker="网格员张", due_on=date(2025, 3, 12))
+        seen = [e.kind for e in ledger.chain("H-1")]
+    assert [e.kind for e in ledger.chain("H-1")] == seen == [
+        "application_filed", "assessed", "warned"]
+    assert ledger.verify() is None
+
+
+def test_a_move_that_fails_inside_a_transaction_fails_all_of_it_even_if_caught(ledger):
+    """A refused move caught inside the block: the block stores nothing and says why."""
+    failed = pytest.raises(LedgerError, match=r"nothing of this transaction was stored: "
+                                              r"an operation in it failed \(no household 'H-9'")
+    with failed, ledger.transaction():
+        ledger.register_household("H-1", "grid-07", wang(), date(2025, 3, 1))
+        with pytest.raises(NotFound):
+            ledger.record_warning("H-9", "医疗保障局", "大额医疗费用", date(2025, 3, 2),
+                                  worker="网格员张", due_on=date(2025, 3, 12))
+    with pytest.raises(NotFound):
+        ledger.chain("H-1")
