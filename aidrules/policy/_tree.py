@@ -173,7 +173,7 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal | Fraction | int):
         return str(Fraction(value))
     if isinstance(value, Rounding):
-        return f"rounding {value.to} {value.mode}"
+        return f"rounding {value.to} {value.mode}" + ("" if value.per == "month" else " per year")
     return list(value)
 
 

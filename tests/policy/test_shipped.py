@@ -95,5 +95,5 @@ def test_the_worked_example_in_docs_policies_md_holds(tree):
 
 def test_the_error_shown_in_docs_policies_md_is_the_real_one():
     doc = (SHIPPED.parent / "docs" / "policies.md").read_text(encoding="utf-8")
-    broken = Path(__file__).parent / "broken" / "inexact_conversion" / "expected.txt"
+    broken = Path(__file__).parent / "broken" / "bad_rounding_step" / "expected.txt"
     assert broken.read_text(encoding="utf-8").strip() in doc
