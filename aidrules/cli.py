@@ -109,8 +109,6 @@ def _print_assumed(book: RuleBook) -> None:
 def _plain(value: Any) -> str:
     if isinstance(value, (list, tuple, frozenset, set)):
         return "[" + ", ".join(str(x) for x in value) + "]"
-    if hasattr(value, "to") and hasattr(value, "mode"):
-        return f"to {value.to}, {value.mode}"
     return str(value)
 
 

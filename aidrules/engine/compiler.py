@@ -167,6 +167,8 @@ class _Compiler:
                 return _Const(tuple(i.value for i in items), node.pos)
             case ast.Call(function="eligible"):
                 return _Status(node.args[0].parts[0], True, pos=node.pos)
+            case ast.Call(function="round") if self.leaves_exact(node):
+                return self.prepare(node.args[0], scope)
             case ast.Call(function="round") | ast.Call(function="count" | "sum" | "any" | "all"):
                 return self.lift(node, scope)
             case ast.Call(function="min" | "max") if self.is_aggregate(node, scope):
@@ -178,7 +180,8 @@ class _Compiler:
         name = node.parts[0]
         for entity in reversed(scope):
             fact = self.derived.get((entity, name))
-            if fact is not None and not _is_library_computed(fact.formula, self.book, entity):
+            if fact is not None and (self.is_exact_round(fact.formula) or not
+                                     _is_library_computed(fact.formula, self.book, entity)):
                 inner = ("household",) if entity == "household" else ("household", "member")
                 return self.prepare(fact.formula, inner)
             kind = self.book.schema.entities[entity].get(name)
@@ -186,6 +189,14 @@ class _Compiler:
                 self.fields[entity][name] = kind.kind
                 return _Field(_ALIAS[entity], name, kind.kind, node.pos)
         raise EngineError(f"cannot compile the name '{name}'")  # the checker prevents this
+
+    def is_exact_round(self, formula: ast.Expr) -> bool:
+        return isinstance(formula, ast.Call) and formula.function == "round" and \
+            self.leaves_exact(formula)
+
+    def leaves_exact(self, node: ast.Call) -> bool:
+        """A rounding the policy declares as none: the figure is compared exactly."""
+        return getattr(self.parameters(node.args[1].dotted), "mode", None) == "none"
 
     def is_aggregate(self, node: ast.Call, scope) -> bool:
         return any(_is_aggregate_call(node, self.book, e) for e in scope)

@@ -104,8 +104,8 @@ class Rounding:
 
     def __str__(self) -> str:
         if self.mode == "none":
-            return "no rounding"
-        return f"{self.mode} to {self.to}" + (" a year" if self.per == "year" else "")
+            return "none (exact)"
+        return f"to {self.to}, {self.mode}" + (", per year" if self.per == "year" else "")
 
 
 @attrs.frozen
