@@ -269,6 +269,8 @@ def _print_assessment(a: Any) -> None:
             amount = "not yet computed (missing facts) / 金额待计算"
         if getattr(r, "amount_max", None) is not None:
             amount += f" (max {r.amount_max})"
+        if r.amount is not None:
+            amount += {"month": " a month", "year": " a year", "once": " once"}.get(r.period, "")
         table.add_row(r.name, r.name_en, r.status, amount)
     out.print(table)
     say(f"Risk level: {a.risk_level or 'none'}"
