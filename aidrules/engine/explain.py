@@ -10,8 +10,8 @@ _MARK = {"true": "✓ 成立 holds", "false": "✗ 不成立 fails", "unknown": 
 _STATUS = {"eligible": "符合 eligible", "ineligible": "不符合 ineligible",
            "undetermined": "待定 undetermined"}
 
-_PERIOD = {"month": "元/月 yuan a month", "year": "元/年 yuan a year", "once": "元（一次性）yuan once",
-           None: "元 yuan"}
+_PERIOD = {"month": "元/月 yuan a month", "year": "元/年 yuan a year",
+           "once": "元（一次性）yuan once", None: "元 yuan"}
 
 
 def explain(assessment: Assessment, aid: str) -> str:

@@ -9,7 +9,8 @@ from aidrules.engine.explain import explain
 from aidrules.model import read_application
 from aidrules.notices import decision_notice
 
-ELDERLY_COUPLE = Path(__file__).parents[2] / "examples/applications/14-tieli-elderly-couple-care.yaml"
+EXAMPLES = Path(__file__).parents[2] / "examples/applications"
+ELDERLY_COUPLE = EXAMPLES / "14-tieli-elderly-couple-care.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,9 @@ def test_the_book_says_temporary_aid_is_paid_once_and_dibao_per_month(book):
 
 def test_the_json_document_gives_each_amount_its_period(assessed):
     results = {r["aid"]: r for r in assessed[0].to_json()["results"]}
-    assert (results["temporary_assistance"]["amount"], results["temporary_assistance"]["amount_max"],
-            results["temporary_assistance"]["period"]) == ("1420.00", "8520.00", "once")
+    temporary = results["temporary_assistance"]
+    assert (temporary["amount"], temporary["amount_max"], temporary["period"]) == (
+        "1420.00", "8520.00", "once")
     assert results["dibao"]["period"] == "month"
     assert results["medical_aid"]["period"] is None
 
