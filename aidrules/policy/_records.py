@@ -141,6 +141,7 @@ class Parameter:
     file: str
     line: int
     choices: tuple[str, ...] | None = None  # allowed texts, for text and text_list units
+    keys: tuple[str, ...] | None = None  # a table: each value maps these keys to the unit
 
 
 @attrs.frozen
