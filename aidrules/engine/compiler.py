@@ -21,7 +21,7 @@ import attrs
 
 from aidrules.errors import EngineError
 from aidrules.language import ast
-from aidrules.language.evaluator import as_fraction, compare
+from aidrules.language.evaluator import UNKNOWN, as_fraction, compare, entry
 from aidrules.rulebook.analysis import excluded_by
 from aidrules.rulebook.book import Rule, RuleBook
 
@@ -167,6 +167,8 @@ class _Compiler:
                 return _Const(tuple(i.value for i in items), node.pos)
             case ast.Call(function="eligible"):
                 return _Status(node.args[0].parts[0], True, pos=node.pos)
+            case ast.Call(function="lookup"):
+                return self.lookup(node, scope)
             case ast.Call(function="round") if self.leaves_exact(node):
                 return self.prepare(node.args[0], scope)
             case ast.Call(function="round") | ast.Call(function="count" | "sum" | "any" | "all"):
@@ -189,6 +191,16 @@ class _Compiler:
                 self.fields[entity][name] = kind.kind
                 return _Field(_ALIAS[entity], name, kind.kind, node.pos)
         raise EngineError(f"cannot compile the name '{name}'")  # the checker prevents this
+
+    def lookup(self, node: ast.Call, scope: tuple[str, ...]) -> Any:
+        """A table's entry: a constant for a constant key, else computed by the library."""
+        key = _fold(self.prepare(node.args[1], scope))
+        if isinstance(key, _Const):
+            found = entry(self.parameters(node.args[0].dotted), key.value)
+            if found is UNKNOWN:
+                raise EngineError(f"table '{node.args[0].dotted}' has no entry for {key.value}")
+            return _Const(found, node.pos)
+        return self.lift(node, scope)
 
     def is_exact_round(self, formula: ast.Expr) -> bool:
         return isinstance(formula, ast.Call) and formula.function == "round" and \

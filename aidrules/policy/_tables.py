@@ -23,13 +23,24 @@ class BadEntry(Bad):
         self.key = key
 
 
-def keys(raw: Any) -> tuple[str, ...]:
-    """The keys as declared; raises Bad."""
+def keys(raw: Any) -> tuple[str, ...] | tuple[int, ...]:
+    """The keys as declared: different texts, or whole numbers in increasing order (a step
+    schedule: each entry holds from its key up to the next, the last one upwards); raises Bad."""
+    if isinstance(raw, list) and raw and all(_whole(k) for k in raw):
+        if all(a < b for a, b in zip(raw, raw[1:], strict=False)):
+            return tuple(int(k) for k in raw)
+        raise Bad(f"keys={show(raw)} are not in increasing order",
+                  "whole numbers from the smallest up, such as [1, 2, 3, 5]")
     ok = isinstance(raw, list) and raw and all(isinstance(k, str) and k for k in raw)
     if not ok or len(set(raw)) != len(raw):
         raise Bad(f"keys={show(raw)} is not a list of different texts",
-                  "a list such as [able, mild, severe]")
+                  "a list such as [able, mild, severe], or whole numbers such as [0, 1, 4]")
     return tuple(str(k) for k in raw)
+
+
+def _whole(key: Any) -> bool:
+    return isinstance(key, int) and not isinstance(key, bool) and key >= 0
+
 
 
 def parse(raw: Any, keys: Sequence[str], given: str, unit: str,

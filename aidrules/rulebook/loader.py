@@ -15,7 +15,7 @@ from aidrules import _yaml
 from aidrules.errors import Problem, RuleBookError, did_you_mean
 from aidrules.language import ast, check, parse
 from aidrules.language.parser import ExpressionSyntaxError
-from aidrules.language.types import BOOL, MONEY, Schema, Type
+from aidrules.language.types import BOOL, MONEY, Schema, Type, table_of
 from aidrules.policy import PolicyTree
 from aidrules.rulebook import analysis
 from aidrules.rulebook.book import (
@@ -474,4 +474,5 @@ def _scope(scope: str) -> tuple[str, ...]:
 
 
 def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
-    return {name: Type(str(p.kind)) for name, p in declared.items()}
+    return {name: table_of(p.keys, Type(str(p.kind))) if getattr(p, "keys", None) else
+            Type(str(p.kind)) for name, p in declared.items()}

@@ -75,7 +75,7 @@ def test_keys_must_be_a_list_of_different_texts(tmp_path):
                                                    "[able, able]"))
     assert [str(p).split("policies/", 1)[1] for p in problems][0] == (
         "national/tekun/care.yaml:4:7: keys=a list is not a list of different texts; "
-        "expected a list such as [able, mild, severe]")
+        "expected a list such as [able, mild, severe], or whole numbers such as [0, 1, 4]")
 
 
 def test_a_table_changes_the_policy_version_when_one_entry_changes(tmp_path):
@@ -83,3 +83,30 @@ def test_a_table_changes_the_policy_version_when_one_entry_changes(tmp_path):
     second, _ = tree_with(tmp_path / "b", CARE.replace("moderate: 600", "moderate: 612"))
     on = date(2024, 6, 1)
     assert first.at("national", on).version != second.at("national", on).version
+
+
+STEPS = """\
+    description: 照料护理占最低工资的比例（按未达到的日常生活指标数）
+    description_en: Care as a share of the minimum wage, by failed activities of daily living
+    unit: ratio
+    keys: [0, 1, 4]
+    values:
+      2024-01-01:
+        value: {0: 1/10, 1: 1/6, 4: 1/4}
+        assumed: test
+"""
+
+
+def test_whole_number_keys_are_kept_as_numbers(tmp_path):
+    tree, problems = tree_with(tmp_path, STEPS)
+    assert problems == []
+    assert tree.value("tekun.care", "national", date(2024, 6, 1)).value == {
+        0: Fraction(1, 10), 1: Fraction(1, 6), 4: Fraction(1, 4)}
+    assert tree.parameters()["tekun.care"].keys == (0, 1, 4)
+
+
+def test_whole_number_keys_go_up(tmp_path):
+    _, problems = tree_with(tmp_path, STEPS.replace("[0, 1, 4]", "[0, 4, 1]"))
+    assert [str(p).split("policies/", 1)[1] for p in problems][0] == (
+        "national/tekun/care.yaml:4:7: keys=a list are not in increasing order; expected whole "
+        "numbers from the smallest up, such as [1, 2, 3, 5]")
