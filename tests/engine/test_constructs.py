@@ -101,3 +101,42 @@ def test_four_care_levels_and_home_care_at_half(assessor_example, failed, form, 
 @pytest.fixture(scope="module")
 def assessor_example(assessor):
     return assessor
+
+
+def _father_and_son(wage: str, disabled: bool = True) -> dict:
+    father = {"id_number": "230781195001010019", "name": "赵永福", "relation": "head",
+              "work_ability": "none", "employment": "retired", "incomes": []}
+    if disabled:
+        father["disability"] = {"kind": "physical", "grade": 1}
+    return {
+        "application_id": "T-TOPUP", "applied_on": "2022-06-01", "jurisdiction": "example",
+        "area": "urban",
+        "household": {
+            "members": [father, {
+                "id_number": "230781198205140214", "name": "赵建国", "relation": "child",
+                "work_ability": "full", "employment": "employed",
+                "incomes": [{"kind": "wage", "amount": wage, "period": "monthly"}]}],
+            "assets": {"financial_assets": "3000.00", "housing_units": 1},
+        },
+    }
+
+
+@pytest.mark.parametrize(("combination", "amount"), [
+    ("highest", "990.00"),  # 690 + max(300 fixed, 219 share)
+    ("sum", "1209.00"),  # 690 + 300 + 219
+    ("first", "909.00"),  # 690 + 219: severely_disabled comes first in the groups' order
+])
+def test_how_two_top_ups_of_one_member_combine(tmp_path, combination, amount):
+    assessor = _assessor(tmp_path, {"dibao.topup_combination": combination})
+    dibao = assessor.assess(application_from_dict(_father_and_son("1500.00"))).result("dibao")
+    assert dibao.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(("reaches", "amount"), [("false", "1095.00"), ("true", "1395.00")])
+def test_a_member_enrolled_alone_gets_the_top_up_where_the_policy_says(tmp_path, reaches,
+                                                                      amount):
+    assessor = _assessor(tmp_path, {"dibao.topup_reaches_single": reaches})
+    found = assessor.assess(application_from_dict(_father_and_son("3000.00")))
+    assert found.result("dibao_marginal").status == "eligible"
+    dibao = found.result("dibao")
+    assert (dibao.members, dibao.amount) == ((0,), Decimal(amount))
