@@ -11,7 +11,7 @@ import attrs
 
 from aidrules.errors import Problem, did_you_mean
 from aidrules.language import ast
-from aidrules.language.types import BOOL, INT, MONEY, NUMBER, ROUNDING, TEXT, Schema, Type
+from aidrules.language.types import BOOL, INT, MONEY, NUMBER, ROUNDING, Schema, Type
 
 AGGREGATES = frozenset({"count", "sum", "any", "all", "min", "max"})
 FUNCTIONS = frozenset({"min", "max", "round", "eligible", "lookup"}) | AGGREGATES
@@ -82,7 +82,7 @@ class _Checker:
         return attrs.evolve(NUMBER if node.value % 1 else INT, literal=True)
 
     def visit_text(self, node, scope):
-        return TEXT
+        return Type("text", values=frozenset({node.value}))  # a fact built of texts knows them
 
     def visit_bool(self, node, scope):
         return BOOL
