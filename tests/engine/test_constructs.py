@@ -140,3 +140,50 @@ def test_a_member_enrolled_alone_gets_the_top_up_where_the_policy_says(tmp_path,
     assert found.result("dibao_marginal").status == "eligible"
     dibao = found.result("dibao")
     assert (dibao.members, dibao.amount) == ((0,), Decimal(amount))
+
+
+LINE_BY_SIZE = """\
+description: 测试：按家庭人口数的收入线
+description_en: Test - an income line by family size
+unit: yuan/month
+keys: [1, 2, 3]
+values:
+  2021-07-01:
+    value: {1: 1000, 2: 1700, 3: 2100.01}
+    assumed: test
+"""
+RULE = """
+  - id: referral.test_line
+    referral: hardship
+    title: 测试：家庭月收入低于按人口数的收入线
+    basis: {document: 测试}
+    when:
+      - monthly_income < lookup(test.line_by_size, household_size)
+      - lookup(test.line_by_size, 2) > 0
+"""
+
+
+@pytest.fixture(scope="module")
+def with_table(tmp_path_factory):
+    """The shipped book plus a referral rule whose criterion reads a table by family size:
+    the engine gets the entry as a field, the evaluator looks it up, and they must agree."""
+    root = tmp_path_factory.mktemp("table")
+    shutil.copytree(ROOT / "rules", root / "rules")
+    shutil.copytree(ROOT / "policies", root / "policies")
+    (root / "policies" / "heilongjiang" / "test").mkdir()
+    (root / "policies" / "heilongjiang" / "test" / "line_by_size.yaml").write_text(
+        LINE_BY_SIZE, encoding="utf-8")
+    with (root / "rules" / "referrals" / "brands.yaml").open("a", encoding="utf-8") as f:
+        f.write(RULE)
+    return Assessor(load_rulebook(root / "rules", root / "policies"))
+
+
+@pytest.mark.parametrize(("wage", "referred"), [
+    ("2100.00", True),  # three people: 2100.00 < 2100.01
+    ("2100.01", False),  # exactly at the line is not below it
+])
+def test_the_engine_and_the_evaluator_agree_on_a_table_by_family_size(with_table, wage,
+                                                                       referred):
+    from tests.ledger.households import wang
+    found = with_table.assess(wang(wage))  # three members, one wage; raises on disagreement
+    assert any(r.rule == "referral.test_line" for r in found.referrals) is referred
