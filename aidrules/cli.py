@@ -109,8 +109,6 @@ def _print_assumed(book: RuleBook) -> None:
 def _plain(value: Any) -> str:
     if isinstance(value, (list, tuple, frozenset, set)):
         return "[" + ", ".join(str(x) for x in value) + "]"
-    if hasattr(value, "to") and hasattr(value, "mode"):
-        return f"to {value.to}, {value.mode}"
     return str(value)
 
 
@@ -272,6 +270,8 @@ def _print_assessment(a: Any) -> None:
             amount = "not yet computed (missing facts) / 金额待计算"
         if getattr(r, "amount_max", None) is not None:
             amount += f" (max {r.amount_max})"
+        if r.amount is not None:
+            amount += {"month": " a month", "year": " a year", "once": " once"}.get(r.period, "")
         table.add_row(r.name, r.name_en, r.status, amount)
     out.print(table)
     say(f"Risk level: {a.risk_level or 'none'}"

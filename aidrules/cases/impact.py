@@ -9,8 +9,8 @@ The households are :class:`Subject` values, so any source can feed them: case fi
 (:func:`subjects_from_ledger`: re-assess everyone enrolled under a proposed policy);
 :func:`measure` takes any iterable of subjects.
 
-Amounts of aid types paid as a range (``amount_max``: temporary assistance) are one-off
-payments, not monthly; their differences are totalled apart."""
+Amounts of aid types paid once (``period: once`` in ``book.yaml``: temporary assistance)
+are one-off payments, not monthly; their differences are totalled apart."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ class Change:
 class Impact:
     """The changes over every household, with counts and costs per aid type."""
 
-    one_off: frozenset[str]  # aid types paid once (a range), not monthly
+    one_off: frozenset[str]  # aid types paid once (period: once), not monthly
     households: int = 0
     changes: list[Change] = attrs.Factory(list)
     errors: list[str] = attrs.Factory(list)
@@ -139,7 +139,7 @@ def measure(base: Assessor, current: Assessor, subjects: Iterable[Subject]) -> I
 
 
 def _one_off(assessor: Assessor) -> frozenset[str]:
-    return frozenset(r.aid for r in assessor.book.rules if r.aid and r.amount_max is not None)
+    return frozenset(a.id for a in assessor.book.aids.values() if a.period == "once")
 
 
 def _compare(impact: Impact, label: str, before: AidResult, after: AidResult) -> None:

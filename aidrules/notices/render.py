@@ -85,6 +85,7 @@ def _result_view(result: AidResult, language: str) -> dict[str, Any]:
     return {
         "aid": result.aid, "name": result.name_en if english else result.name,
         "status": result.status, "amount": result.amount, "amount_max": result.amount_max,
+        "period": result.period,
         "members": [m + 1 for m in result.members],  # enrolled alone (单人保), counted from 1
         "basis": [t.basis for t in winning] or sorted({t.basis for t in result.rules}),
         "reasons": [_criterion_line(c, english) for c in

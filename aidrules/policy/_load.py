@@ -21,13 +21,13 @@ import attrs
 
 from aidrules import _yaml
 from aidrules.errors import Problem, did_you_mean
-from aidrules.policy import _values
+from aidrules.policy import _tables, _values
 from aidrules.policy._records import UNITS, Jurisdiction, Parameter, ParameterValue, Source
 from aidrules.policy._values import Bad, show
 
 NATIONAL = "national"
 MARKER = "jurisdiction.yaml"
-PARAMETER_KEYS = ("description", "description_en", "unit", "choices", "values")
+PARAMETER_KEYS = ("description", "description_en", "unit", "choices", "keys", "values")
 ENTRY_KEYS = ("value", "unit", "source", "assumed", "inherit")
 SOURCE_KEYS = ("document", "article", "url", "note")
 JURISDICTION_KEYS = ("name", "name_en", "code")
@@ -75,6 +75,8 @@ class _File:
     entries: list[tuple[date, Any, int, int]] = attrs.Factory(list)
     effective_unit: str | None = None
     effective_choices: tuple[str, ...] | None = None
+    keys: tuple[str, ...] | None = None  # a table's keys, as declared here
+    effective_keys: tuple[str, ...] | None = None
     declared_by: _File | None = None
     misspelt: set[str] = attrs.Factory(set)  # known keys that unknown keys look like
 
@@ -299,6 +301,8 @@ class Reader:
             file.unit_pos = _value_at(doc, "unit")
         if "choices" in doc:
             file.choices = self.choices(doc, file.label)
+        if "keys" in doc:
+            file.keys = self.table_keys(doc, file.label)
         if "values" in doc:
             self.read_dates(file, doc["values"], _value_at(doc, "values"))
         elif "values" not in file.misspelt:
@@ -320,6 +324,13 @@ class Reader:
         self.report(label, _value_at(doc, "choices"), f"choices={show(raw)} is not "
                     "a list of different texts", "a list such as [gap, tiers]")
         return None
+
+    def table_keys(self, doc: Any, label: str) -> tuple[str, ...] | None:
+        try:
+            return _tables.keys(doc["keys"])
+        except Bad as exc:
+            self.bad(label, _value_at(doc, "keys"), exc)
+            return None
 
     def read_dates(self, file: _File, values: Any, where: tuple[int, int]) -> None:
         if not _yaml.is_mapping(values) or not values:
@@ -382,12 +393,13 @@ class Reader:
                         f" (no layer above {file.layer} has {file.name}, so this file declares it)")
                     self.report(label, (1, 1), f"missing '{key}'{why}", expected)
             file.effective_unit, file.effective_choices = file.unit, file.choices
+            file.effective_keys = file.keys
             file.declared_by = file
             first = parameters.get(file.name)
             if first is None and file.unit is not None and all(k in doc for k in _NEEDED):
                 parameters[file.name] = Parameter(
                     file.name, file.unit, str(doc["description"]), str(doc["description_en"]),
-                    UNITS[file.unit], label, file.unit_pos[0], file.choices)
+                    UNITS[file.unit], label, file.unit_pos[0], file.choices, file.keys)
             elif first is not None and file.unit not in (None, first.unit):
                 self.report(label, file.unit_pos, f"{file.name} has unit {file.unit} here but "
                             f"{first.unit} in {first.file}:{first.line}",
@@ -396,6 +408,7 @@ class Reader:
         file.declared_by = parent.declared_by
         file.effective_unit = parent.effective_unit
         file.effective_choices = parent.effective_choices
+        file.effective_keys = parent.effective_keys
         top = parent.declared_by
         if file.unit is not None and file.effective_unit not in (None, file.unit):
             self.report(label, file.unit_pos, f"unit {file.unit} differs from "
@@ -460,6 +473,8 @@ class Reader:
             given = self.unit(node, "unit", label)
             if given is None:
                 return None
+        if file.effective_keys is not None:
+            return self.table_entry(file, day, node, where, given, basis)
         try:
             value = _values.parse(node["value"], given, file.effective_choices)
         except Bad as exc:
@@ -476,6 +491,31 @@ class Reader:
         source, assumed = basis
         return ParameterValue(file.name, value, unit, day, file.layer, source, assumed, label,
                               where[0])
+
+    def table_entry(self, file: _File, day: date, node: Any, where: tuple[int, int],
+                    given: str, basis: Any) -> Any:
+        """One dated value of a table parameter (see _tables)."""
+        assert file.effective_keys is not None and file.effective_unit is not None
+        if (given, file.effective_unit) not in _values.CONVERSIONS | {
+                (file.effective_unit, file.effective_unit): 1}:
+            self.bad(file.label, _value_at(node, "unit"), Bad(
+                f"unit {given} cannot be converted to {file.effective_unit}, the parameter's unit"))
+            return None
+        try:
+            value = _tables.parse(node["value"], file.effective_keys, given, file.effective_unit,
+                                  file.effective_choices)
+        except _tables.BadEntry as exc:
+            table = node["value"]
+            at = _value_at(node, "value") if exc.key is None else (
+                _at(table, exc.key) if exc.key not in file.effective_keys
+                else _value_at(table, exc.key))
+            self.bad(file.label, at, exc)
+            return None
+        if basis is None or basis == (None, None):
+            return None
+        source, assumed = basis
+        return ParameterValue(file.name, value, file.effective_unit, day, file.layer, source,
+                              assumed, file.label, where[0])
 
     def basis(self, file: _File, day: date, node: Any, where: tuple[int, int],
               needed: bool) -> tuple[Source | None, str | None] | None:

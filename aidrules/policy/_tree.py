@@ -173,7 +173,9 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal | Fraction | int):
         return str(Fraction(value))
     if isinstance(value, Rounding):
-        return f"rounding {value.to} {value.mode}"
+        return f"rounding {value.to} {value.mode}" + ("" if value.per == "month" else " per year")
+    if isinstance(value, dict):  # a table
+        return {key: _canonical(item) for key, item in value.items()}
     return list(value)
 
 
@@ -188,7 +190,8 @@ def _in_unit(found: ParameterValue, unit: str | None, where: str) -> ParameterVa
     if (found.unit, unit) not in _values.CONVERSIONS:
         raise PolicyLookupError(head)
     try:
-        value = _values.convert(found.value, found.unit, unit)
+        value = {k: _values.convert(v, found.unit, unit) for k, v in found.value.items()} \
+            if isinstance(found.value, dict) else _values.convert(found.value, found.unit, unit)
     except _values.Bad as exc:
         raise PolicyLookupError(f"{head}: {exc.message}") from None
     return attrs.evolve(found, value=value, unit=unit)

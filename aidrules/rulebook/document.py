@@ -187,8 +187,6 @@ def _value(value: Any) -> str:
         return format(value, "f")
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(str(x) for x in value) + "]"
-    if hasattr(value, "to") and hasattr(value, "mode"):
-        return f"to {value.to}, {value.mode}"
     return str(value)
 
 

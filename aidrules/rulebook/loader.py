@@ -15,10 +15,11 @@ from aidrules import _yaml
 from aidrules.errors import Problem, RuleBookError, did_you_mean
 from aidrules.language import ast, check, parse
 from aidrules.language.parser import ExpressionSyntaxError
-from aidrules.language.types import BOOL, MONEY, Schema, Type
+from aidrules.language.types import BOOL, MONEY, Schema, Type, table_of
 from aidrules.policy import PolicyTree
 from aidrules.rulebook import analysis
 from aidrules.rulebook.book import (
+    PERIODS,
     Aid,
     Basis,
     Brand,
@@ -93,6 +94,7 @@ class _Reader:
         self.meta: dict[str, Any] = {}
         self.aids: dict[str, Aid] = {}
         self.brands: dict[str, Brand] = {}
+        self.aid_items: dict[str, tuple[_File, dict]] = {}
         self.risk_levels: tuple[str, ...] = ()
         self.exclusive: list[ExclusiveGroup] = []
         self.raw_facts: list[tuple[_File, Any, int]] = []
@@ -194,14 +196,35 @@ class _Reader:
         return items
 
     def read_aid(self, file: _File, item: dict) -> None:
-        self.unknown_keys(file, item, {"id", "name", "name_en", "brand"}, "an aid type")
+        self.unknown_keys(file, item, {"id", "name", "name_en", "brand", "period"}, "an aid type")
         aid_id = self.text(file, item, "id", "an aid type")
         name = self.text(file, item, "name", "an aid type")
         if aid_id is None or name is None:
             return
         if aid_id in self.aids:
             self.fail(file, item, "id", f"aid type '{aid_id}' is declared twice")
-        self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"))
+        self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"),
+                                self.period(file, item, aid_id))
+        self.aid_items[aid_id] = (file, item)
+
+    def period(self, file: _File, item: dict, aid_id: str) -> str | None:
+        period = item.get("period")
+        if period is None or period in PERIODS:
+            return period
+        self.fail(file, item, "period", f"period {period!r} of aid type '{aid_id}' is not a "
+                  "period", expected="one of " + ", ".join(PERIODS),
+                  suggestion=did_you_mean(str(period), PERIODS), by_value=True)
+        return None
+
+    def check_periods(self, rules: list[Rule]) -> None:
+        """An aid type whose rules give an amount says what the amount is paid per."""
+        paid = {r.aid for r in rules if r.aid and r.amount is not None}
+        for aid_id in sorted(paid):
+            file, item = self.aid_items[aid_id]
+            if self.aids[aid_id].period is None and "period" not in item:
+                self.fail(file, item, None, f"aid type '{aid_id}' has rules that give an amount "
+                          "but no period", expected="'period: month', 'period: year' or "
+                          "'period: once'")
 
     def read_brand(self, file: _File, item: dict) -> None:
         self.unknown_keys(file, item, {"id", "name", "name_en", "departments"}, "a brand")
@@ -277,6 +300,7 @@ class _Reader:
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
         unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
+        self.check_periods(rules)
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
         if self.problems:
@@ -450,4 +474,5 @@ def _scope(scope: str) -> tuple[str, ...]:
 
 
 def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
-    return {name: Type(str(p.kind)) for name, p in declared.items()}
+    return {name: table_of(p.keys, Type(str(p.kind))) if getattr(p, "keys", None) else
+            Type(str(p.kind)) for name, p in declared.items()}

@@ -113,8 +113,8 @@ def test_unknown_case_keys_and_jurisdictions_get_a_suggestion(tmp_path, assessor
         "case.yaml:2:1: unknown key 'tittle' in a case; expected one of title, source, note, "
         "on, jurisdiction, application, application_file, expect; did you mean 'title'?",
         "case.yaml:3:15: unknown jurisdiction 'heilongjiang/yichun/teili'; expected one of "
-        "heilongjiang, heilongjiang/yichun, heilongjiang/yichun/tieli, national; did you mean "
-        "'heilongjiang/yichun/tieli'?",
+        "example, heilongjiang, heilongjiang/yichun, heilongjiang/yichun/tieli, national; "
+        "did you mean 'heilongjiang/yichun/tieli'?",
         f"case.yaml:4:19: no application file at {tmp_path / 'nowhere.yaml'}"]
 
 

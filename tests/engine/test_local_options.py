@@ -61,7 +61,8 @@ def test_with_the_deduction_a_twelfth_of_yearly_medical_costs_comes_off_income(t
 @pytest.mark.parametrize(("ill", "amount"), [(False, "420.00"), (True, "633.00")])
 def test_a_classified_top_up_adds_its_share_of_the_standard(tmp_path, ill, amount):
     assessor = _assessor(tmp_path, {"income.deducts_illness_costs": "true",
-                                    "dibao.topup_ratio.severe": "0.3"})
+                                    "dibao.topup_share": "{severely_disabled: 0.3, "
+                                    "seriously_ill: 0.3, elderly: 0, minor: 0}"})
     dibao = assessor.assess(application_from_dict(_household("6000.00", ill))).result("dibao")
     assert str(dibao.amount) == amount  # 420 + 710 × 0.3 = 633 for a seriously ill member
 
