@@ -301,8 +301,6 @@ class Reader:
             file.choices = self.choices(doc, file.label)
         if "values" in doc:
             self.read_dates(file, doc["values"], _value_at(doc, "values"))
-        elif "values" not in file.misspelt:
-            self.report(file.label, (1, 1), "missing 'values'", "values: with dates and values")
 
     def unit(self, node: Any, key: str, label: str) -> str | None:
         unit = node[key]
@@ -364,7 +362,10 @@ class Reader:
                     continue  # unreadable: reported already; the layers below it are skipped
                 if above and above[-1].doc is None:
                     continue
-                self.settle_file(file, above[-1] if above else None, parameters)
+                self.settle_file(file, above[-1] if above else None, parameters,
+                                 _declarer(layers, file))
+                if above or "values" not in file.doc:
+                    self.needs_values(file, above[-1] if above else _declarer(layers, file))
                 if file.effective_unit is not None:
                     entries[name][layer] = self.read_entries(file, has_parent=bool(above))
         self.check_groups(by_name)
@@ -373,14 +374,36 @@ class Reader:
             digest.update(self.label(path).encode() + b"\0" + path.read_bytes() + b"\0")
         return Loaded(jurisdictions, parameters, entries, digest.hexdigest())
 
-    def settle_file(self, file: _File, parent: _File | None, parameters: dict) -> None:
+    def declared_elsewhere(self, file: _File, declarer: _File) -> None:
+        national = "/".join([self.root.name, NATIONAL, *file.name.split(".")]) + ".yaml"
+        self.report(file.label, (1, 1), f"{file.name} is declared in {declarer.label}, which "
+                    f"is not above {file.layer}", f"its description, description_en and unit "
+                    f"moved to {national} (with no values there), so that every jurisdiction "
+                    "gives only its values")
+
+    def needs_values(self, file: _File, declarer: _File | None) -> None:
+        """A file below the one that declares its parameter gives values; only the
+        declaring file (usually in national/) may be a declaration without values."""
+        if "values" in file.doc or "values" in file.misspelt:
+            return
+        if file.declared_by is file and declarer is None:
+            return  # a declaration: description, unit, and no value at this layer
+        where = (file.declared_by if file.declared_by is not file else declarer).label
+        self.report(file.label, (1, 1), "missing 'values'",
+                    f"values: with dates and values (the parameter is declared in {where}; "
+                    "this file gives only the values that differ)")
+
+    def settle_file(self, file: _File, parent: _File | None, parameters: dict,
+                    elsewhere: _File | None = None) -> None:
         doc, label = file.doc, file.label
         if parent is None:
-            for key, expected in _NEEDED.items():
-                if key not in doc and key not in file.misspelt:
-                    why = "" if file.layer == NATIONAL else (
-                        f" (no layer above {file.layer} has {file.name}, so this file declares it)")
-                    self.report(label, (1, 1), f"missing '{key}'{why}", expected)
+            missing = [k for k in _NEEDED if k not in doc and k not in file.misspelt]
+            if missing and elsewhere is not None:
+                self.declared_elsewhere(file, elsewhere)
+            for key in missing if elsewhere is None else ():
+                why = "" if file.layer == NATIONAL else (
+                    f" (no layer above {file.layer} has {file.name}, so this file declares it)")
+                self.report(label, (1, 1), f"missing '{key}'{why}", _NEEDED[key])
             file.effective_unit, file.effective_choices = file.unit, file.choices
             file.declared_by = file
             first = parameters.get(file.name)
@@ -524,6 +547,16 @@ class Reader:
                                 "a name to be one parameter (a .yaml file) or a directory of "
                                 "parameters, not both")
                     break
+
+
+def _declarer(layers: dict[str, _File], file: _File) -> _File | None:
+    """Another layer's file that declares ``file``'s parameter (description and unit)
+    when no layer above ``file`` has it: a sibling province, say."""
+    if any(a in layers for a in ancestors(file.layer)[:-1]):
+        return None
+    return next((other for layer, other in sorted(layers.items()) if other is not file
+                 and _yaml.is_mapping(other.doc) and all(k in other.doc for k in _NEEDED)),
+                None)
 
 
 def _at(node: Any, key: Any = None) -> tuple[int, int]:

@@ -98,7 +98,8 @@ class PolicyTree:
             index = bisect.bisect_right([e.effective_from for e in entries], on) - 1
             if index >= 0 and isinstance(entries[index], ParameterValue):
                 return _in_unit(entries[index], unit, where)
-        raise PolicyLookupError(_no_value(name, jurisdiction, on, path, layers))
+        raise PolicyLookupError(_no_value(name, jurisdiction, on, path, layers,
+                                          self._loaded.parameters.get(name)))
 
     def at(self, jurisdiction: str, on: date) -> PolicySnapshot:
         """Every parameter in force for ``jurisdiction`` on ``on``, as one mapping."""
@@ -201,13 +202,12 @@ def _unknown(name: str, parameters: Mapping[str, Parameter], where: str) -> str:
 
 
 def _no_value(name: str, jurisdiction: str, on: date, path: list[str],
-              layers: Mapping[str, list[Any]]) -> str:
+              layers: Mapping[str, list[Any]], declared: Parameter | None) -> str:
     head = f"{name} has no value for {jurisdiction} on {on}"
     on_path = [e for layer in path for e in layers.get(layer, [])]
     values = [e for e in on_path if isinstance(e, ParameterValue)]
     if not values:
-        tops = [lay for lay in sorted(layers) if not any(a in layers for a in ancestors(lay)[:-1])]
-        return f"{head}: it is set only in {' and '.join(tops)} and the jurisdictions below"
+        return f"{head}: {_set_where(name, jurisdiction, layers, declared)}"
     first = min(values, key=lambda v: v.effective_from)
     if first.effective_from > on:
         return (f"{head}: its first value starts {first.effective_from} "
@@ -216,3 +216,18 @@ def _no_value(name: str, jurisdiction: str, on: date, path: list[str],
                key=lambda e: e.effective_from)
     return (f"{head}: {stop.jurisdiction} stops overriding from {stop.effective_from} "
             f"({stop.file}:{stop.line}) and no layer above has a value by then")
+
+
+def _set_where(name: str, jurisdiction: str, layers: Mapping[str, list[Any]],
+               declared: Parameter | None) -> str:
+    """Where a parameter with no value on a jurisdiction's path is set, and where to set it."""
+    setting = [lay for lay in sorted(layers) if layers[lay]]
+    tops = [lay for lay in setting if not any(a in setting for a in ancestors(lay)[:-1])]
+    where = f"set only in {' and '.join(tops)} and the jurisdictions below" if tops else \
+        "given no value in any jurisdiction"
+    if declared is None or "national" not in layers:
+        return f"it is {where}"
+    target = "/".join([declared.file.split("/", 1)[0], *jurisdiction.split("/"),
+                       *name.split(".")]) + ".yaml"
+    return (f"it is declared in {declared.file} with no national value and {where}; "
+            f"expected a value in {target} (or in a layer above it)")
