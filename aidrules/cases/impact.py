@@ -15,7 +15,6 @@ payments, not monthly; their differences are totalled apart."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -241,15 +240,3 @@ def _git(args: list[str], where: Path, failure: str | None = None) -> bytes:
 
 def scratch_directory() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="aidrules-base-")
-
-
-
-def overlaid(policies: Path, overlay: Path, scratch: Path) -> Path:
-    """A copy of ``policies`` with every file of ``overlay`` laid over it (same relative
-    paths replace, new ones are added): a proposal written as only the files it changes."""
-    if not overlay.is_dir():
-        raise BaseError(f"--overlay {overlay}: not a directory")
-    target = scratch / "policies-overlaid"
-    shutil.copytree(policies, target)
-    shutil.copytree(overlay, target, dirs_exist_ok=True)
-    return target

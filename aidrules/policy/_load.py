@@ -21,7 +21,8 @@ import attrs
 
 from aidrules import _yaml
 from aidrules.errors import Problem, did_you_mean
-from aidrules.policy import _values
+from aidrules.policy import _overlay, _values
+from aidrules.policy._overlay import InlineValues
 from aidrules.policy._records import UNITS, Jurisdiction, Parameter, ParameterValue, Source
 from aidrules.policy._values import Bad, show
 
@@ -77,6 +78,7 @@ class _File:
     effective_choices: tuple[str, ...] | None = None
     declared_by: _File | None = None
     misspelt: set[str] = attrs.Factory(set)  # known keys that unknown keys look like
+    given: Any = None  # the document, when written elsewhere (inline values in a case)
 
 
 def ancestors(layer: str) -> list[str]:
@@ -103,8 +105,11 @@ def _segment_fix(name: str) -> str:
 class Reader:
     """Reads one policy directory; ``read()`` gives the tables or None, and the problems."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, labels: dict[Path, str] | None = None,
+                 inline: list[InlineValues] | None = None) -> None:
         self.root = Path(root)
+        self.labels = labels or {}  # files laid over the tree: named by their own path
+        self.inline = inline or []
         self.problems: list[Problem] = []
         self.markers: dict[str, tuple[str | None, Path | None]] = {}  # path -> (parent, file)
         self.files: list[_File] = []
@@ -114,6 +119,8 @@ class Reader:
     # -- reporting ---------------------------------------------------------------
 
     def label(self, path: Path) -> str:
+        if path in self.labels:
+            return self.labels[path]
         return f"{self.root.name}/{path.relative_to(self.root).as_posix()}".rstrip("/")
 
     def report(self, file: str, where: tuple[int, int], message: str,
@@ -131,6 +138,7 @@ class Reader:
                         "a directory holding national/ and the jurisdictions")
             return None
         self.walk()
+        self.lay_inline()
         jurisdictions = self.read_jurisdictions()
         for file in self.files:
             self.read_parameter(file)
@@ -212,6 +220,20 @@ class Reader:
                     "directory names make the parameter's name)", _segment_fix(segment))
         return False
 
+    def lay_inline(self) -> None:
+        """Each inline value replaces its jurisdiction's file of that parameter."""
+        for values in self.inline:
+            if values.jurisdiction not in self.markers:
+                self.report(values.file, (values.line, values.col), "unknown jurisdiction "
+                            f"{values.jurisdiction!r} for the values of {values.name}",
+                            "one of " + ", ".join(sorted(self.markers)),
+                            did_you_mean(values.jurisdiction, self.markers))
+                continue
+            self.files = [f for f in self.files
+                          if (f.layer, f.name) != (values.jurisdiction, values.name)]
+            self.files.append(_File(values.jurisdiction, values.name, values.file,
+                                    self.root, given=values.document()))
+
     # -- reading files -----------------------------------------------------------
 
     def load_yaml(self, path: Path, label: str) -> Any:
@@ -279,7 +301,7 @@ class Reader:
         return None
 
     def read_parameter(self, file: _File) -> None:
-        doc = self.load_yaml(file.path, file.label)
+        doc = file.given if file.given is not None else self.load_yaml(file.path, file.label)
         if doc is None:
             if not any(p.file == file.label for p in self.problems):
                 self.report(file.label, (1, 1), "the file is empty",
@@ -372,6 +394,8 @@ class Reader:
         digest = hashlib.sha256()
         for path in sorted(p for p in self.root.rglob("*") if _is_yaml(p)):
             digest.update(self.label(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        if self.inline:
+            digest.update(_overlay.digest_of(self.inline))
         return Loaded(jurisdictions, parameters, entries, digest.hexdigest())
 
     def declared_elsewhere(self, file: _File, declarer: _File) -> None:

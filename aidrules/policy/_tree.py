@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from aidrules.errors import PolicyLookupError, Problem, RuleBookError, did_you_mean
-from aidrules.policy import _values
+from aidrules.policy import _overlay, _values
 from aidrules.policy._load import Inherit, Loaded, Reader, ancestors
+from aidrules.policy._overlay import Overlay
 from aidrules.policy._records import UNITS, Jurisdiction, Parameter, ParameterValue, Rounding
 
 
@@ -29,28 +30,38 @@ class PolicyTree:
         self.digest: str = loaded.digest  # sha256 of every file's path and content
 
     @classmethod
-    def load(cls, root: Path | str) -> PolicyTree:
-        """The tree under ``root``; raises RuleBookError listing every problem."""
-        tree, problems = cls.check(root)
+    def load(cls, root: Path | str, overlays: Iterable[Overlay] = ()) -> PolicyTree:
+        """The tree under ``root`` with ``overlays`` laid over it (directories of policy
+        files, in order, then inline values); raises RuleBookError listing every problem."""
+        tree, problems = cls.check(root, overlays)
         if tree is None:
             raise RuleBookError(problems, source=str(root))
         return tree
 
     @classmethod
-    def check(cls, root: Path | str) -> tuple[PolicyTree | None, list[Problem]]:
+    def check(cls, root: Path | str, overlays: Iterable[Overlay] = ()
+              ) -> tuple[PolicyTree | None, list[Problem]]:
         """The tree and no problems, or None and every problem; never raises for bad files."""
-        return cls._read(root)[:2]
+        return cls._read(root, overlays)[:2]
 
     @classmethod
-    def declared(cls, root: Path | str) -> Mapping[str, Parameter]:
+    def declared(cls, root: Path | str, overlays: Iterable[Overlay] = ()
+                 ) -> Mapping[str, Parameter]:
         """Every parameter declared well under ``root``, even when other files are wrong:
         what rules may read while those are being fixed."""
-        return MappingProxyType(cls._read(root)[2])
+        return MappingProxyType(cls._read(root, overlays)[2])
 
     @classmethod
-    def _read(cls, root: Path | str):
-        reader = Reader(root)
-        loaded = reader.read()
+    def _read(cls, root: Path | str, overlays: Iterable[Overlay] = ()):
+        overlays = list(overlays)
+        absent = [Problem(str(d), 1, 1, "the overlay directory does not exist",
+                          "a directory of policy files laid out as policies/ is")
+                  for d in _overlay.missing(overlays)]
+        if absent:
+            return None, absent, {}
+        with _overlay.laid_over(Path(root), overlays) as (laid, labels):
+            reader = Reader(laid, labels, _overlay.inline(overlays))
+            loaded = reader.read()
         return (cls(loaded) if loaded is not None else None), reader.problems, reader.declared
 
     def parameters(self) -> Mapping[str, Parameter]:
