@@ -161,7 +161,7 @@ def impact(
         subjects = subjects_from_cases(loaded, day(on))
         if ledger is not None:
             subjects += _enrolled(ledger, day(on) or date.today())
-        found = measure(before, current, subjects)
+        found = measure(before, current, subjects, books)
     _print_impact(found, base)
     if report:
         _write(report, _impact_document(found, base))

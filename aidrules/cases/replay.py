@@ -246,10 +246,16 @@ class Books:
     def for_case(self, assessor: Assessor, case: Case) -> Assessor:
         """``assessor``, or for a case with its own overlays the same book with them laid
         over its policies (``assessor`` must come from this Books)."""
-        if not case.overlays:
+        return self.laid_over(assessor, case.overlays)
+
+    def laid_over(self, assessor: Assessor, overlays: Iterable[Overlay]) -> Assessor:
+        """The book of ``assessor`` (loaded by this Books) with ``overlays`` laid over its
+        policies after its own; raises RuleBookError if that does not load."""
+        overlays = tuple(overlays)
+        if not overlays:
             return assessor
-        rules, policies, overlays = self._keys[id(assessor)]
-        return self.assessor(rules, policies, (*overlays, *case.overlays))
+        rules, policies, before = self._keys[id(assessor)]
+        return self.assessor(rules, policies, (*before, *overlays))
 
     def run(self, assessor: Assessor, case: Case) -> Outcome:
         """The case replayed with its own overlays, if any; a book they break is the
