@@ -65,9 +65,10 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
                                          "that can never fire, dates without values, identical "
                                          "rules); exit 1 on any warning.")] = False,
+    overlay: OverlayOption = None,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
-    book, problems = check_rulebook(rules, policies)
+    book, problems = check_rulebook(rules, policies, overlay or [])
     if problems or book is None:
         for problem in problems:
             say(str(problem))

@@ -42,3 +42,12 @@ def test_a_mistake_in_an_overlay_is_named_at_its_file(run, tmp_path):
     assert result.exit_code == 1
     assert f"{(overlay / TIELI_URBAN).as_posix()}:3:12: value='7,20' is not an amount" in \
         result.output
+
+
+def test_check_with_an_overlay_checks_it_with_the_policies(run, tmp_path):
+    good = run("check", "--overlay", _overlay(tmp_path, "good", "720"))
+    assert good.exit_code == 0, good.output
+    bad = _overlay(tmp_path, "bad", "7,20")
+    result = run("check", "--overlay", bad)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"{(bad / TIELI_URBAN).as_posix()}:3:12: ")
