@@ -98,6 +98,7 @@ def _replay_document(assessor: Assessor, outcomes: list[Outcome], tally: Tally,
         "cases": [{"file": o.case.file, "line": o.case.line, "rule": o.case.rule,
                    "title": o.case.title, "on": o.case.on.isoformat(),
                    "jurisdiction": o.case.jurisdiction,
+                   "overlays": [_overlay_name(v) for v in o.case.overlays],
                    "agreed": o.agreed, "error": o.error, "verdicts": o.verdicts(),
                    "differences": [{"aid": d.aid, "what": d.what, "expected": _plain(d.expected),
                                     "actual": _plain(d.actual)} for d in o.differences]}
@@ -306,6 +307,14 @@ def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Probl
             problems += wrong
     return cases, problems
 
+
+
+def _overlay_name(overlay: Any) -> str:
+    """A case's own overlay as the report names it: its directory, or where inline values
+    are written and for which parameter."""
+    if isinstance(overlay, Path):
+        return overlay.as_posix()
+    return f"{overlay.file}:{overlay.line}: {overlay.name}"
 
 
 def _plain(value: Any) -> Any:

@@ -139,3 +139,15 @@ def test_replay_lays_an_overlay_over_every_case(tmp_path):
                            str(overlay)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 case(s): 1 agreed" in done.stdout
+
+
+def test_the_replay_report_names_each_cases_own_policies(tmp_path):
+    import json
+    path = _case(tmp_path, TIELI_HOUSEHOLD, OWN_STANDARD)
+    report = tmp_path / "r.json"
+    done = subprocess.run([str(AIDRULES), "replay", str(path), "--rules", str(ROOT / "rules"),
+                           "--policies", str(ROOT / "policies"), "--report", str(report)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (case,) = json.loads(report.read_text(encoding="utf-8"))["cases"]
+    assert case["overlays"] == [f"{path}:16: dibao.standard.urban"]
