@@ -80,13 +80,12 @@ def laid_over(root: Path, overlays: Iterable[Overlay]) -> Iterator[tuple[Path, d
     """``root`` with every overlay directory copied over it, in a scratch directory of the
     same name, and the label of each file that came from an overlay (its own path)."""
     given = directories(overlays)
-    if not given:
-        yield root, {}
+    if not given or not root.is_dir():
+        yield root, {}  # nothing to lay over, or no tree: reported at the path given
         return
     with tempfile.TemporaryDirectory(prefix="aidrules-overlay-") as scratch:
         target = Path(scratch) / root.name
-        if root.is_dir():
-            shutil.copytree(root, target)
+        shutil.copytree(root, target)
         labels: dict[Path, str] = {}
         for overlay in given:
             for path in sorted(overlay.rglob("*")):

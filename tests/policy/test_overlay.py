@@ -104,3 +104,13 @@ def test_inline_values_for_an_unknown_jurisdiction_are_a_problem():
         "cases/x.yaml:2:3: unknown jurisdiction 'heilongjiang/yichun/tiel' for the values of "
         "dibao.standard.urban; expected one of heilongjiang, ")
     assert str(problems[0]).endswith("did you mean 'heilongjiang/yichun/tieli'?")
+
+
+def test_a_missing_policy_directory_is_named_as_given_even_with_an_overlay(tmp_path):
+    overlay = tmp_path / "proposal"
+    _write(overlay / "heilongjiang/yichun/tieli/dibao/standard/urban.yaml",
+           VALUES_ONLY.format(value=760))
+    _, problems = PolicyTree.check(tmp_path / "nowhere", [overlay])
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'nowhere'}:1:1: the policy directory does not exist; expected a directory "
+        "holding national/ and the jurisdictions"]
