@@ -384,10 +384,9 @@ class Reader:
                     continue  # unreadable: reported already; the layers below it are skipped
                 if above and above[-1].doc is None:
                     continue
-                self.settle_file(file, above[-1] if above else None, parameters,
-                                 _declarer(layers, file))
-                if above or "values" not in file.doc:
-                    self.needs_values(file, above[-1] if above else _declarer(layers, file))
+                elsewhere = _declarer(layers, file)
+                self.settle_file(file, above[-1] if above else None, parameters, elsewhere)
+                self.needs_values(file, elsewhere)
                 if file.effective_unit is not None:
                     entries[name][layer] = self.read_entries(file, has_parent=bool(above))
         self.check_groups(by_name)
@@ -405,14 +404,14 @@ class Reader:
                     f"moved to {national} (with no values there), so that every jurisdiction "
                     "gives only its values")
 
-    def needs_values(self, file: _File, declarer: _File | None) -> None:
+    def needs_values(self, file: _File, elsewhere: _File | None) -> None:
         """A file below the one that declares its parameter gives values; only the
         declaring file (usually in national/) may be a declaration without values."""
         if "values" in file.doc or "values" in file.misspelt:
             return
-        if file.declared_by is file and declarer is None:
+        if file.declared_by is file and elsewhere is None:
             return  # a declaration: description, unit, and no value at this layer
-        where = (file.declared_by if file.declared_by is not file else declarer).label
+        where = (file.declared_by if file.declared_by is not file else elsewhere).label
         self.report(file.label, (1, 1), "missing 'values'",
                     f"values: with dates and values (the parameter is declared in {where}; "
                     "this file gives only the values that differ)")

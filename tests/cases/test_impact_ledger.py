@@ -80,7 +80,7 @@ def test_the_ledger_s_households_are_measured_beside_case_files(ledger_file, mon
         "impact", "--base", ".", "--overlay", str(PROPOSAL), "--on", "2026-01-01",
         "--cases", "examples/county-sample/cases", "--ledger", str(ledger_file)])
     assert result.exit_code == 0, result.output
-    assert "9 household(s)" in result.output
+    assert "10 household(s)" in result.output  # the sample's 7 cases and 3 enrolled
     assert "Total monthly cost difference: +655.00 yuan" in result.output  # 375 + 280
 
 
