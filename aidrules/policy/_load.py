@@ -574,8 +574,9 @@ class Reader:
 
 def _declarer(layers: dict[str, _File], file: _File) -> _File | None:
     """Another layer's file that declares ``file``'s parameter (description and unit)
-    when no layer above ``file`` has it: a sibling province, say."""
-    if any(a in layers for a in ancestors(file.layer)[:-1]):
+    when no layer above ``file`` has it: a sibling province, say. National has none: it is
+    above every layer, and a lower file repeating its declaration is only redundant."""
+    if file.layer == NATIONAL or any(a in layers for a in ancestors(file.layer)[:-1]):
         return None
     return next((other for layer, other in sorted(layers.items()) if other is not file
                  and _yaml.is_mapping(other.doc) and all(k in other.doc for k in _NEEDED)),
