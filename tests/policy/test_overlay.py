@@ -102,7 +102,7 @@ def test_inline_values_for_an_unknown_jurisdiction_are_a_problem():
     _, problems = PolicyTree.check(SHIPPED, [values])
     assert str(problems[0]).startswith(
         "cases/x.yaml:2:3: unknown jurisdiction 'heilongjiang/yichun/tiel' for the values of "
-        "dibao.standard.urban; expected one of heilongjiang, ")
+        "dibao.standard.urban; expected one of ")
     assert str(problems[0]).endswith("did you mean 'heilongjiang/yichun/tieli'?")
 
 
