@@ -254,6 +254,10 @@ class Books:
         overlays = tuple(overlays)
         if not overlays:
             return assessor
+        if id(assessor) not in self._keys:
+            raise ValueError("assessor= was not loaded by this Books: its directories are "
+                             "unknown, so overlays cannot be laid over them; use "
+                             "Books.assessor(rules, policies)")
         rules, policies, before = self._keys[id(assessor)]
         return self.assessor(rules, policies, (*before, *overlays))
 

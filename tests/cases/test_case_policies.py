@@ -151,3 +151,15 @@ def test_the_replay_report_names_each_cases_own_policies(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     (case,) = json.loads(report.read_text(encoding="utf-8"))["cases"]
     assert case["overlays"] == [f"{path}:16: dibao.standard.urban"]
+
+
+def test_overlays_need_an_assessor_the_books_loaded(tmp_path):
+    import pytest
+
+    from aidrules.engine import Assessor
+    books = Books()
+    book = books.book(ROOT / "rules", ROOT / "policies")
+    assessor = Assessor(book)
+    cases, _ = read_cases(_case(tmp_path, TIELI_HOUSEHOLD, OWN_STANDARD), book)
+    with pytest.raises(ValueError, match="was not loaded by this Books"):
+        books.run(assessor, cases[0])
