@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from aidrules.engine.results import AidResult, Assessment, CriterionResult, money_text
 from aidrules.errors import NoticeError
@@ -133,9 +134,20 @@ def _render(name: str, templates: Path | None, **view: Any) -> str:
         return _environment(templates).get_template(name).render(**view)
     except jinja2.TemplateSyntaxError as exc:
         raise NoticeError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.sandbox.SecurityError as exc:  # reaching past the view: refused
+        where = _template_line(exc) or f"{name}: "
+        raise NoticeError(f"{where}not allowed in a notice template: {_one_line(exc)}") from None
     except jinja2.TemplateError as exc:  # an unknown name in the view, a missing template
         where = _template_line(exc) or f"{name}: "
-        raise NoticeError(f"{where}{exc.message or exc}") from None
+        raise NoticeError(f"{where}{_one_line(exc)}") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # e.g. 1/0, x[9]
+        where = _template_line(exc) or f"{name}: "
+        raise NoticeError(f"{where}{type(exc).__name__}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(getattr(exc, "message", None) or exc)
+    return " ".join(text.split())[:300]
 
 
 def _template_line(exc: Exception) -> str:
@@ -150,10 +162,41 @@ def _template_line(exc: Exception) -> str:
     return found
 
 
+class _NoticeSandbox(ImmutableSandboxedEnvironment):
+    """jinja2's sandbox (no attribute starting with ``_``, no unsafe callables, no changing
+    the view's lists), with no globals (``cycler``, ``lipsum``, ``range``...): a template
+    sees only its view. ``*`` and ``**`` are bounded so a template cannot exhaust memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _is_big_power(left, right):
+            raise jinja2.sandbox.SecurityError(f"{left!r} ** {right!r} is too large")
+        if operator == "*" and _is_big_repeat(left, right):
+            raise jinja2.sandbox.SecurityError("a repeated text or list is too long")
+        return super().call_binop(context, operator, left, right)
+
+
+MAX_REPEAT = 100_000  # characters or items a template may build with `*`
+
+
+def _is_big_power(base: Any, exponent: Any) -> bool:
+    return isinstance(exponent, (int, float)) and abs(exponent) > 64 and abs(base) > 1
+
+
+def _is_big_repeat(left: Any, right: Any) -> bool:
+    if isinstance(left, int) and not isinstance(left, bool):
+        left, right = right, left
+    return (isinstance(left, (str, list, tuple)) and isinstance(right, int)
+            and len(left) * right > MAX_REPEAT)
+
+
 def _environment(templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("aidrules.notices", "templates")]
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))  # a county's own wording first
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                              autoescape=False, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
+    environment = _NoticeSandbox(loader=jinja2.ChoiceLoader(loaders),
+                                 undefined=jinja2.StrictUndefined, autoescape=False,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.globals.clear()
+    return environment
