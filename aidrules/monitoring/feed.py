@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from aidrules.model.identity import validate_id_number
 from aidrules.monitoring.mapping import FeedMapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
@@ -39,16 +41,35 @@ class FeedImport:
 
     def __iter__(self) -> Iterator[Event | Reject]:
         rows = self.table.rows()
-        header = next(rows, None)
-        if header is None or not any(cell_text(c) for c in header.cells):
-            self.report.problems.append("the file is empty: no header row")
-            header = Row(1, ())
+        header = self._header(next(rows, None))
+        covered = header.span if header.line else 0
         reader = _RowReader(self.mapping, header, self.report, self.table.encoding or "xlsx")
         for row in rows:
+            covered += row.span
             item = reader.read(row)
             self.report.count(item)
             if item is not None:
                 yield item
+        self._account(covered)
+
+    def _header(self, header: Row | None) -> Row:
+        if header is not None and header.error:
+            self.report.problems.append(f"the header row cannot be read: {header.error}")
+            return attrs.evolve(header, cells=())
+        if header is None or not any(cell_text(c) for c in header.cells):
+            self.report.problems.append("the file is empty: no header row")
+            return header or Row(0, ())
+        return header
+
+    def _account(self, covered: int) -> None:
+        """Every line the table counted on its own must be in the header or a row."""
+        self.report.lines = self.table.lines
+        self.report.problems.extend(self.table.problems)
+        if covered != self.table.lines:
+            self.report.problems.append(
+                f"rows not accounted for: the file has {self.table.lines} "
+                f"{'sheet rows' if self.table.is_excel else 'lines'}, the rows read cover "
+                f"{covered}")
 
 
 class _RowReader:
@@ -75,8 +96,8 @@ class _RowReader:
         while cells and not cells[-1]:
             cells.pop()
         if row.error:
-            return Reject(self.mapping.source, row.line, "unreadable row: " + _csv_error(row.error))
-        if not cells:
+            return Reject(self.mapping.source, row.line, _row_error(row.error))
+        if not cells and not row.formulas:
             return None
         try:
             event = self.event(row, cells)
@@ -104,6 +125,7 @@ class _RowReader:
                            f"the header {len(self.header)}")
         value = self.getter(cells)
         self.check_not_number(row.cells)
+        self.check_formulas(row)
         try:
             id_number = validate_id_number(value(self.mapping.columns["id_number"]))
         except ValueError as exc:
@@ -121,6 +143,14 @@ class _RowReader:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raise RowError("bad identity number: stored as a number in the spreadsheet, which "
                            "keeps only 15 digits; format the column as text")
+
+    def check_formulas(self, row: Row) -> None:
+        mapped = sorted(set(row.formulas) & set(self.index.values()))
+        if mapped:
+            where = ", ".join(self.header[i] for i in mapped)
+            raise RowError(f"formula without a cached value: {where} holds a formula the "
+                           "file does not store the result of; open and save it in Excel, "
+                           "or export values")
 
     def getter(self, cells: list[str]):
         def value(header: str) -> str:
@@ -166,10 +196,12 @@ class _RowReader:
         return None if header is None else parse_amount(value(header))
 
 
-def _csv_error(text: str) -> str:
+def _row_error(text: str) -> str:
+    if text.startswith("unmatched quote:"):
+        return text
     if text.startswith("new-line character seen in unquoted field"):
-        return "a line break inside a cell that is not in quotes"
-    return text
+        text = "a line break inside a cell that is not in quotes"
+    return "unreadable row: " + text
 
 
 def parse_date(text: str, formats: tuple[str, ...]) -> date:
