@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from aidrules.console import day, err, fail, say
 from aidrules.errors import AidrulesError
-from aidrules.monitoring.feed import FeedImport
+from aidrules.monitoring.feed import FeedImport, shown_cells
 from aidrules.monitoring.mapping import load_mapping
 from aidrules.monitoring.records import Event, Reject
 from aidrules.monitoring.register import read_register
@@ -81,12 +81,22 @@ def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event
                 writer.writerow(("line", "reason", "cells"))
             for n, item in enumerate(feed, start=1):
                 if isinstance(item, Reject) and writer is not None:
-                    writer.writerow((item.line, item.reason, " | ".join(item.raw)))
+                    cells = shown_cells(item, feed.header, feed.mapping)
+                    writer.writerow(map(spreadsheet_safe, (
+                        str(item.line), item.reason, " | ".join(cells))))
                 elif keep and isinstance(item, Event):
                     events.append(item)
                 if n % PROGRESS_EVERY == 0:
                     progress.update(task, completed=feed.table.position, rows=n)
     return events
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet would read as a formula, written as text (OWASP: a leading ')."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class _rejects_file:

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from aidrules.model.identity import validate_id_number
+from aidrules.model.identity import mask_id_text, mask_name, validate_id_number
 from aidrules.monitoring.mapping import FeedMapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
 from aidrules.monitoring.tables import Row, Table, cell_text
@@ -25,6 +25,7 @@ from aidrules.monitoring.tables import Row, Table, cell_text
 _FORMAT_SHAPE = re.compile(r"(%[A-Za-z])+")
 _TEXT_SHAPE = re.compile(r"\d+")
 _AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 ")
+_ID_SHAPE = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
 class RowError(ValueError):
@@ -38,10 +39,12 @@ class FeedImport:
         self.mapping = mapping
         self.table = Table(path, mapping.encoding, mapping.sheet)
         self.report = ImportReport(mapping.source, str(path))
+        self.header: tuple[str, ...] = ()  # the header's cells, once read
 
     def __iter__(self) -> Iterator[Event | Reject]:
         rows = self.table.rows()
         header = self._header(next(rows, None))
+        self.header = tuple(cell_text(c) for c in header.cells)
         covered = header.span if header.line else 0
         reader = _RowReader(self.mapping, header, self.report, self.table.encoding or "xlsx")
         for row in rows:
@@ -194,6 +197,17 @@ class _RowReader:
     def amount(self, value) -> Decimal | None:
         header = self.mapping.columns.get("amount")
         return None if header is None else parse_amount(value(header))
+
+
+def shown_cells(reject: Reject, header: tuple[str, ...], mapping: FeedMapping) -> tuple[str, ...]:
+    """A reject's cells as a report may show them: the identity number and the name masked
+    (and any cell holding what looks like an identity number, in case the row is shifted)."""
+    private = {i for i, text in enumerate(header)
+               if text in (mapping.columns["id_number"], mapping.columns["name"])}
+    name_at = header.index(mapping.columns["name"]) if mapping.columns["name"] in header else -1
+    return tuple(mask_name(cell) if i == name_at and cell else
+                 mask_id_text(cell) if i in private or _ID_SHAPE.search(cell) else cell
+                 for i, cell in enumerate(reject.raw))
 
 
 def _row_error(text: str) -> str:

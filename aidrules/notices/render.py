@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from aidrules.engine.results import AidResult, Assessment, CriterionResult, money_text
 from aidrules.errors import NoticeError
 from aidrules.model import Application
-from aidrules.model.identity import mask_id_number
+from aidrules.model.identity import mask_id_number, mask_name
 
 LANGUAGES = ("zh", "en")
 
@@ -53,13 +53,6 @@ def public_notice(entries: Iterable[tuple[Assessment, Application]], *, title: s
                              "amount": result.amount})
     return _render("public_notice.zh.j2", templates, title=title, start=start, end=end,
                    rows=rows)
-
-
-def mask_name(name: str) -> str:
-    """王建国 → 王*国, 李梅 → 李*: a public notice never shows a whole name."""
-    if len(name) <= 1:
-        return "*"
-    return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
 
 
 # ---- the view --------------------------------------------------------------------------
