@@ -59,13 +59,18 @@ def import_command(
         fail(str(exc))
     report = feed.report
     say(f"{file}: {report.rows} rows: {report.imported} imported, {report.rejected} rejected, "
-         f"{report.blank} blank")
+         f"{report.blank} blank; {report.lines} {_units(feed)} in the file, each in a row or "
+         "the header")
     for reason, count in sorted(report.reasons.items()):
         say(f"  rejected, {reason}: {count}")
     if report.problems:
         fail(f"{file}: " + "; ".join(report.problems))
     if monitor is not None:
         _screen(monitor, events, today)
+
+
+def _units(feed: FeedImport) -> str:
+    return "sheet rows" if feed.table.is_excel else "lines"
 
 
 def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event]:

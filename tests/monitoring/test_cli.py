@@ -176,3 +176,32 @@ def test_a_rejects_file_never_starts_a_cell_with_a_formula(run, tmp_path, cell):
 def test_a_cell_a_spreadsheet_would_read_as_a_formula_is_written_as_text(text, written):
     from aidrules.monitoring.cli import spreadsheet_safe
     assert spreadsheet_safe(text) == written
+
+
+def test_the_count_made_apart_from_the_reader_is_printed(run, tmp_path):
+    bills = tmp_path / "bills.csv"
+    bills.write_bytes("身份证号码,姓名,结算日期,个人自付金额,医疗机构\r"
+                      "23078119700102011X,\"王伟,2025-03-01,100,医院\r"
+                      "230781198506300226,李娜,2025-03-01,100,医院\r".encode())
+    result = run("feeds", "import", "feeds/medical_insurance.yaml", bills)
+    assert result.exit_code == 0, result.output
+    assert "2 rows: 1 imported, 1 rejected, 0 blank; 3 lines in the file, each in a row or the " \
+        "header" in result.output
+    assert "rejected, unmatched quote: 1" in result.output
+
+
+def test_an_xlsx_with_a_doctype_exits_1_with_one_line(run, tmp_path):
+    import zipfile
+
+    import openpyxl
+    path = tmp_path / "dtd.xlsx"
+    openpyxl.Workbook().save(path)
+    with zipfile.ZipFile(path) as old:
+        parts = {name: old.read(name) for name in old.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = b'<!DOCTYPE x [<!ENTITY a "a">]>' + parts[sheet]
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+    result = run("feeds", "import", "feeds/medical_insurance.yaml", path)
+    _one_clean_line(result, "dtd.xlsx: not a readable Excel workbook", "DOCTYPE")

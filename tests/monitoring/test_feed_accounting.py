@@ -153,12 +153,26 @@ def test_sheet_rows_numbered_out_of_order_are_a_file_level_problem(tmp_path):
 def test_an_xlsx_whose_xml_declares_a_doctype_is_refused_in_one_line(tmp_path, part):
     from aidrules.monitoring.tables import FeedFileError
     path = write_xlsx(tmp_path / "dtd.xlsx", [bill(1)])
-    rewrite_sheet(path, lambda xml: xml.replace(
-        b"?>", b'?><!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]>', 1).replace(
-        "王伟".encode(), b"&a;").replace(b'name="Sheet"', b'name="&a;"'), part=part)
+    rewrite_sheet(path, lambda xml: with_doctype(xml).replace("王伟".encode(), b"&a;").replace(
+        b'name="Sheet"', b'name="&a;"'), part=part)
     with pytest.raises(FeedFileError, match="not a readable Excel workbook") as raised:
         import_feed(BILLS, path)
     assert "\n" not in str(raised.value) and "root:" not in str(raised.value)
+
+
+def test_a_sheet_declaring_a_doctype_is_refused_even_if_no_entity_is_used(tmp_path):
+    from aidrules.monitoring.tables import FeedFileError
+    path = write_xlsx(tmp_path / "dtd.xlsx", [bill(1)])
+    rewrite_sheet(path, with_doctype)
+    with pytest.raises(FeedFileError, match="declares a DOCTYPE"):
+        import_feed(BILLS, path)
+
+
+def with_doctype(xml: bytes) -> bytes:
+    doctype = b'<!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]>'
+    if xml.startswith(b"<?xml"):
+        return xml.replace(b"?>", b"?>" + doctype, 1)
+    return doctype + xml
 
 
 def rewrite_sheet(path: Path, change, part: str = "xl/worksheets/sheet1.xml") -> None:
@@ -168,3 +182,13 @@ def rewrite_sheet(path: Path, change, part: str = "xl/worksheets/sheet1.xml") ->
     with zipfile.ZipFile(path, "w") as new:
         for name, data in parts.items():
             new.writestr(name, data)
+
+
+def test_a_sheet_row_the_reader_does_not_see_is_a_file_level_problem(tmp_path):
+    """A <row> outside the sheet's namespace is skipped by openpyxl but counted from the XML."""
+    path = write_xlsx(tmp_path / "hidden.xlsx", [bill(n) for n in range(3)])
+    rewrite_sheet(path, lambda xml: xml.replace(b'<row r="4"', b'<row xmlns="" r="4"'))
+    _, _, report = accounted(path)
+    assert report.rows == 2 and report.lines == 4
+    assert report.problems == ["rows not accounted for: the file has 4 sheet rows, the rows "
+                               "read cover 3"]
