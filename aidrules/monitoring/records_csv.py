@@ -140,4 +140,8 @@ def _fits(cells: list[str], taken: list[Line], width: int | None) -> bool:
 
 
 def _alone(text: str) -> list[str]:
-    return next(csv.reader([text]), [])
+    """The line's cells read by itself; a line that cannot be is no whole row."""
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:
+        return []

@@ -192,3 +192,11 @@ def test_a_sheet_row_the_reader_does_not_see_is_a_file_level_problem(tmp_path):
     assert report.rows == 2 and report.lines == 4
     assert report.problems == ["rows not accounted for: the file has 4 sheet rows, the rows "
                                "read cover 3"]
+
+
+def test_a_quoted_cell_over_a_line_holding_a_lone_cr_is_read_without_a_traceback(tmp_path):
+    """Found by the fuzz suite: the line after an opened quote could not be split alone."""
+    path = tmp_path / "cr.csv"
+    path.write_bytes(",".join(HEADER).encode() + b'\n"""","""","""","""","\n\r"\n')
+    _, rejects, report = accounted(path)
+    assert report.lines == 3 and report.problems == [] and report.rows == len(rejects) == 1
