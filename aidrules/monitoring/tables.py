@@ -102,16 +102,18 @@ class Table:
                 yield data.decode(encoding, errors="replace"), True
 
     def _excel_rows(self) -> Iterator[Row]:
-        book = _open_workbook(self.path)
-        try:
-            sheet = self._sheet(book)
-            census = _census(self.path, book, sheet)
-            sheet.reset_dimensions()  # read every row, not only up to <dimension>
-            yield from self._sheet_rows(sheet, census)
-        except SyntaxError as exc:  # XML that openpyxl's parser refuses
-            raise FeedFileError(f"{self.path}: not a readable Excel workbook ({exc})") from None
-        finally:
-            book.close()
+        with self.path.open("rb") as stream:  # ours to close, whatever openpyxl leaves open
+            book = _open_workbook(self.path, stream)
+            try:
+                sheet = self._sheet(book)
+                census = _census(self.path, sheet)
+                sheet.reset_dimensions()  # read every row, not only up to <dimension>
+                yield from self._sheet_rows(sheet, census)
+            except SyntaxError as exc:  # XML that openpyxl's parser refuses
+                raise FeedFileError(f"{self.path}: not a readable Excel workbook ({exc})") \
+                    from None
+            finally:
+                book.close()
         self.position = self.size
 
     def _sheet(self, book):
@@ -134,18 +136,18 @@ class Table:
         self.lines = census.rows
 
 
-def _open_workbook(path: Path):
+def _open_workbook(path: Path, stream):
     import openpyxl  # only needed for Excel files
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError,
             OSError) as exc:
         raise FeedFileError(f"{path}: not a readable Excel workbook ({exc})") from None
 
 
-def _census(path: Path, book, sheet) -> SheetCensus:
+def _census(path: Path, sheet) -> SheetCensus:
     """The sheet's rows counted from its XML (the part's name is openpyxl's, private)."""
     try:
         with zipfile.ZipFile(path) as archive, \
