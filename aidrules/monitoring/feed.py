@@ -99,7 +99,7 @@ class _RowReader:
         while cells and not cells[-1]:
             cells.pop()
         if row.error:
-            return Reject(self.mapping.source, row.line, _row_error(row.error))
+            return Reject(self.mapping.source, row.line, _row_error(row.error), row.cells)
         if not cells and not row.formulas:
             return None
         try:
@@ -201,13 +201,20 @@ class _RowReader:
 
 def shown_cells(reject: Reject, header: tuple[str, ...], mapping: FeedMapping) -> tuple[str, ...]:
     """A reject's cells as a report may show them: the identity number and the name masked
-    (and any cell holding what looks like an identity number, in case the row is shifted)."""
+    (and any cell holding what looks like an identity number, in case the row is shifted);
+    a line that could not be split into cells is withheld whole."""
+    if reject.reason.startswith(_UNSPLIT):
+        return (f"(the line is not split into cells: {len(''.join(reject.raw))} characters "
+                "withheld)",)
     private = {i for i, text in enumerate(header)
                if text in (mapping.columns["id_number"], mapping.columns["name"])}
     name_at = header.index(mapping.columns["name"]) if mapping.columns["name"] in header else -1
     return tuple(mask_name(cell) if i == name_at and cell else
                  mask_id_text(cell) if i in private or _ID_SHAPE.search(cell) else cell
                  for i, cell in enumerate(reject.raw))
+
+
+_UNSPLIT = ("unmatched quote:", "unreadable row:")
 
 
 def _row_error(text: str) -> str:

@@ -33,7 +33,7 @@ class Record:
     line: int  # the physical line where the record ends
     cells: tuple[str, ...]
     undecodable: bool = False
-    error: str = ""  # why the line is not a record (an unmatched quote, a csv error)
+    error: str = ""  # why the line is not a record (then ``cells`` is the line as read)
 
 
 _END = Line(0, "\n")  # handed to the csv reader once the file is exhausted
@@ -75,7 +75,7 @@ class _Lines:
         """Reject the record's first line alone; its other lines are read again."""
         first, *rest = self.real()
         self.again.extendleft(reversed(rest))
-        return Record(first.number, first.number, (), first.undecodable, reason)
+        return Record(first.number, first.number, _as_read(first), first.undecodable, reason)
 
 
 def records(lines: Iterator[Line]) -> Iterator[Record]:
@@ -110,16 +110,21 @@ def records(lines: Iterator[Line]) -> Iterator[Record]:
                      any(line.undecodable for line in taken))
 
 
-UNMATCHED_QUOTE = ("unmatched quote: a cell on this line opens a quote (\") that does not "
-                   "close into a row; this line is rejected alone and the next lines are read "
-                   "on their own")
+UNMATCHED_QUOTE = ("unmatched quote: a cell on this line opens a quotation mark that does "
+                   "not close into a row; this line is rejected alone and the next lines are "
+                   "read on their own")
 
 
 def _unreadable(pull: _Lines, reason: str) -> Record:
     if len(pull.real()) > 1:
         return pull.give_back(reason)
     line = pull.real()[0]
-    return Record(line.number, line.number, (), line.undecodable, reason)
+    return Record(line.number, line.number, _as_read(line), line.undecodable, reason)
+
+
+def _as_read(line: Line) -> tuple[str, ...]:
+    """A line that is no record, kept whole as its one cell (without its line ending)."""
+    return (line.text.rstrip("\r\n"),)
 
 
 def _width(cells: list[str]) -> int:

@@ -35,7 +35,7 @@ class Row:
     line: int  # 1-based: the physical line where the row ends (CSV) or the sheet row (xlsx)
     cells: tuple[Any, ...]  # str for CSV; str, int, float, datetime or None for xlsx
     undecodable: bool = False  # some byte of the row did not decode in the file's encoding
-    error: str = ""  # the line is not a row: an unmatched quote, a cell the reader cannot split
+    error: str = ""  # the line is not a row (an unmatched quote...): ``cells`` is the line
     first_line: int = 0  # CSV: the physical line where the row starts (0: the same as line)
     formulas: tuple[int, ...] = ()  # xlsx: 0-based columns with a formula and no cached value
 

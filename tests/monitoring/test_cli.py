@@ -205,3 +205,16 @@ def test_an_xlsx_with_a_doctype_exits_1_with_one_line(run, tmp_path):
             new.writestr(name, data)
     result = run("feeds", "import", "feeds/medical_insurance.yaml", path)
     _one_clean_line(result, "dtd.xlsx: not a readable Excel workbook", "DOCTYPE")
+
+
+def test_a_line_that_is_not_split_into_cells_is_withheld_from_the_rejects_file(run, tmp_path):
+    bills = tmp_path / "bills.csv"
+    bills.write_text("身份证号码,姓名,结算日期,个人自付金额,医疗机构\n"
+                     '230781198506300226,"王建国,2025-03-01,100,医院\n', encoding="utf-8")
+    result = run("feeds", "import", "feeds/medical_insurance.yaml", bills,
+                 "--rejects", tmp_path / "r.csv")
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert written[1].startswith("2,unmatched quote:")
+    assert written[1].endswith(",(the line is not split into cells: 41 characters withheld)")
+    assert "王建国" not in "".join(written)

@@ -54,6 +54,13 @@ def test_an_unmatched_quote_costs_its_own_line_and_no_other(tmp_path):
     assert report.lines == 201 and report.problems == []
 
 
+def test_a_line_rejected_for_an_unmatched_quote_keeps_its_text(tmp_path):
+    rows = [bill(n) for n in range(3)]
+    rows[1][1] = '"王伟'
+    _, rejects, _ = accounted(write_csv(tmp_path / "quote.csv", rows))
+    assert rejects[0].raw == (",".join(rows[1]),)
+
+
 def test_an_unmatched_quote_near_the_end_of_the_file_is_rejected_alone(tmp_path):
     rows = [bill(n) for n in range(5)]
     rows[3][4] = '"铁力市人民医院'
