@@ -206,12 +206,14 @@ def shown_cells(reject: Reject, header: tuple[str, ...], mapping: FeedMapping) -
     if reject.reason.startswith(_UNSPLIT):
         return (f"(the line is not split into cells: {len(''.join(reject.raw))} characters "
                 "withheld)",)
-    private = {i for i, text in enumerate(header)
-               if text in (mapping.columns["id_number"], mapping.columns["name"])}
-    name_at = header.index(mapping.columns["name"]) if mapping.columns["name"] in header else -1
+    id_at, name_at = (_position(header, mapping.columns[role]) for role in ("id_number", "name"))
     return tuple(mask_name(cell) if i == name_at and cell else
-                 mask_id_text(cell) if i in private or _ID_SHAPE.search(cell) else cell
+                 mask_id_text(cell) if i == id_at or _ID_SHAPE.search(cell) else cell
                  for i, cell in enumerate(reject.raw))
+
+
+def _position(header: tuple[str, ...], text: str) -> int:
+    return header.index(text) if text in header else -1
 
 
 _UNSPLIT = ("unmatched quote:", "unreadable row:")
