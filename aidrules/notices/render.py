@@ -186,6 +186,8 @@ def _is_big_repeat(left: Any, right: Any) -> bool:
 
 def _environment(templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("aidrules.notices", "templates")]
+    if templates is not None and not Path(templates).is_dir():  # else the shipped wording
+        raise NoticeError(f"templates={str(templates)!r}: no such directory")  # goes out
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))  # a county's own wording first
     environment = _NoticeSandbox(loader=jinja2.ChoiceLoader(loaders),
