@@ -123,8 +123,9 @@ def _language(language: str) -> str:
 # ---- jinja2 ---------------------------------------------------------------------------
 
 def _render(name: str, templates: Path | None, **view: Any) -> str:
+    environment = _environment(templates)
     try:
-        return _environment(templates).get_template(name).render(**view)
+        return environment.get_template(name).render(**view)
     except jinja2.TemplateSyntaxError as exc:
         raise NoticeError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.sandbox.SecurityError as exc:  # reaching past the view: refused
