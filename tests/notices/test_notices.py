@@ -132,5 +132,5 @@ def test_a_sandbox_violation_is_one_line_from_the_command(tmp_path):
 
 def test_a_templates_directory_that_does_not_exist_is_an_error_not_the_shipped_wording(
         assessed, tmp_path):
-    with pytest.raises(NoticeError, match=r"templates=.*missing: no such directory"):
+    with pytest.raises(NoticeError, match=r"^templates='.*missing': no such directory$"):
         decision_notice(*assessed[0], templates=tmp_path / "missing")
