@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, datetime
@@ -109,9 +110,11 @@ class Table:
                 census = _census(self.path, sheet)
                 sheet.reset_dimensions()  # read every row, not only up to <dimension>
                 yield from self._sheet_rows(sheet, census)
-            except SyntaxError as exc:  # XML that openpyxl's parser refuses
-                raise FeedFileError(f"{self.path}: not a readable Excel workbook ({exc})") \
-                    from None
+            except FeedFileError:
+                raise
+            except UNREADABLE_WORKBOOK as exc:  # what openpyxl and zlib raise on damage
+                raise FeedFileError(f"{self.path}: not a readable Excel workbook "
+                                    f"({_one_line(exc)})") from None
             finally:
                 book.close()
         self.position = self.size
@@ -142,9 +145,9 @@ def _open_workbook(path: Path, stream):
 
     try:
         return openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError,
-            OSError) as exc:
-        raise FeedFileError(f"{path}: not a readable Excel workbook ({exc})") from None
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as exc:
+        raise FeedFileError(f"{path}: not a readable Excel workbook ({_one_line(exc)})") \
+            from None
 
 
 def _census(path: Path, sheet) -> SheetCensus:
@@ -153,8 +156,19 @@ def _census(path: Path, sheet) -> SheetCensus:
         with zipfile.ZipFile(path) as archive, \
                 archive.open(sheet._worksheet_path) as stream:
             return count_sheet(stream)
-    except (SheetXmlError, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise FeedFileError(f"{path}: not a readable Excel workbook ({exc})") from None
+    except (SheetXmlError, *UNREADABLE_WORKBOOK) as exc:
+        raise FeedFileError(f"{path}: not a readable Excel workbook ({_one_line(exc)})") \
+            from None
+
+
+# A damaged workbook (its zip, its compressed data, its XML or a cell openpyxl cannot
+# read) raises any of these; each is a file-level error, never a traceback.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, OSError, SyntaxError,
+                       ValueError, KeyError, IndexError, TypeError)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
 
 
 def _split_lines(raw, ending: bytes) -> Iterator[bytes]:

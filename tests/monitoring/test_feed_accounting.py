@@ -207,3 +207,36 @@ def test_a_quoted_cell_over_a_line_holding_a_lone_cr_is_read_without_a_traceback
     path.write_bytes(",".join(HEADER).encode() + b'\n"""","""","""","""","\n\r"\n')
     _, rejects, report = accounted(path)
     assert report.lines == 3 and report.problems == [] and report.rows == len(rejects) == 1
+
+
+# Found by benchmarks/fuzz_feeds.py: damaged sheets that openpyxl's reader or zlib raised on.
+@pytest.mark.parametrize("cell", [
+    b'<c r="A2" t="s"><v>99</v></c>',  # a shared string the workbook does not have
+    b'<c r="A2" t="d"><v>x</v></c>',  # a date that is no date
+    b'<c r="A2" t="n"><v>7"3</v></c>',  # a number that is no number
+    b'<c r="ZZZZZZ2"><v>1</v></c>',  # a column past XFD
+    b'<c r="&gt;"><v>1</v></c>',  # a reference that is no reference
+])
+def test_a_sheet_with_a_cell_openpyxl_cannot_read_is_refused_in_one_line(tmp_path, cell):
+    from aidrules.monitoring.tables import FeedFileError
+    path = write_xlsx(tmp_path / "cell.xlsx", [bill(1)])
+    rewrite_sheet(path, lambda xml: re.sub(rb'<c r="A2"[^>]*>.*?</c>', cell, xml, count=1))
+    with pytest.raises(FeedFileError, match="not a readable Excel workbook") as raised:
+        import_feed(BILLS, path)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_a_workbook_whose_compressed_data_is_damaged_is_refused_in_one_line(tmp_path, part):
+    from aidrules.monitoring.tables import FeedFileError
+    path = write_xlsx(tmp_path / "zip.xlsx", [bill(n) for n in range(50)])
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for at in range(start + info.compress_size // 3, start + info.compress_size // 3 + 6):
+        data[at] ^= 0x5A  # the deflate stream damaged, the zip's directory intact
+    path.write_bytes(bytes(data))
+    with pytest.raises(FeedFileError, match="not a readable Excel workbook") as raised:
+        import_feed(BILLS, path)
+    assert "\n" not in str(raised.value)
