@@ -185,8 +185,9 @@ def _split_lines(raw, ending: bytes) -> Iterator[bytes]:
 
 
 def detect_line_ending(path: Path, encoding: str) -> str:
-    """'\r' for a file whose lines end in a lone CR (old Mac exports), else '\n'. A lone CR
-    in a file with LF line endings stays inside its line (and its row is rejected)."""
+    """A lone CR for a file whose lines end in one (old Mac exports: no LF in the first
+    megabyte), else LF. A lone CR in a file with LF line endings stays inside its line
+    (and its row is rejected)."""
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
     if encoding.startswith("utf-16"):
