@@ -705,6 +705,13 @@ class Ledger:
                 integrity.row_problem(integrity.all_digests(s.connection(), t.metadata.tables),
                                       sealed)
 
+    def head(self) -> tuple[int, str] | None:
+        """The latest ledger head (its number and hash), or None in an empty ledger. Kept
+        elsewhere (printed, archived), it shows later whether the ledger was rewritten."""
+        with self._reading() as s:
+            last = s.exec(select(t.LedgerHead).order_by(t.LedgerHead.seq.desc())).first()
+            return None if last is None else (last.seq, last.hash)
+
     def due(self) -> list[DueItem]:
         """Everything outstanding, soonest first: investigations, decisions, written refusals,
         reviews, verification tasks and referrals awaiting feedback."""
