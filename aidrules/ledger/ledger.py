@@ -598,7 +598,7 @@ class Ledger:
 
     def case(self, case_id: int) -> dict[str, Any]:
         """The case, its decisions, enrolments and reviews, as plain data."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             case = _get(s, t.Case, case_id)
             return {
                 **case.model_dump(),
@@ -614,14 +614,14 @@ class Ledger:
 
     def assessment(self, assessment_id: int) -> dict[str, Any]:
         """An assessment as it was made: its household, case, day and result document."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             row = _get(s, t.Assessment, assessment_id)
             return {"id": row.id, "household_id": row.household_id, "case_id": row.case_id,
                     "on": row.on, "risk_level": row.risk_level, **json.loads(row.result)}
 
     def referral(self, referral_id: int) -> dict[str, Any]:
         """A referral, its status, and the departments that have reported and not yet."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             row = _get(s, t.Referral, referral_id)
             answered = sorted({f.department for f in s.exec(
                 select(t.Feedback).where(t.Feedback.referral_id == referral_id))})
@@ -633,7 +633,7 @@ class Ledger:
         """Every household with an enrolment in force on ``on`` (started, not ended), with
         the latest application on file by that day (as filed, or as found since by a
         verification or review), by household id. Reads only."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             paid: dict[str, dict[str, str | None]] = {}
             cases: dict[str, int] = {}
             for row in s.exec(select(t.Enrolment).where(
@@ -658,7 +658,7 @@ class Ledger:
 
     def latest_assessment(self, case_id: int) -> dict[str, Any]:
         """The document of the case's latest assessment (what a decision would rest on)."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             return json.loads(_latest_assessment(s, case_id).result)
 
     def household(self, household_id: str) -> t.Household:
@@ -666,7 +666,7 @@ class Ledger:
             return _get(s, t.Household, household_id)
 
     def enrolments(self, household_id: str | None = None) -> list[t.Enrolment]:
-        with Session(self.engine) as s:
+        with self._reading() as s:
             query = select(t.Enrolment).order_by(t.Enrolment.id)
             if household_id is not None:
                 query = query.where(t.Enrolment.household_id == household_id)
@@ -674,7 +674,7 @@ class Ledger:
 
     def chain(self, household_id: str) -> list[t.ChainEntry]:
         """The household's chain, oldest first; NotFound for a household not in the ledger."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             _get(s, t.Household, household_id)
             return list(s.exec(select(t.ChainEntry).where(t.ChainEntry.household_id ==
                                                           household_id).order_by(t.ChainEntry.seq,
@@ -715,7 +715,7 @@ class Ledger:
     def due(self) -> list[DueItem]:
         """Everything outstanding, soonest first: investigations, decisions, written refusals,
         reviews, verification tasks and referrals awaiting feedback."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             items = [*self._case_items(s), *_task_items(s), *_referral_items(s)]
         return sorted(items, key=lambda i: (i.due_on, i.kind, i.ref))
 
@@ -751,7 +751,7 @@ class Ledger:
         """Re-assess from the chain's record of an assessment, under the rule book on hand,
         which must be the one it was made with; raises ReplayMismatch on any difference.
         Returns the replayed assessment document."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             row = _get(s, t.Assessment, assessment_id)
             entries = self.chain(row.household_id)
         made = next((json.loads(e.payload) for e in entries if e.kind == "assessed"
@@ -778,7 +778,7 @@ class Ledger:
     def replay_decision(self, decision_id: int) -> dict[str, Any]:
         """Replay the assessment a decision rests on, and check the approved aids were
         eligible in it. Returns the decision as the chain recorded it."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             decision = _get(s, t.Decision, decision_id)
             household = _get(s, t.Case, decision.case_id).household_id
         recorded = next(json.loads(e.payload) for e in self.chain(household)
@@ -793,7 +793,7 @@ class Ledger:
     def public_notice(self, case_id: int) -> dict[str, Any]:
         """What a public notice (公示) may show: applicant's name and masked identity number,
         number of members, and the approved monthly amounts. Nothing else."""
-        with Session(self.engine) as s:
+        with self._reading() as s:
             case = _get(s, t.Case, case_id)
             members = list(s.exec(select(t.Member).where(
                 t.Member.application_id == case.application_id).order_by(t.Member.position)))
