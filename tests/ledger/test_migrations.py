@@ -9,10 +9,11 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from aidrules.ledger import Ledger, migrate
-from tests.ledger.households import wang
+from tests.ledger.households import every_table, wang
 
 
 def test_an_empty_database_migrates_to_head_and_matches_the_models(database_url):
@@ -98,3 +99,14 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
         assert ledger.verify() is None
     finally:
         ledger.close()
+
+
+def test_0005_is_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
+    every_table(ledger)
+    with pytest.raises(RuntimeError, match="migration 0005 is not undone"):
+        migrate.downgrade(ledger.engine, "0004")
+    assert migrate.current_revision(ledger.engine) == "0005"
+    assert ledger.verify() is None
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
+            ledger.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM chain_entries"))

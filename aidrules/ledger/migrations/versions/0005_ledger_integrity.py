@@ -144,15 +144,9 @@ def _sqlite_guards() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TRUNCATE_REFUSED:
-            op.execute(f"DROP TRIGGER {table}_no_truncate ON {table}")
-        op.execute("DROP TRIGGER ledger_heads_append_only ON ledger_heads")
-        op.execute("DROP FUNCTION ledger_append_only()")
-    else:
-        for trigger in ("chain_entries_no_replace", "ledger_heads_no_replace",
-                        "ledger_heads_no_update", "ledger_heads_no_delete"):
-            op.execute(f"DROP TRIGGER {trigger}")
-    op.drop_table("ledger_heads")
-    with op.batch_alter_table("chain_entries", schema=None) as batch_op:
-        batch_op.drop_column("rows")
+    """Refused: entries written since carry row seals in their hashes, which the code at
+    0004 cannot verify, and on SQLite dropping the column rebuilds the chain table without
+    the triggers of 0002. Restore the copy taken before upgrading instead."""
+    raise RuntimeError("migration 0005 is not undone: the chain's entries since carry row "
+                       "seals that revision 0004 cannot verify; restore the copy of the "
+                       "database taken before upgrading")
