@@ -97,6 +97,9 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
         assert ledger.verify() is None
         ledger.register_household("H-3", "grid-07", wang(family=3), date(2025, 12, 1))
         assert ledger.verify() is None
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
+                ledger.engine.begin() as connection:  # the triggers of 0002 survived
+            connection.execute(sa.text("DELETE FROM chain_entries"))
     finally:
         ledger.close()
 
