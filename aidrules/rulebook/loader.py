@@ -30,7 +30,7 @@ from aidrules.rulebook.book import (
     Rule,
     RuleBook,
 )
-from aidrules.rulebook.schema import BASE_FACTS
+from aidrules.rulebook.schema import BASE_FACTS, BASE_TITLES
 
 BOOK_FILE = "book.yaml"
 CASES_DIR = "cases"  # case files (tests of the rules) live beside the rules, never in the book
@@ -98,6 +98,8 @@ class _Reader:
         self.raw_facts: list[tuple[_File, Any, int]] = []
         self.raw_rules: list[tuple[_File, Any, int]] = []
         self.rule_ids: list[str] = []  # every id a rule item declares, loaded or not
+        self._glossary: dict[str, str] | None = None
+        self.unreadable_facts: set[str] = set()  # facts already reported: not 'unknown' again
 
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
@@ -258,10 +260,23 @@ class _Reader:
                                          f"expected an expression, got {type(text).__name__}"))
             return None
         try:
-            return parse(str(text), file=file.label, line=line, col=col)
+            return parse(str(text), file=file.label, line=line, col=col,
+                         glossary=self.glossary())
         except ExpressionSyntaxError as exc:
             self.problems.append(exc.problem)
             return None
+
+    def glossary(self) -> dict[str, str]:
+        """Titles of the derived facts (中文 and English) → their ids, for did-you-mean."""
+        if self._glossary is None:
+            self._glossary = dict(BASE_TITLES)
+            for _, items, i in self.raw_facts:
+                item = items[i]
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    for key in ("title", "title_en"):
+                        if isinstance(item.get(key), str):
+                            self._glossary[item[key]] = item["id"]
+        return self._glossary
 
     def typed(self, expr, schema: Schema, scope: str, file: _File, expect: Type | None):
         checked = check(expr, schema, _scope(scope), file.label, expect)
@@ -276,6 +291,7 @@ class _Reader:
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
+        self.problems = [p for p in self.problems if not self.about_unreadable_fact(p)]
         unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
@@ -284,6 +300,12 @@ class _Reader:
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
                         self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
                         tuple(self.exclusive), tuple(facts), tuple(rules), schema, self.policies)
+
+    def about_unreadable_fact(self, problem: Problem) -> bool:
+        """'unknown fact' for a fact whose own formula is already reported: one mistake,
+        one problem, not one more for every formula and rule that reads the fact."""
+        return any(problem.message == f"unknown fact '{fact}'"
+                   for fact in self.unreadable_facts if fact)
 
     def read_facts(self, schema: Schema) -> tuple[list[DerivedFact], Schema]:
         parsed = {}
@@ -304,6 +326,7 @@ class _Reader:
             if "formula" not in item:
                 self.fail(file, item, None, f"fact '{fact_id}' has no 'formula'")
             if fact_id is None or formula is None:
+                self.unreadable_facts.add(fact_id)
                 continue
             if not _FACT_ID.match(fact_id):
                 self.fail(file, item, "id", f"fact id '{fact_id}' must be lower_case_with_"
@@ -324,6 +347,7 @@ class _Reader:
             file, item, scope, formula = parsed[fact_id]
             checked = self.typed(formula, schema, scope, file, None)
             if checked.type is None:
+                self.unreadable_facts.add(fact_id)
                 continue
             schema = schema.with_fields(scope, {fact_id: checked.type})
             facts.append(DerivedFact(
