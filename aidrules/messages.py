@@ -55,6 +55,18 @@ ZH: dict[str, str] = {
     "'{name}' is {kind}; use it inside count(...), sum(...), any(...) or all(...)":
         "“{name}”是{kind}，须在 count(...)、sum(...)、any(...) 或 all(...) 中使用",
     "'where' only filters a list in an aggregate": "“where”只能在汇总函数中筛选列表",
+    # -- what loading proves (proofs) ---------------------------------------------------
+    "division by '{what}', which can be 0": "除数“{what}”可能为 0",
+    "division by the parameter '{name}', whose value is {value} in {where} from {day} ({at})":
+        "除数为政策参数“{name}”，其在 {where} 自 {day} 起取值为 {value}（{at}）",
+    "rule '{rule}' splits into more than {n} alternatives for the engine (each if, min or max "
+    "inside a comparison doubles them)":
+        "规则“{rule}”在规则引擎中拆分为超过 {n} 个分支"
+        "（比较中的每个 if、min 或 max 都会使分支加倍）",
+    "this condition is nested too deeply once the derived facts it reads are written out "
+    "(depth {depth}, at most {most})":
+        "展开所引用的派生事实后，此条件嵌套过深（{depth} 层，最多 {most} 层）",
+    "'nonzero' must be true or false, got {value}": "“nonzero”应为 true 或 false，实际为 {value}",
     # -- rule files (loader, analysis) ---------------------------------------------------
     "unknown key '{key}' in {what}": "{what}中有未知的键“{key}”",
     "unknown key '{key}'": "未知的键“{key}”",
@@ -170,6 +182,16 @@ ZH_EXPECTED: dict[str, str] = {
     "'basis: {document: ..., article: ...}'": "“basis: {document: ..., article: ...}”",
     "a file saved as UTF-8": "以 UTF-8 保存的文件",
     "the same kind": "同类的值",
+    "a guard such as 'if {x} > 0 then ... else ...', a condition '{y} > 0' in the rule, or a "
+    "divisor that cannot be 0 (a derived fact declared 'nonzero: true')":
+        "保护条件，如“if {x} > 0 then ... else ...”，或在规则中加条件“{y} > 0”，"
+        "或使用不可能为 0 的除数（声明了“nonzero: true”的派生事实）",
+    "a parameter whose every value is above 0, or a guard such as 'if {x} > 0 then ... else ...'":
+        "各取值均大于 0 的参数，或保护条件，如“if {x} > 0 then ... else ...”",
+    "at most {n}: make the min, max or if a derived fact of its own (it is then sent as one "
+    "value)": "最多 {n} 个：把该 min、max 或 if 定义为单独的派生事实（作为一个值送入引擎）",
+    "fewer facts built on one another, or a min, max or aggregate fact (sent as one value)":
+        "减少层层相套的派生事实，或改用 min、max 或汇总类事实（作为一个值送入引擎）",
     "dates in increasing order": "按先后顺序排列的日期",
     "each date once": "每个日期只出现一次",
     "a date that exists in the calendar": "日历上存在的日期",

@@ -17,7 +17,7 @@ from aidrules.language import ast, check, parse
 from aidrules.language.parser import ExpressionSyntaxError
 from aidrules.language.types import BOOL, MONEY, Schema, Type
 from aidrules.policy import PolicyTree
-from aidrules.rulebook import analysis
+from aidrules.rulebook import analysis, proofs
 from aidrules.rulebook.book import (
     Aid,
     Basis,
@@ -39,7 +39,7 @@ _FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCOPES = ("household", "member")
 _BOOK_KEYS = {"name", "version", "aids", "brands", "risk_levels", "exclusive"}
 _FILE_KEYS = {"facts", "rules"}
-_FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note"}
+_FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note", "nonzero"}
 _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
               "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples"}
 _CRITERION_KEYS = {"test", "title", "title_en"}
@@ -292,6 +292,9 @@ class _Reader:
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
         self.problems = [p for p in self.problems if not self.about_unreadable_fact(p)]
+        self.problems.extend(proofs.prove(
+            facts, rules, self.parameter_values, _collections(schema),
+            {name for fields in schema.entities.values() for name in fields}))
         unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
@@ -300,6 +303,10 @@ class _Reader:
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
                         self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
                         tuple(self.exclusive), tuple(facts), tuple(rules), schema, self.policies)
+
+    def parameter_values(self, name: str) -> list:
+        """Every value ``name`` takes, in any layer from any date (none if policies broke)."""
+        return self.policies.history(name) if self.policies is not None else []
 
     def about_unreadable_fact(self, problem: Problem) -> bool:
         """'unknown fact' for a fact whose own formula is already reported: one mistake,
@@ -353,8 +360,19 @@ class _Reader:
             facts.append(DerivedFact(
                 fact_id, self.text(file, item, "title", f"fact '{fact_id}'") or fact_id,
                 item.get("title_en") or fact_id, scope, formula, checked.type,
-                checked.names, Located(file.label, *_yaml.position(item))))
+                checked.names, Located(file.label, *_yaml.position(item)),
+                self.nonzero(file, item)))
         return facts, schema
+
+    def nonzero(self, file: _File, item: dict) -> bool:
+        """``nonzero: true``: the fact is never 0 (a divisor needs no guard). A value that
+        is not true or false is reported once, and taken as declared."""
+        value = item.get("nonzero", False)
+        if not isinstance(value, bool):
+            self.fail(file, item, "nonzero", f"'nonzero' must be true or false, got {value!r}",
+                      expected="true or false", by_value=True)
+            return True
+        return value
 
     def read_rule(self, file: _File, items: list, i: int, schema: Schema) -> Rule | None:
         item = items[i]
@@ -471,6 +489,11 @@ class _Reader:
 
 def _scope(scope: str) -> tuple[str, ...]:
     return ("household",) if scope == "household" else ("household", "member")
+
+
+def _collections(schema: Schema) -> dict[str, set[str]]:
+    return {entity: {name for name, t in fields.items() if t.kind == "collection"}
+            for entity, fields in schema.entities.items()}
 
 
 def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
