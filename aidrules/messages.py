@@ -91,8 +91,11 @@ ZH: dict[str, str] = {
     "the file is not UTF-8 text": "文件不是 UTF-8 文本",
     "cannot read the file: {why}": "无法读取文件：{why}",
     "the file is empty": "文件为空",
-    "YAML anchors and aliases are not allowed ({what})":
-        "不允许使用 YAML 锚点和别名（{what}）",
+    "aliases (*name) here expand the file to more than {n} values; write the repeated part "
+    "out, or split the file":
+        "此处的别名（*名称）使文件展开后超过 {n} 个值；请把重复部分直接写出，或拆分文件",
+    "an alias (*name) inside the value it names repeats it without end":
+        "别名（*名称）位于它所指的值之内，会无限重复",
     # -- policies ------------------------------------------------------------------------
     "missing '{key}'": "缺少“{key}”",
     "unknown unit '{unit}'": "未知的单位“{unit}”",

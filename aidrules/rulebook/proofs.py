@@ -5,7 +5,8 @@ Three proofs, each a problem at ``file:line:col`` when it does not hold:
 - **No division by a value that can be 0.** A divisor is a positive number, a parameter
   whose every value in every jurisdiction is positive, a derived fact declared
   ``nonzero: true`` (the application's validation guarantees it, as for household_size),
-  a product of such, or it is guarded: inside ``if x > 0 then … / x else …``, or in a
+  ``count(members)`` (an application lists at least one member), a product of such, or it
+  is guarded: inside ``if x > 0 then … / x else …``, or in a
   rule one of whose conditions is ``x > 0`` (or ``x >= 1``, ``x != 0``).
 - **Bounded alternatives.** The engine tests a rule as alternatives: each ``if``,
   ``min`` or ``max`` inside a comparison doubles them (``x < min(a, b)`` is
@@ -107,8 +108,10 @@ class _Divisions:
                 return True  # every value is above 0, or zero_parameter said which is not
             case ast.Name(parts):
                 fact = self.facts.get(parts[0])
-                return parts[0] not in self.readable or (
-                    fact is not None and getattr(fact, "nonzero", False))
+                return parts[0] not in self.readable or fact is not None and (
+                    getattr(fact, "nonzero", False) or self.never_zero(fact.formula))
+            case ast.Call("count", (ast.Name(("members",)),), None):
+                return True  # an application lists at least one member
             case ast.Arith("*" | "/", left, right):
                 return self.never_zero(left) and self.never_zero(right)
         return False
