@@ -234,3 +234,22 @@ def test_odd_yaml_raises_nothing_but_application_error(tmp_path: Path, text: str
     path.write_text(text, "utf-8")
     with pytest.raises(ApplicationError):
         read_application(path)
+
+
+@pytest.mark.parametrize(("where", "entry", "most"), [
+    (("household", "expenditures"), {"kind": "medical", "amount": "100.00"}, 1000),
+    (("household", "emergencies"), {"kind": "fire", "occurred_on": "2025-02-01"}, 100),
+    (("household", "supporters"), {"name": "李四", "relation": "child", "is_able": True}, 100),
+])
+def test_more_entries_than_any_household_has_are_refused_with_the_list_path(where, entry, most):
+    """1,540 expenditures of 999,999,999,999.99 once passed and overflowed the engine."""
+    data = valid()
+    data[where[0]][where[1]] = [entry] * (most + 1)
+    assert problems_of(data) == [
+        f"$.{where[0]}.{where[1]}: must list at most {most} entries, got {most + 1}"]
+
+
+def test_as_many_entries_as_allowed_are_read():
+    data = valid()
+    data["household"]["expenditures"] = [{"kind": "medical", "amount": "99999999.99"}] * 1000
+    assert len(application_from_dict(data).household.expenditures) == 1000
