@@ -86,6 +86,7 @@ ZH: dict[str, str] = {
     "the rule book has no book.yaml": "规则库缺少 book.yaml",
     "no such rules directory": "规则目录不存在",
     "unknown scope '{scope}'": "未知的适用范围“{scope}”",
+    "aid type '{aid}' has no rule that concludes it": "没有任何规则认定救助类别“{aid}”",
     # -- YAML and files ------------------------------------------------------------------
     "not valid YAML: {what}": "不是有效的 YAML：{what}",
     "the file is not UTF-8 text": "文件不是 UTF-8 文本",
@@ -185,6 +186,9 @@ ZH_EXPECTED: dict[str, str] = {
     "'basis: {document: ..., article: ...}'": "“basis: {document: ..., article: ...}”",
     "a file saved as UTF-8": "以 UTF-8 保存的文件",
     "the same kind": "同类的值",
+    "'facts:' and/or 'rules:'": "“facts:”和/或“rules:”",
+    "a rule with 'aid: {aid}' in a rule file, or no '{x}' in book.yaml":
+        "在规则文件中写一条“aid: {aid}”的规则，或从 book.yaml 中删去“{x}”",
     "a guard such as 'if {x} > 0 then ... else ...', a condition '{y} > 0' in the rule, or a "
     "divisor that cannot be 0 (a derived fact declared 'nonzero: true')":
         "保护条件，如“if {x} > 0 then ... else ...”，或在规则中加条件“{y} > 0”，"

@@ -98,6 +98,8 @@ class _Reader:
         self.raw_facts: list[tuple[_File, Any, int]] = []
         self.raw_rules: list[tuple[_File, Any, int]] = []
         self.rule_ids: list[str] = []  # every id a rule item declares, loaded or not
+        self.concluded: set[str] = set()  # every aid a rule item concludes, loaded or not
+        self.aid_at: dict[str, tuple[str, int, int]] = {}
         self._glossary: dict[str, str] | None = None
         self.unreadable_facts: set[str] = set()  # facts already reported: not 'unknown' again
 
@@ -147,6 +149,9 @@ class _Reader:
         self.digest.update(str(path.relative_to(self.root)).encode() + b"\0" + raw + b"\0")
         doc, problems = _yaml.loads(raw, label)
         self.problems.extend(problems)
+        if doc is None and not problems:
+            self.problems.append(Problem(label, 1, 1, "the file is empty", expected=(
+                "'facts:' and/or 'rules:'" if not is_book else "the aid types of the book")))
         if doc is None:
             return
         file = _File(label, raw.decode("utf-8-sig", "replace"))
@@ -203,6 +208,7 @@ class _Reader:
             return
         if aid_id in self.aids:
             self.fail(file, item, "id", f"aid type '{aid_id}' is declared twice")
+        self.aid_at[aid_id] = (file.label, *_yaml.value_position(item, "id"))
         self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"))
 
     def read_brand(self, file: _File, item: dict) -> None:
@@ -296,6 +302,7 @@ class _Reader:
             facts, rules, self.parameter_values, _collections(schema),
             {name for fields in schema.entities.values() for name in fields}))
         unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
+        self.aids_without_rules()
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
         if self.problems:
@@ -303,6 +310,17 @@ class _Reader:
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
                         self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
                         tuple(self.exclusive), tuple(facts), tuple(rules), schema, self.policies)
+
+    def aids_without_rules(self) -> None:
+        """An aid type no rule concludes could never be settled: the engine would wait for
+        its status (exclusive groups, eligible(...)) while the evaluator decides without it.
+        A rule naming a misspelt aid counts for the aid it most likely means (reported)."""
+        meant = {did_you_mean(a, self.aids) for a in self.concluded - set(self.aids)}
+        for aid_id in sorted(set(self.aids) - self.concluded - meant):
+            self.problems.append(Problem(
+                *self.aid_at[aid_id], f"aid type '{aid_id}' has no rule that concludes it",
+                expected=f"a rule with 'aid: {aid_id}' in a rule file, or no '{aid_id}' in "
+                "book.yaml"))
 
     def parameter_values(self, name: str) -> list:
         """Every value ``name`` takes, in any layer from any date (none if policies broke)."""
@@ -380,6 +398,8 @@ class _Reader:
             self.fail(file, items, i, "a rule must be a mapping", expected="'- id: ...'")
             return None
         self.unknown_keys(file, item, _RULE_KEYS, "a rule")
+        if "aid" in item:
+            self.concluded.add(str(item["aid"]))
         rule_id = self.text(file, item, "id", "a rule")
         if rule_id is not None:
             self.rule_ids.append(rule_id)

@@ -113,3 +113,17 @@ def test_a_long_chain_of_facts_is_refused_before_the_compiler_walks_it(rules):
     assert len(found) == 1, found
     assert found[0].startswith("this condition is nested too deeply once the derived facts "
                                "it reads are written out (depth 20")
+
+
+def test_an_emptied_rule_file_is_a_load_problem_not_a_disagreement_when_assessing(
+        rules, monkeypatch):
+    """Emptying tekun's rules once loaded, and then every assessment failed: the engine
+    waited for tekun's status in the exclusive group while the evaluator went on."""
+    (rules / "tekun" / "eligibility.yaml").write_text("# 暂无规则\n", encoding="utf-8")
+    monkeypatch.chdir(rules.parent)
+    book, problems = check_rulebook("rules", ROOT / "policies")
+    assert book is None
+    assert [str(p) for p in problems] == [
+        "rules/book.yaml:8:10: aid type 'tekun' has no rule that concludes it; expected a rule "
+        "with 'aid: tekun' in a rule file, or no 'tekun' in book.yaml",
+        "rules/tekun/eligibility.yaml:1:1: the file is empty; expected 'facts:' and/or 'rules:'"]
