@@ -171,6 +171,17 @@ ZH: dict[str, str] = {
     "must be a mapping of fields, got {value}": "应为字段映射，实际为 {value}",
     "must list at least one member": "至少应列出一名家庭成员",
     "unknown field {name}": "未知的字段 {name}",
+    "must be a name of at most {n} characters, got {m}": "姓名最多 {n} 个字符，实际为 {m} 个",
+    "must not hold the hidden character {code} ({what})": "不得包含隐藏字符 {code}（{what}）",
+    "must list at most {n} entries, got {m}": "最多列出 {n} 项，实际为 {m} 项",
+    "must count at least one member as living in the household (every member is away or not "
+    "co-residing)": "至少应有一名成员计入共同生活家庭（现在每名成员都不在家或不共同居住）",
+    "must be a date no later than {day} (a year ahead of today), got {value}":
+        "日期不得晚于 {day}（今天起一年内），实际为 {value}",
+    "gives a birth date of {born}, after the application date {on}":
+        "出生日期为 {born}，晚于申请日期 {on}",
+    "gives a birth date of {born}: {age} years old on {on}, older than {most}":
+        "出生日期为 {born}：至 {on} 已 {age} 岁，超过 {most} 岁",
 }
 
 # Fragments after "expected" → Chinese (whole matches first, then per " or " part).

@@ -115,3 +115,17 @@ def test_validate_speaks_chinese_with_lang_zh(run):
     result = run("validate", bad, "--lang", "zh")
     assert result.exit_code == 1
     assert "金额应精确到分（最多两位小数），实际为 '1200.005'" in result.output
+
+
+@pytest.mark.parametrize("message", [
+    "must be a name of at most 64 characters, got 65",
+    "must not hold the hidden character U+202E (right-to-left override)",
+    "must list at most 1000 entries, got 1001",
+    "must count at least one member as living in the household (every member is away or not "
+    "co-residing)",
+    "must be a date no later than 2027-12-02 (a year ahead of today), got 9999-12-31",
+    "gives a birth date of 1890-01-01: 135 years old on 2025-03-01, older than 130",
+])
+def test_the_new_application_checks_have_chinese_texts(message):
+    assert translated(message)
+    assert re.search(r"[\u4e00-\u9fff]", render(FieldProblem("$.x", message), "zh"))
