@@ -25,8 +25,8 @@ from aidrules.fuzzing import (
 from aidrules.rulebook import check_rulebook
 
 ROOT = Path(__file__).resolve().parents[2]
-# Each example checks the whole book (about half a second): 60 examples in all, for CI.
-FUZZ = settings(max_examples=20, deadline=None, derandomize=True,
+# Each example checks the whole book (half a second to a second): 45 examples in all, for CI.
+FUZZ = settings(max_examples=15, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
