@@ -219,10 +219,17 @@ def explain(
         say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
 
 
+FormatOption = Annotated[str, typer.Option("--format", help="text, html or pdf.")]
+OutOption = Annotated[Path | None, typer.Option(
+    "--out", help="Write the document here (needed for pdf; text and html print otherwise).")]
+
+
 @app.command()
 def notice(
     file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
     language: Annotated[str, typer.Option("--language", help="zh or en.")] = "zh",
+    format: FormatOption = "text",
+    out_file: OutOption = None,
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="A directory of the county's own templates (same names).")] = None,
     on: OnOption = None,
@@ -231,11 +238,78 @@ def notice(
     policies: PoliciesOption = Path("policies"),
     overlay: OverlayOption = None,
 ) -> None:
-    """Print the applicant's written notice: outcome, amount and reasons per aid type."""
-    from aidrules.notices import decision_notice
-    for application, a in _assessments(file, on, jurisdiction, rules, policies, overlay)[1]:
-        say(_guarded(lambda a=a, application=application: decision_notice(
-            a, application, language=language, templates=templates), str(file)))
+    """The applicant's written notice: outcome, amount and reasons per aid type, and rights."""
+    from aidrules.notices import decision_notice, issuer_of
+    assessor, assessed = _assessments(file, on, jurisdiction, rules, policies, overlay)
+    documents = [_guarded(lambda a=a, application=application: decision_notice(
+        a, application, language=language, templates=templates, format=_markup(format),
+        issuer=issuer_of(assessor.book.policies, a.jurisdiction, a.on)), str(file))
+        for application, a in assessed]
+    _deliver(documents, format, out_file)
+
+
+@app.command()
+def publicity(
+    files: Annotated[list[Path], typer.Argument(help="Application files (YAML or JSON).")],
+    start: Annotated[str, typer.Option("--start", help="First day of the notice period.")],
+    end: Annotated[str, typer.Option("--end", help="Last day of the notice period.")],
+    title: Annotated[str, typer.Option("--title", help="The notice's heading.")] =
+        "最低生活保障和特困人员救助供养审核确认结果公示",
+    format: FormatOption = "text",
+    out_file: OutOption = None,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="A directory of the county's own templates (same names).")] = None,
+    on: OnOption = None,
+    jurisdiction: JurisdictionOption = None,
+    rules: RulesOption = Path("rules"),
+    policies: PoliciesOption = Path("policies"),
+) -> None:
+    """The public notice (公示) of the households found eligible, names and numbers masked."""
+    from aidrules.notices import issuer_of, public_notice
+    entries, assessor = [], None
+    for file in files:
+        assessor, assessed = _assessments(file, on, jurisdiction, rules, policies)
+        entries += [(a, application) for application, a in assessed]
+    if not entries or assessor is None:
+        fail("no applications given")
+    first = entries[0][0]
+    issuer = issuer_of(assessor.book.policies, first.jurisdiction, first.on)
+    document = _guarded(lambda: public_notice(entries, title=title, start=start, end=end,
+                                              templates=templates, issuer=issuer,
+                                              format=_markup(format)), "publicity")
+    _deliver([document], format, out_file)
+
+
+def _markup(format: str) -> str:
+    if format not in ("text", "html", "pdf"):
+        fail(f"--format {format!r}: expected text, html or pdf")
+    return "text" if format == "text" else "html"
+
+
+def _deliver(documents: list[str], format: str, out_file: Path | None) -> None:
+    """Print the documents, or write them to ``out_file`` (a PDF through Chromium)."""
+    if format == "pdf" and out_file is None:
+        fail("--format pdf needs --out FILE")
+    if out_file is None:
+        for document in documents:
+            say(document)
+        return
+    if format == "pdf":
+        from aidrules.notices import html_to_pdf
+        _guarded(lambda: html_to_pdf(_joined(documents), out_file), str(out_file))
+    else:
+        out_file.write_text("\n".join(documents), encoding="utf-8")
+    say(f"{out_file}: written")
+
+
+def _joined(pages: list[str]) -> str:
+    """Several HTML documents as one, each on its own printed page."""
+    if len(pages) == 1:
+        return pages[0]
+    bodies = [p[p.index("<body>") + 6: p.rindex("</body>")] for p in pages]
+    head = pages[0][: pages[0].index("<body>") + 6]
+    breaker = '<div style="break-after: page"></div>'
+    return head + breaker.join(bodies) + "</body></html>"
 
 
 def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path,

@@ -537,7 +537,7 @@ class _Reader:
         for name in re.findall(r"\{([^{}]*)\}", text or ""):
             if name not in places:
                 self.fail(file, node, key, f"unknown place '{{{name}}}' in '{key}'",
-                          expected="one of " + ", ".join("{%s}" % p for p in places),
+                          expected="one of " + ", ".join(f"{{{p}}}" for p in places),
                           suggestion=did_you_mean(name, places), by_value=True)
                 return None
         return text
