@@ -91,13 +91,13 @@ def _issuer_view(issuer: dict[str, Any], language: str) -> dict[str, Any]:
     english = language == "en"
     view = {name: issuer.get(f"{name}_en" if english else name) or "——"
             for name in ISSUER_PARAMETERS}
-    view.update({name: issuer.get(name) for name in ISSUER_NUMBERS})
+    view.update({name: issuer.get(name, "——") for name in ISSUER_NUMBERS})
     return view
 
 
 def _schedule(eligible: list[dict], issuer: dict[str, Any], on, able_to_work: bool) -> None:
     """The first month paid and the next review, for aid paid monthly or yearly."""
-    first = issuer.get("first_payment_months")
+    first = issuer.get("first_payment_months")  # unset: no month printed
     for result in eligible:
         paid = result["period"] in ("month", "year") and result["amount"] is not None
         review = issuer.get("review_unstable" if able_to_work and result["aid"] != "tekun"
