@@ -31,6 +31,8 @@ LOWER = {
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
     "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
+    # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
+    "notices": {"language", "policy", "model", "rulebook", "engine"},
 }
 
 
@@ -70,6 +72,24 @@ def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
     found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / lower).rglob("*.py")
              for n in imported(p) if n.startswith("aidrules.")}
     assert {(f, n) for f, n in found if n.split(".")[1] not in allowed} == set()
+
+
+def test_no_domain_room_renders_documents():
+    """Templates, HTML and the browser stay in the rendering room: no room below it
+    imports aidrules.notices."""
+    found = [str(p.relative_to(PACKAGE)) for lower in LOWER if lower != "notices"
+             for p in (PACKAGE / lower).rglob("*.py")
+             if any(n.startswith("aidrules.notices") for n in imported(p))]
+    assert found == []
+
+
+def test_only_the_printing_module_starts_the_browser():
+    """Chromium is run from aidrules/notices/chromium.py alone."""
+    found = [str(p.relative_to(PACKAGE)) for p in modules()
+             if "chromium" in p.read_text(encoding="utf-8").lower()
+             and p.parts[-2:] != ("notices", "chromium.py")
+             and room(p) not in ("cli", "notices")]
+    assert found == []
 
 
 def test_nothing_imports_the_command_line():
