@@ -24,6 +24,7 @@ from aidrules.ledger.cli import case_app, ledger_app
 from aidrules.model import read_applications
 from aidrules.monitoring.cli import county_app, feeds_app
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
+from aidrules.shipped import load_book, located
 
 app = typer.Typer(
     name="aidrules",
@@ -36,11 +37,10 @@ for sub_commands in (case_app, ledger_app, feeds_app, county_app):
     app.add_typer(sub_commands)
 register_cases(app)  # replay, impact, boundaries
 
-EXAMPLES = Path("examples/applications")
-
-
-RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
-PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="The rules directory; default: "
+                       "$AIDRULES_RULES, aidrules.toml, or the shipped book.")]
+PoliciesOption = Annotated[Path | None, typer.Option("--policies", help="The policies directory; "
+                          "default: $AIDRULES_POLICIES, aidrules.toml, or the shipped book.")]
 OnOption = Annotated[str | None, typer.Option(
     "--on", help="Assess as of this date (YYYY-MM-DD); default: the application date.")]
 JurisdictionOption = Annotated[str | None, typer.Option(
@@ -57,14 +57,15 @@ def main() -> None:
 
 @app.command()
 def check(
-    rules: Annotated[Path, typer.Argument(help="The rules directory.")] = Path("rules"),
-    policies: Annotated[Path, typer.Argument(help="The policies directory.")] = Path("policies"),
+    rules: Annotated[Path | None, typer.Argument(help="The rules directory; default: as for "
+                                                 "assess.")] = None,
+    policies: Annotated[Path | None, typer.Argument(help="The policies directory.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
                                          "that can never fire, dates without values, identical "
                                          "rules); exit 1 on any warning.")] = False,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
-    book, problems = check_rulebook(rules, policies)
+    book, problems = check_rulebook(located("rules", rules), located("policies", policies))
     if problems or book is None:
         for problem in problems:
             say(str(problem))
@@ -171,8 +172,8 @@ def assess(
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """Assess every application in FILE across every aid type."""
     documents = []
@@ -192,8 +193,8 @@ def explain(
     aid: Annotated[str, typer.Option("--aid", help="The aid type id, like dibao.")],
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """Print the full reasoning for one aid type."""
     assessor, assessments = _assessments(file, on, jurisdiction, rules, policies)
@@ -209,8 +210,8 @@ def notice(
         "--templates", help="A directory of the county's own templates (same names).")] = None,
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """Print the applicant's written notice: outcome, amount and reasons per aid type."""
     from aidrules.notices import decision_notice
@@ -219,7 +220,7 @@ def notice(
             a, application, language=language, templates=templates), str(file)))
 
 
-def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path):
+def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None):
     """The assessor, and every application in ``file`` with its assessment."""
     when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
@@ -239,8 +240,8 @@ def demo(
     = Path("aidrules-demo.db"),
     month: Annotated[str, typer.Option("--month", help="The month of feeds, YYYY-MM.")]
     = "2025-03",
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """The main job: one month of monitoring, verification and enrolment on a synthetic county
     in an SQLite ledger, and its summary (docs/monitoring.md, "The demo")."""
@@ -251,7 +252,9 @@ def demo(
     except ValueError:
         raise typer.BadParameter(f"--month={month!r} is not a month; expected YYYY-MM",
                                  param_hint="--month") from None
-    places = Places(rules=rules, policies=policies, examples=EXAMPLES)
+    places = Places(rules=located("rules", rules), policies=located("policies", policies),
+                    feeds=located("feeds"), warnings=located("warnings"),
+                    examples=located("examples/applications"))
     result = _guarded(lambda: run_demo(db, households, seed, first, places), str(db))
     for line in summary(result):
         say(line)
@@ -287,10 +290,10 @@ def _print_assessment(a: Any) -> None:
 
 # ---- helpers -------------------------------------------------------------------------
 
-def _assessor(rules: Path, policies: Path) -> Any:
+def _assessor(rules: Path | None, policies: Path | None) -> Any:
     from aidrules.engine import Assessor  # late: only the commands that assess need it
 
-    book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
+    book = _guarded(lambda: load_book(rules, policies), str(rules or "rules"))
     return Assessor(book)
 
 
