@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from aidrules import __version__
 from aidrules.cases.cli import register as register_cases
 from aidrules.console import day, fail, out, say, say_err
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
@@ -51,6 +52,19 @@ JurisdictionOption = Annotated[str | None, typer.Option(
 def main() -> None:
     """Entry point of the ``aidrules`` console script."""
     app()
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        say(f"aidrules {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Classify social-assistance applications across every aid type, with reasons."""
 
 
 # ---- check ---------------------------------------------------------------------------

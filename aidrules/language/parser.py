@@ -9,7 +9,7 @@ from importlib import resources
 from lark import Lark, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from aidrules.errors import Problem
+from aidrules.errors import AidrulesError, Problem
 from aidrules.language import ast
 
 _TOKEN_WORDS = {
@@ -21,7 +21,7 @@ _TOKEN_WORDS = {
 }
 
 
-class ExpressionSyntaxError(ValueError):
+class ExpressionSyntaxError(AidrulesError, ValueError):
     """An expression that does not parse; ``problem`` says where and what was expected."""
 
     def __init__(self, problem: Problem) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from aidrules.errors import AidrulesError
 from aidrules.model.identity import validate_id_number
 from aidrules.monitoring.mapping import FeedMapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
@@ -25,7 +26,7 @@ _TEXT_SHAPE = re.compile(r"\d+")
 _AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 ")
 
 
-class RowError(ValueError):
+class RowError(AidrulesError, ValueError):
     """Why one row cannot be imported; the text starts with the reason's kind."""
 
 
