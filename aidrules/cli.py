@@ -25,6 +25,7 @@ from aidrules.ledger.cli import case_app, ledger_app
 from aidrules.model import read_applications
 from aidrules.monitoring.cli import county_app, feeds_app
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
+from aidrules.service.command import register as register_serve
 from aidrules.shipped import load_book, located
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app = typer.Typer(
 for sub_commands in (case_app, ledger_app, feeds_app, county_app):
     app.add_typer(sub_commands)
 register_cases(app)  # replay, impact, boundaries
+register_serve(app)  # serve (HTTP)
 
 RulesOption = Annotated[Path | None, typer.Option("--rules", help="The rules directory; default: "
                        "$AIDRULES_RULES, aidrules.toml, or the shipped book.")]

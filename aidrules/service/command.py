@@ -1,0 +1,74 @@
+"""The ``aidrules serve`` command. The web framework is imported only when it runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aidrules.console import fail
+
+Tokens = Annotated[Path | None, typer.Option(
+    "--tokens", help="The county's tokens file (TOML; see aidrules.service.auth); default: "
+    "$AIDRULES_TOKENS.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    tokens: Tokens = None,
+    max_body: Annotated[int, typer.Option("--max-body", min=1024, help="The largest request "
+                                          "body, in bytes.")] = 1_000_000,
+    rules: Annotated[Path | None, typer.Option("--rules", help="As for assess.")] = None,
+    policies: Annotated[Path | None, typer.Option("--policies", help="As for assess.")] = None,
+) -> None:
+    """Serve assess, explain, notice and validate over HTTP (OpenAPI at /openapi.json)."""
+    settings = {"AIDRULES_TOKENS": tokens or os.environ.get("AIDRULES_TOKENS"),
+                "AIDRULES_RULES": rules, "AIDRULES_POLICIES": policies,
+                "AIDRULES_MAX_BODY": max_body}
+    if not settings["AIDRULES_TOKENS"]:
+        fail("serve needs the county's tokens: --tokens FILE or AIDRULES_TOKENS")
+    os.environ.update({k: str(v) for k, v in settings.items() if v is not None})
+    uvicorn = _server()
+    app = _guarded(from_environment)  # a bad book or tokens file stops here, clearly
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port)
+    else:
+        uvicorn.run("aidrules.service.command:from_environment", factory=True, host=host,
+                    port=port, workers=workers)
+
+
+def from_environment() -> Any:
+    """The app as configured by the AIDRULES_* variables (what each worker builds)."""
+    from aidrules.engine import Assessor
+    from aidrules.service.app import create_app
+    from aidrules.service.auth import read_tokens
+    from aidrules.shipped import load_book
+
+    return create_app(Assessor(load_book()), read_tokens(os.environ["AIDRULES_TOKENS"]),
+                      int(os.environ.get("AIDRULES_MAX_BODY", "1000000")))
+
+
+def _server() -> Any:
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError:
+        fail("serve needs the web server: pip install 'aidrules[serve]'")
+    return uvicorn
+
+
+def _guarded(build: Any) -> Any:
+    from aidrules.errors import AidrulesError
+    try:
+        return build()
+    except AidrulesError as exc:
+        fail(str(exc))

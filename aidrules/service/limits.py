@@ -1,0 +1,56 @@
+"""A cap on the size of a request body, checked before the body is read whole."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aidrules.service.problems import MEDIA_TYPE
+
+Scope = dict[str, Any]
+
+
+class TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a body over ``limit`` bytes (by its Content-Length, or
+    as it streams in when none is given)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if self._declared(scope) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise TooLarge
+            return message
+        try:
+            await self.app(scope, counted, send)
+        except TooLarge:
+            await self._refuse(send)
+
+    @staticmethod
+    def _declared(scope: Scope) -> int:
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                return int(value) if value.isdigit() else 0
+        return 0
+
+    async def _refuse(self, send: Any) -> None:
+        body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
+                           "detail": f"the body is over {self.limit} bytes"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", MEDIA_TYPE.encode()),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
