@@ -36,8 +36,8 @@ LOWER = {
     "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
     # the HTTP service: an entry point over the library (and the package's __version__)
-    "service": {"language", "policy", "model", "rulebook", "engine", "notices", "shipped",
-                "console", "__version__"},
+    "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
+                "shipped", "console", "__version__"},
 }
 
 

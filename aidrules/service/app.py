@@ -25,13 +25,16 @@ READERS = {R.officer, R.approver, R.auditor, R.public}
 ACCESS: dict[str, set[Role]] = {
     "validate": set(Role), "assess": READERS, "explain": READERS,
     "notice": {R.officer, R.approver},
+    "file": {R.officer}, "decide": {R.approver},  # the case procedure (service.cases)
 }
 MAX_BODY = 1_000_000  # bytes; one household is a few kilobytes
 _bearer = HTTPBearer(auto_error=False, description="A token the county gave you.")
 
 
-def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY) -> FastAPI:
-    """The service over one rule book (``assessor``), open to the callers in ``tokens``."""
+def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY,
+               ledger: Any = None) -> FastAPI:
+    """The service over one rule book (``assessor``), open to the callers in ``tokens``;
+    with a ``ledger``, the case procedure too."""
     app = FastAPI(title="aidrules", version=__version__, description=(
         "Classify a social-assistance application across every aid type, with reasons."))
     app.state.assessor, app.state.tokens = assessor, tokens
@@ -40,6 +43,9 @@ def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY) -> 
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     for route in (_validate, _assess, _explain, _notice):
         route(app)
+    if ledger is not None:
+        from aidrules.service.cases import mount
+        mount(app, ledger)
     return app
 
 

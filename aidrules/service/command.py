@@ -27,13 +27,16 @@ def serve(
     tokens: Tokens = None,
     max_body: Annotated[int, typer.Option("--max-body", min=1024, help="The largest request "
                                           "body, in bytes.")] = 1_000_000,
+    db: Annotated[str | None, typer.Option("--db", help="The case ledger (an SQLite file or "
+                                           "a database URL): serve the case procedure too.")]
+    = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="As for assess.")] = None,
     policies: Annotated[Path | None, typer.Option("--policies", help="As for assess.")] = None,
 ) -> None:
     """Serve assess, explain, notice and validate over HTTP (OpenAPI at /openapi.json)."""
     settings = {"AIDRULES_TOKENS": tokens or os.environ.get("AIDRULES_TOKENS"),
                 "AIDRULES_RULES": rules, "AIDRULES_POLICIES": policies,
-                "AIDRULES_MAX_BODY": max_body}
+                "AIDRULES_MAX_BODY": max_body, "AIDRULES_DB": db}
     if not settings["AIDRULES_TOKENS"]:
         fail("serve needs the county's tokens: --tokens FILE or AIDRULES_TOKENS")
     os.environ.update({k: str(v) for k, v in settings.items() if v is not None})
@@ -53,8 +56,17 @@ def from_environment() -> Any:
     from aidrules.service.auth import read_tokens
     from aidrules.shipped import load_book
 
-    return create_app(Assessor(load_book()), read_tokens(os.environ["AIDRULES_TOKENS"]),
-                      int(os.environ.get("AIDRULES_MAX_BODY", "1000000")))
+    assessor = Assessor(load_book())
+    return create_app(assessor, read_tokens(os.environ["AIDRULES_TOKENS"]),
+                      int(os.environ.get("AIDRULES_MAX_BODY", "1000000")),
+                      _ledger(os.environ.get("AIDRULES_DB"), assessor))
+
+
+def _ledger(db: str | None, assessor: Any) -> Any:
+    if not db:
+        return None
+    from aidrules.ledger import Ledger
+    return Ledger.open(db, book=assessor.book, assessor=assessor)
 
 
 def _server() -> Any:

@@ -58,6 +58,21 @@ async def _application_error(request: Request, exc: Exception) -> JSONResponse:
                    problems=field_problems(exc.problems))
 
 
+def install_ledger(app: FastAPI) -> None:
+    """The ledger's refusals: a move the procedure does not allow or a lost race (409),
+    no such case (404)."""
+    from aidrules.ledger import ConflictError, IllegalMove, NotFound
+    for error, status in ((IllegalMove, 409), (ConflictError, 409), (NotFound, 404)):
+        app.add_exception_handler(error, _ledger_error(status))
+
+
+def _ledger_error(status: int):
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        # The ledger's messages name cases, states, dates and staff, never an applicant.
+        return problem(status, HTTPStatus(status).phrase, str(exc))
+    return handle
+
+
 async def _aidrules_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "The application cannot be assessed", redacted(str(exc)))
 

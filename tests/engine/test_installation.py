@@ -32,7 +32,7 @@ def test_importing_the_engine_names_the_build_flag(tmp_path):
 
 
 def test_the_command_says_what_to_do_without_a_traceback(tmp_path):
-    done = run_with_a_broken_build(tmp_path, "-m", "aidrules._launch", "assess", str(EXAMPLE))
+    done = run_with_a_broken_build(tmp_path, "-m", "aidrules", "assess", str(EXAMPLE))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject" in done.stderr

@@ -18,6 +18,8 @@ from aidrules.model import application_to_dict, read_application
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "applications"
 ROLES = ("officer", "approver", "department", "auditor", "public")
+# One person with two tokens: they may investigate and decide, but not the same case.
+BOTH = (("token-wang-officer", "officer"), ("token-wang-approver", "approver"))
 MAX_BODY = 65_536
 
 
@@ -35,10 +37,11 @@ def _free_port() -> int:
 
 def _tokens_file(folder: Path) -> Path:
     lines = []
-    for role in ROLES:
-        digest = hashlib.sha256(f"token-{role}".encode()).hexdigest()
+    named = [(f"token-{role}", role, f"tieli.{role}") for role in ROLES]
+    for token, role, name in [*named, *((t, r, "tieli.wang") for t, r in BOTH)]:
+        digest = hashlib.sha256(token.encode()).hexdigest()
         lines += ["[[tokens]]", f'sha256 = "{digest}"', f'role = "{role}"',
-                  f'name = "tieli.{role}"', ""]
+                  f'name = "{name}"', ""]
     (folder / "tokens.toml").write_text("\n".join(lines), encoding="utf-8")
     return folder / "tokens.toml"
 
@@ -49,7 +52,8 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     port, log = _free_port(), folder / "server.log"
     command = [sys.executable, "-m", "aidrules.cli", "serve", "--port", str(port),
-               "--tokens", str(_tokens_file(folder)), "--max-body", str(MAX_BODY)]
+               "--tokens", str(_tokens_file(folder)), "--max-body", str(MAX_BODY),
+               "--db", str(folder / "ledger.db")]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
     url = f"http://127.0.0.1:{port}"
@@ -82,3 +86,7 @@ def client(server):
 
 def as_role(role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer token-{role}"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,6 +1,6 @@
-"""The ``aidrules`` console script. It imports the command line itself, so that a rules
-engine built in a way that cannot work here (InstallationError, raised on import) is told
-in one line with what to do, not as a traceback."""
+"""The ``aidrules`` console script and ``python -m aidrules``. It imports the command line
+itself, so that a rules engine built in a way that cannot work here (InstallationError,
+raised on import) is told in one line with what to do, not as a traceback."""
 
 from __future__ import annotations
 
