@@ -11,7 +11,7 @@ import threading
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -58,6 +58,7 @@ async def _call(request: Request, method: str, *args: Any, **kwargs: Any) -> Any
     return await run_in_threadpool(locked)
 
 
+CaseId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The case's id.")]  # SQL BIGINT
 Officer = Annotated[Caller, Depends(allowed("file"))]
 Approver = Annotated[Caller, Depends(allowed("decide"))]
 
@@ -75,7 +76,7 @@ def _file(router: APIRouter) -> None:
 
 def _investigate(router: APIRouter) -> None:
     @router.post("/{case}/investigation")
-    async def investigate(request: Request, case: int, body: Investigation,
+    async def investigate(request: Request, case: CaseId, body: Investigation,
                           caller: Officer) -> dict[str, int]:
         """The household investigation, by the caller and the staff named with it."""
         await _call(request, "investigate", case, [caller.name, *body.with_], body.findings,
@@ -85,7 +86,7 @@ def _investigate(router: APIRouter) -> None:
 
 def _notice(router: APIRouter) -> None:
     @router.post("/{case}/notice")
-    async def notice(request: Request, case: int, body: Dated,
+    async def notice(request: Request, case: CaseId, body: Dated,
                      caller: Officer) -> dict[str, Any]:
         """Post the preliminary opinion (公示); answers its last day."""
         return {"case": case, "until": await _call(request, "publish_notice", case, body.on)}
@@ -93,7 +94,7 @@ def _notice(router: APIRouter) -> None:
 
 def _decide(router: APIRouter) -> None:
     @router.post("/{case}/decision")
-    async def decide(request: Request, case: int, body: Decision,
+    async def decide(request: Request, case: CaseId, body: Decision,
                      caller: Approver) -> dict[str, int]:
         """Approve or refuse, decided by the caller, who may not have investigated it."""
         decision = await _call(request, "decide", case, body.approve, caller.name, body.on,
@@ -103,7 +104,7 @@ def _decide(router: APIRouter) -> None:
 
 def _enrol(router: APIRouter) -> None:
     @router.post("/{case}/enrolment")
-    async def enrol(request: Request, case: int, body: Dated,
+    async def enrol(request: Request, case: CaseId, body: Dated,
                     caller: Approver) -> dict[str, Any]:
         """Enrol the approved aids, paid from the month after the decision."""
         return {"case": case, "enrolments": await _call(request, "enrol", case, body.on)}
