@@ -16,6 +16,7 @@ from aidrules.engine import Assessor
 from aidrules.errors import ApplicationError, FieldProblem
 from aidrules.model import Application, application_from_json
 from aidrules.service import openapi, problems
+from aidrules.service.access import AccessLog
 from aidrules.service.auth import Caller, Role, Tokens
 from aidrules.service.limits import BodyLimit
 from aidrules.service.openapi import APPLICATION_BODY
@@ -40,6 +41,7 @@ def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY,
     app.state.assessor, app.state.tokens = assessor, tokens
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(AccessLog)
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     for route in (_validate, _assess, _explain, _notice):
         route(app)

@@ -42,11 +42,13 @@ def serve(
     os.environ.update({k: str(v) for k, v in settings.items() if v is not None})
     uvicorn = _server()
     app = _guarded(from_environment)  # a bad book or tokens file stops here, clearly
+    from aidrules.service.access import logging_config
+    quiet = {"host": host, "port": port, "access_log": False, "log_config": logging_config()}
     if workers == 1:
-        uvicorn.run(app, host=host, port=port)
+        uvicorn.run(app, **quiet)
     else:
-        uvicorn.run("aidrules.service.command:from_environment", factory=True, host=host,
-                    port=port, workers=workers)
+        uvicorn.run("aidrules.service.command:from_environment", factory=True,
+                    workers=workers, **quiet)
 
 
 def from_environment() -> Any:

@@ -147,7 +147,10 @@ def test_the_openapi_document_lists_the_routes_and_the_application_schema(client
 def test_the_server_log_holds_no_personal_data(client, server):
     client.post("/v1/assess", json=bad_application(), headers=OFFICER)
     client.post("/v1/assess", json=example(), headers=OFFICER)
+    client.post("/v1/cases", params={"household": "H-in-the-query", "grid": "g"},
+                json=example(), headers=OFFICER)
     log = server[1].read_text(encoding="utf-8", errors="replace")
     member = example()["household"]["members"][0]
-    assert "POST /v1/assess" in log
-    assert member["id_number"] not in log and member["name"] not in log
+    assert '"POST /v1/assess" 422' in log and '"POST /v1/cases" 201' in log
+    for secret in (member["id_number"], member["name"], "H-in-the-query"):
+        assert secret not in log
