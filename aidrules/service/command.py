@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,29 +40,35 @@ def serve(
                 "AIDRULES_MAX_BODY": max_body, "AIDRULES_DB": db}
     if not settings["AIDRULES_TOKENS"]:
         fail("serve needs the county's tokens: --tokens FILE or AIDRULES_TOKENS")
-    os.environ.update({k: str(v) for k, v in settings.items() if v is not None})
+    given = {k: str(v) for k, v in settings.items() if v is not None}
     uvicorn = _server()
-    app = _guarded(from_environment)  # a bad book or tokens file stops here, clearly
+    app = _guarded(lambda: built(given))  # a bad book or tokens file stops here, clearly
     from aidrules.service.access import logging_config
     quiet = {"host": host, "port": port, "access_log": False, "log_config": logging_config()}
     if workers == 1:
         uvicorn.run(app, **quiet)
-    else:
-        uvicorn.run("aidrules.service.command:from_environment", factory=True,
-                    workers=workers, **quiet)
+        return
+    os.environ.update(given)  # what each worker process builds its app from
+    uvicorn.run("aidrules.service.command:from_environment", factory=True, workers=workers,
+                **quiet)
 
 
 def from_environment() -> Any:
     """The app as configured by the AIDRULES_* variables (what each worker builds)."""
+    return built(os.environ)
+
+
+def built(settings: Mapping[str, str]) -> Any:
     from aidrules.engine import Assessor
     from aidrules.service.app import create_app
     from aidrules.service.auth import read_tokens
     from aidrules.shipped import load_book
 
-    assessor = Assessor(load_book())
-    return create_app(assessor, read_tokens(os.environ["AIDRULES_TOKENS"]),
-                      int(os.environ.get("AIDRULES_MAX_BODY", "1000000")),
-                      _ledger(os.environ.get("AIDRULES_DB"), assessor))
+    assessor = Assessor(load_book(settings.get("AIDRULES_RULES"),
+                                  settings.get("AIDRULES_POLICIES")))
+    return create_app(assessor, read_tokens(settings["AIDRULES_TOKENS"]),
+                      int(settings.get("AIDRULES_MAX_BODY", "1000000")),
+                      _ledger(settings.get("AIDRULES_DB"), assessor))
 
 
 def _ledger(db: str | None, assessor: Any) -> Any:
