@@ -46,6 +46,9 @@ PoliciesOption = Annotated[Path | None, typer.Option("--policies", help="The pol
                           "default: $AIDRULES_POLICIES, aidrules.toml, or the shipped book.")]
 OnOption = Annotated[str | None, typer.Option(
     "--on", help="Assess as of this date (YYYY-MM-DD); default: the application date.")]
+OverlayOption = Annotated[list[Path] | None, typer.Option(
+    "--overlay", help="A directory of policy files laid over --policies: files at the same "
+    "path replace, new ones are added (repeatable; later ones win).")]
 JurisdictionOption = Annotated[str | None, typer.Option(
     "--jurisdiction", help="Jurisdiction path, like heilongjiang/yichun/tieli; default: the "
     "application's own.")]
@@ -79,9 +82,11 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
                                          "that can never fire, dates without values, identical "
                                          "rules); exit 1 on any warning.")] = False,
+    overlay: OverlayOption = None,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
-    book, problems = check_rulebook(located("rules", rules), located("policies", policies))
+    book, problems = check_rulebook(located("rules", rules), located("policies", policies),
+                                    overlay or [])
     if problems or book is None:
         for problem in problems:
             say(str(problem))
@@ -190,10 +195,11 @@ def assess(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
     rules: RulesOption = None,
     policies: PoliciesOption = None,
+    overlay: OverlayOption = None,
 ) -> None:
     """Assess every application in FILE across every aid type."""
     documents = []
-    for _, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
+    for _, a in _assessments(file, on, jurisdiction, rules, policies, overlay)[1]:
         if as_json:
             documents.append(a.to_json())
         else:
@@ -211,9 +217,10 @@ def explain(
     jurisdiction: JurisdictionOption = None,
     rules: RulesOption = None,
     policies: PoliciesOption = None,
+    overlay: OverlayOption = None,
 ) -> None:
     """Print the full reasoning for one aid type."""
-    assessor, assessments = _assessments(file, on, jurisdiction, rules, policies)
+    assessor, assessments = _assessments(file, on, jurisdiction, rules, policies, overlay)
     for _, a in assessments:
         say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
 
@@ -228,19 +235,21 @@ def notice(
     jurisdiction: JurisdictionOption = None,
     rules: RulesOption = None,
     policies: PoliciesOption = None,
+    overlay: OverlayOption = None,
 ) -> None:
     """Print the applicant's written notice: outcome, amount and reasons per aid type."""
     from aidrules.notices import decision_notice
-    for application, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
+    for application, a in _assessments(file, on, jurisdiction, rules, policies, overlay)[1]:
         say(_guarded(lambda a=a, application=application: decision_notice(
             a, application, language=language, templates=templates), str(file)))
 
 
-def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None):
+def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None,
+                 overlays: list[Path] | None = None):
     """The assessor, and every application in ``file`` with its assessment."""
     when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
-    assessor = _assessor(rules, policies)
+    assessor = _assessor(rules, policies, overlays or [])
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
         application, on=when, jurisdiction=jurisdiction), str(file)))
         for application in applications]
@@ -306,10 +315,11 @@ def _print_assessment(a: Any) -> None:
 
 # ---- helpers -------------------------------------------------------------------------
 
-def _assessor(rules: Path | None, policies: Path | None) -> Any:
+def _assessor(rules: Path | None, policies: Path | None,
+              overlays: list[Path] | None = None) -> Any:
     from aidrules.engine import Assessor  # late: only the commands that assess need it
 
-    book = _guarded(lambda: load_book(rules, policies), str(rules or "rules"))
+    book = _guarded(lambda: load_book(rules, policies, overlays or []), str(rules or "rules"))
     return Assessor(book)
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from aidrules.cases.case import Case
 from aidrules.cases.reading import read_cases, read_examples
-from aidrules.cases.replay import Books, in_cases_dir, rules_in, run_case
+from aidrules.cases.replay import Books, in_cases_dir, rules_in
 from aidrules.engine import Assessor
 from aidrules.errors import AidrulesError, RuleBookError
 from aidrules.rulebook import Rule
@@ -160,7 +160,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        outcome = run_case(_assessor(self.config), self.case)
+        outcome = self.config.stash[_BOOKS].run(_assessor(self.config), self.case)
         if not outcome.agreed:
             raise CaseFailed(outcome.report())
 

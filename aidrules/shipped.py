@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from aidrules.errors import AidrulesError
+from aidrules.policy import Overlay
 from aidrules.rulebook import RuleBook, load_rulebook
 
 CONFIG = "aidrules.toml"
@@ -37,12 +39,14 @@ def shipped(name: str) -> Path:
                         f"(looked in {_PACKAGE / '_shipped'}); reinstall the package")
 
 
-def load_book(rules: Path | str | None = None, policies: Path | str | None = None) -> RuleBook:
-    """The rule book: the shipped one, or the county's own (see the module's docstring).
+def load_book(rules: Path | str | None = None, policies: Path | str | None = None,
+              overlays: Iterable[Overlay] = ()) -> RuleBook:
+    """The rule book: the shipped one, or the county's own (see the module's docstring),
+    with any ``overlays`` laid over its policies (as for load_rulebook).
 
     Raises RuleBookError listing every problem: a book loads whole or not at all.
     """
-    return load_rulebook(located("rules", rules), located("policies", policies))
+    return load_rulebook(located("rules", rules), located("policies", policies), overlays)
 
 
 def located(name: str, given: Path | str | None = None) -> Path:

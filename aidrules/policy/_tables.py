@@ -38,9 +38,17 @@ def keys(raw: Any) -> tuple[str, ...] | tuple[int, ...]:
     return tuple(str(k) for k in raw)
 
 
+def _shown(keys: Sequence[Any]) -> str:
+    return ", ".join(str(k) for k in keys)
+
+
+def is_schedule(keys: Sequence[Any]) -> bool:
+    """Whether ``keys`` are a step schedule's whole numbers (not texts)."""
+    return all(_whole(k) for k in keys)
+
+
 def _whole(key: Any) -> bool:
     return isinstance(key, int) and not isinstance(key, bool) and key >= 0
-
 
 
 def parse(raw: Any, keys: Sequence[str], given: str, unit: str,
@@ -51,12 +59,13 @@ def parse(raw: Any, keys: Sequence[str], given: str, unit: str,
                            "value, e.g. {" + ", ".join(f"{k}: ..." for k in keys[:2]) + "}"), None)
     for key in raw:
         if key not in keys:
+            shown = [str(k) for k in keys]
             raise BadEntry(Bad(f"{show(key)} is not a key of the table",
-                               "one of " + ", ".join(keys), did_you_mean(str(key), keys)), key)
+                               "one of " + _shown(keys), did_you_mean(str(key), shown)), key)
     for key in keys:
         if key not in raw:
             raise BadEntry(Bad(f"the table has no value for {key!r}",
-                               "a value for each key: " + ", ".join(keys)), None)
+                               "a value for each key: " + _shown(keys)), None)
     table = {}
     for key in keys:
         try:

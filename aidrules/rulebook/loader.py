@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from aidrules.errors import Problem, RuleBookError, did_you_mean
 from aidrules.language import ast, check, parse
 from aidrules.language.parser import ExpressionSyntaxError
 from aidrules.language.types import BOOL, MONEY, Schema, Type, table_of
-from aidrules.policy import PolicyTree
+from aidrules.policy import Overlay, PolicyTree
 from aidrules.rulebook import analysis
 from aidrules.rulebook.book import (
     PERIODS,
@@ -46,20 +46,23 @@ _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "ba
 _CRITERION_KEYS = {"test", "title", "title_en"}
 
 
-def load_rulebook(rules: Path | str, policies: Path | str) -> RuleBook:
-    """Load ``rules/`` with the ``policies/`` tree; raise RuleBookError listing every problem."""
-    book, problems = check_rulebook(rules, policies)
+def load_rulebook(rules: Path | str, policies: Path | str,
+                  overlays: Iterable[Overlay] = ()) -> RuleBook:
+    """Load ``rules/`` with the ``policies/`` tree and any ``overlays`` laid over it
+    (directories of policy files, inline values); raise RuleBookError listing every problem."""
+    book, problems = check_rulebook(rules, policies, overlays)
     if problems:
         raise RuleBookError(problems, str(rules))
     return book
 
 
-def check_rulebook(rules: Path | str, policies: Path | str) -> tuple[RuleBook | None,
-                                                                     list[Problem]]:
-    tree, problems = PolicyTree.check(policies)
+def check_rulebook(rules: Path | str, policies: Path | str, overlays: Iterable[Overlay] = ()
+                   ) -> tuple[RuleBook | None, list[Problem]]:
+    overlays = tuple(overlays)
+    tree, problems = PolicyTree.check(policies, overlays)
     # With a broken policy tree, rules are still checked against the parameters declared
     # well, so one bad value is one problem, not one for every rule that reads it.
-    declared = tree.parameters() if tree is not None else PolicyTree.declared(policies)
+    declared = tree.parameters() if tree is not None else PolicyTree.declared(policies, overlays)
     reader = _Reader(Path(rules), tree, declared)
     book = reader.read()
     problems = sorted([*problems, *reader.problems],

@@ -111,7 +111,8 @@ def test_unknown_case_keys_and_jurisdictions_get_a_suggestion(tmp_path, assessor
         expect: {}
         """, assessor) == [
         "case.yaml:2:1: unknown key 'tittle' in a case; expected one of title, source, note, "
-        "on, jurisdiction, application, application_file, expect; did you mean 'title'?",
+        "on, jurisdiction, application, application_file, overlay, parameters, expect; "
+        "did you mean 'title'?",
         "case.yaml:3:15: unknown jurisdiction 'heilongjiang/yichun/teili'; expected one of "
         "example, heilongjiang, heilongjiang/yichun, heilongjiang/yichun/tieli, national; "
         "did you mean 'heilongjiang/yichun/tieli'?",

@@ -110,3 +110,55 @@ def test_whole_number_keys_go_up(tmp_path):
     assert [str(p).split("policies/", 1)[1] for p in problems][0] == (
         "national/tekun/care.yaml:4:7: keys=a list are not in increasing order; expected whole "
         "numbers from the smallest up, such as [1, 2, 3, 5]")
+
+
+SCHEDULE = """\
+    description: 护理比例
+    description_en: Care share by failed activities
+    unit: ratio
+    keys: [0, 1, 4]
+    values:
+      2024-01-01:
+        value: {0: 1/10, 1: 1/6, 4: 1/4}
+        assumed: test
+"""
+
+
+def tree_with_province(tmp_path, national: str, province: str):
+    root = tmp_path / "policies"
+    for layer, text in (("national", national), ("p", province)):
+        folder = root / layer
+        (folder / "tekun").mkdir(parents=True)
+        (folder / "jurisdiction.yaml").write_text("name: 某地\nname_en: Somewhere\n",
+                                                  encoding="utf-8")
+        (folder / "tekun" / "care.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return PolicyTree.check(root)
+
+
+def test_a_jurisdiction_may_give_a_schedule_levels_of_its_own(tmp_path):
+    tree, problems = tree_with_province(tmp_path, SCHEDULE, """\
+        keys: [0, 1, 3, 5]
+        values:
+          2024-01-01:
+            value: {0: 0.1, 1: 0.2, 3: 0.4, 5: 0.8}
+            assumed: test
+    """)
+    assert problems == []
+    assert tree.value("tekun.care", "p", date(2024, 6, 1)).value[5] == Fraction(4, 5)
+    assert tree.value("tekun.care", "national", date(2024, 6, 1)).value[4] == Fraction(1, 4)
+
+
+def test_texts_keys_stay_those_declared(tmp_path):
+    _, problems = tree_with_province(tmp_path, CARE.replace("        unit: yuan/year\n", ""), """\
+        keys: [able, severe]
+        values:
+          2024-01-01:
+            value: {able: 1, severe: 2}
+            assumed: test
+    """)
+    assert any("keys differ from those declared in" in str(p) for p in problems), problems
+
+
+def test_a_whole_number_key_not_declared_is_named(tmp_path):
+    _, problems = tree_with(tmp_path, SCHEDULE.replace("4: 1/4}", "4: 1/4, 6: 1/2}"))
+    assert [p.message for p in problems] == ["6 is not a key of the table"], problems
