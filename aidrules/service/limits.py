@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aidrules.service.problems import MEDIA_TYPE
+from aidrules.service.problems import MEDIA_TYPE, BodyTooLarge
 
 Scope = dict[str, Any]
 
 
-class TooLarge(Exception):
-    pass
+def too_large(limit: int) -> dict[str, Any]:
+    return {"type": "about:blank", "title": "Content Too Large", "status": 413,
+            "detail": f"the body is over {limit} bytes"}
 
 
 class BodyLimit:
@@ -33,11 +34,11 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise TooLarge
+                raise BodyTooLarge(too_large(self.limit)["detail"])
             return message
         try:
             await self.app(scope, counted, send)
-        except TooLarge:
+        except BodyTooLarge:
             await self._refuse(send)
 
     @staticmethod
@@ -48,8 +49,7 @@ class BodyLimit:
         return 0
 
     async def _refuse(self, send: Any) -> None:
-        body = json.dumps({"type": "about:blank", "title": "Content Too Large", "status": 413,
-                           "detail": f"the body is over {self.limit} bytes"}).encode()
+        body = json.dumps(too_large(self.limit)).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", MEDIA_TYPE.encode()),
                                 (b"content-length", str(len(body)).encode())]})

@@ -23,6 +23,10 @@ _GOT = re.compile(r",? got [^;]*")  # ", got '-5'" up to a "; did you mean …"
 _QUOTED_DIGITS = re.compile(r"'[^']*\d[^']*'")  # a birth date or number held in a message
 
 
+class BodyTooLarge(AidrulesError):
+    """The body grew past the limit as it streamed in (answered 413)."""
+
+
 def problem(status: int, title: str, detail: str | None = None,
             problems: list[dict[str, str]] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
@@ -46,6 +50,7 @@ def field_problems(problems: tuple[FieldProblem, ...]) -> list[dict[str, str]]:
 def install(app: FastAPI) -> None:
     """Every error the app can meet, answered as problem+json."""
     app.add_exception_handler(ApplicationError, _application_error)
+    app.add_exception_handler(BodyTooLarge, _too_large)
     app.add_exception_handler(AidrulesError, _aidrules_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_error)
@@ -71,6 +76,10 @@ def _ledger_error(status: int):
         # The ledger's messages name cases, states, dates and staff, never an applicant.
         return problem(status, HTTPStatus(status).phrase, str(exc))
     return handle
+
+
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    return problem(413, "Content Too Large", str(exc))
 
 
 async def _aidrules_error(request: Request, exc: Exception) -> JSONResponse:

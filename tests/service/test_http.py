@@ -154,3 +154,15 @@ def test_the_server_log_holds_no_personal_data(client, server):
     assert '"POST /v1/assess" 422' in log and '"POST /v1/cases" 201' in log
     for secret in (member["id_number"], member["name"], "H-in-the-query"):
         assert secret not in log
+
+
+def test_a_streamed_body_over_the_limit_is_refused_as_it_arrives(client):
+    def chunks():
+        yield b"{"
+        for _ in range(MAX_BODY // 1024 + 1):
+            yield b" " * 1024
+        yield b"}"
+    response = client.post("/v1/assess", content=chunks(),
+                           headers={**OFFICER, "content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
