@@ -80,7 +80,7 @@ def _entry(path: Path | str, index: int, entry: object) -> tuple[str, Caller]:
                           f"{', '.join(Role)}")
     if not isinstance(name, str) or not name.strip():
         raise TokensError(f"{where}.name must be non-empty text (who acts with this token)")
-    return digest.lower(), Caller(name.strip(), Role(role))
+    return digest.lower(), Caller(name.strip(), Role(str(role)))
 
 
 def _is_hex(text: str) -> bool:

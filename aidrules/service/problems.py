@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -14,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from aidrules.errors import AidrulesError, ApplicationError, FieldProblem
+from aidrules.errors import AidrulesError, ApplicationError, FieldProblem, Problem
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("aidrules.service")
@@ -43,8 +44,10 @@ def redacted(message: str) -> str:
     return _QUOTED_DIGITS.sub("'…'", _GOT.sub("", message))
 
 
-def field_problems(problems: tuple[FieldProblem, ...]) -> list[dict[str, str]]:
-    return [{"path": p.path, "message": redacted(p.message)} for p in problems]
+def field_problems(problems: Iterable[Problem | FieldProblem]) -> list[dict[str, str]]:
+    """An application's problems (FieldProblem, each with its path) for a response body."""
+    return [{"path": p.path, "message": redacted(p.message)} for p in problems
+            if isinstance(p, FieldProblem)]
 
 
 def install(app: FastAPI) -> None:
