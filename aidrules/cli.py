@@ -26,7 +26,7 @@ from aidrules.model import read_applications
 from aidrules.monitoring.cli import county_app, feeds_app
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
 from aidrules.service.command import register as register_serve
-from aidrules.shipped import load_book, located
+from aidrules.shipped import load_book, located, located_overlays
 
 app = typer.Typer(
     name="aidrules",
@@ -86,7 +86,7 @@ def check(
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
     book, problems = check_rulebook(located("rules", rules), located("policies", policies),
-                                    overlay or [])
+                                    located_overlays(overlay))
     if problems or book is None:
         for problem in problems:
             say(str(problem))
@@ -249,7 +249,7 @@ def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Pat
     """The assessor, and every application in ``file`` with its assessment."""
     when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
-    assessor = _assessor(rules, policies, overlays or [])
+    assessor = _assessor(rules, policies, overlays)
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
         application, on=when, jurisdiction=jurisdiction), str(file)))
         for application in applications]
@@ -319,7 +319,7 @@ def _assessor(rules: Path | None, policies: Path | None,
               overlays: list[Path] | None = None) -> Any:
     from aidrules.engine import Assessor  # late: only the commands that assess need it
 
-    book = _guarded(lambda: load_book(rules, policies, overlays or []), str(rules or "rules"))
+    book = _guarded(lambda: load_book(rules, policies, overlays), str(rules or "rules"))
     return Assessor(book)
 
 

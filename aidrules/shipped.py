@@ -8,6 +8,9 @@ A folder (``rules``, ``policies``, ``feeds``, ``warnings``) is found, first matc
    ``AIDRULES_CONFIG``), a relative path read from the file's own folder;
 4. the copy shipped inside the package (a wheel), or the repository's top-level folder
    (a checkout or an editable install).
+
+Overlays (folders of policy files laid over the policies) are found the same way:
+``--overlay``, ``AIDRULES_OVERLAYS`` or ``[book] overlays = [...]``; none by default.
 """
 
 from __future__ import annotations
@@ -40,13 +43,32 @@ def shipped(name: str) -> Path:
 
 
 def load_book(rules: Path | str | None = None, policies: Path | str | None = None,
-              overlays: Iterable[Overlay] = ()) -> RuleBook:
+              overlays: Iterable[Overlay] | None = None) -> RuleBook:
     """The rule book: the shipped one, or the county's own (see the module's docstring),
-    with any ``overlays`` laid over its policies (as for load_rulebook).
+    with ``overlays`` laid over its policies (as for load_rulebook; default: the ones
+    configured, else none).
 
     Raises RuleBookError listing every problem: a book loads whole or not at all.
     """
-    return load_rulebook(located("rules", rules), located("policies", policies), overlays)
+    return load_rulebook(located("rules", rules), located("policies", policies),
+                         located_overlays(overlays))
+
+
+def located_overlays(given: Iterable[Overlay] | None = None) -> list[Overlay]:
+    """The overlays given (even none, as ``[]``), else ``AIDRULES_OVERLAYS`` (folders
+    separated by the system's path separator), else ``[book] overlays`` in aidrules.toml."""
+    if given is not None:
+        return list(given)
+    if os.environ.get("AIDRULES_OVERLAYS"):
+        return [Path(p) for p in os.environ["AIDRULES_OVERLAYS"].split(os.pathsep) if p]
+    file = _config_file()
+    if file is None:
+        return []
+    value = _book_table(file).get("overlays", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{file}: [book] overlays={value!r} is not a list of folders; "
+                          "expected a list like [\"proposals/2026\"]")
+    return [file.resolve().parent / v for v in value]
 
 
 def located(name: str, given: Path | str | None = None) -> Path:
@@ -60,9 +82,14 @@ def located(name: str, given: Path | str | None = None) -> Path:
     return configured if configured is not None else shipped(name)
 
 
-def _configured(name: str) -> Path | None:
+def _config_file() -> Path | None:
     file = Path(os.environ.get("AIDRULES_CONFIG") or CONFIG)
-    if not file.is_file():
+    return file if file.is_file() else None
+
+
+def _configured(name: str) -> Path | None:
+    file = _config_file()
+    if file is None:
         return None
     value = _book_table(file).get(name)
     if value is None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aidrules.cli import app
-from aidrules.shipped import ConfigError, load_book, located, shipped
+from aidrules.shipped import ConfigError, load_book, located, located_overlays, shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples/applications/01-tieli-urban-below-standard.yaml"
@@ -19,7 +20,7 @@ EXAMPLE = ROOT / "examples/applications/01-tieli-urban-below-standard.yaml"
 @pytest.fixture
 def elsewhere(tmp_path, monkeypatch):
     """An empty folder as the current directory, with no AIDRULES_* variable set."""
-    for name in ("AIDRULES_RULES", "AIDRULES_POLICIES", "AIDRULES_CONFIG"):
+    for name in ("AIDRULES_RULES", "AIDRULES_POLICIES", "AIDRULES_OVERLAYS", "AIDRULES_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -75,3 +76,27 @@ def test_a_county_book_named_in_the_environment_is_the_one_loaded(elsewhere, mon
 
 def test_load_book_without_arguments_loads_the_shipped_book(elsewhere):
     assert load_book().aids
+
+
+def test_overlays_come_from_the_environment_or_aidrules_toml(elsewhere, monkeypatch):
+    monkeypatch.delenv("AIDRULES_OVERLAYS", raising=False)
+    assert located_overlays() == []
+    (elsewhere / "aidrules.toml").write_text('[book]\noverlays = ["a", "b"]\n')
+    assert located_overlays() == [elsewhere / "a", elsewhere / "b"]
+    monkeypatch.setenv("AIDRULES_OVERLAYS", os.pathsep.join(["x", "y"]))
+    assert located_overlays() == [Path("x"), Path("y")]
+    assert located_overlays([]) == []  # given, even none, wins
+
+
+def test_an_overlay_named_in_the_environment_is_laid_over_the_book(elsewhere, monkeypatch):
+    monkeypatch.setenv("AIDRULES_OVERLAYS", str(elsewhere / "no-such-overlay"))
+    result = CliRunner().invoke(app, ["assess", str(EXAMPLE)])
+    assert result.exit_code == 1
+    assert "no-such-overlay:1:1: the overlay directory does not exist" in result.output
+
+
+def test_overlays_in_aidrules_toml_must_be_a_list_of_folders(elsewhere, monkeypatch):
+    monkeypatch.delenv("AIDRULES_OVERLAYS", raising=False)
+    (elsewhere / "aidrules.toml").write_text('[book]\noverlays = "a"\n')
+    with pytest.raises(ConfigError, match="is not a list of folders"):
+        located_overlays()
