@@ -4,6 +4,7 @@ calls the library and answers JSON; every error is problem+json (aidrules.servic
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from aidrules.model import Application, application_from_json
 from aidrules.service import openapi, problems
 from aidrules.service.access import AccessLog
 from aidrules.service.auth import Caller, Role, Tokens
-from aidrules.service.limits import BodyLimit
+from aidrules.service.limits import BodyLimit, RateLimit
 from aidrules.service.openapi import APPLICATION_BODY
 
 R = Role
@@ -38,7 +39,7 @@ def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY,
     with a ``ledger``, the case procedure too."""
     app = FastAPI(title="aidrules", version=__version__, description=(
         "Classify a social-assistance application across every aid type, with reasons."))
-    app.state.assessor, app.state.tokens = assessor, tokens
+    app.state.assessor, app.state.tokens, app.state.rates = assessor, tokens, RateLimit()
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(AccessLog)
@@ -61,8 +62,18 @@ def allowed(action: str):
                                 headers={"WWW-Authenticate": "Bearer"})
         if caller.role not in ACCESS[action]:
             raise HTTPException(403, f"the role {caller.role} may not {action}")
+        _within_rate(request, caller)
         return caller
     return check
+
+
+def _within_rate(request: Request, caller: Caller) -> None:
+    if caller.per_minute is None:
+        return
+    wait = request.app.state.rates.wait(f"{caller.role}:{caller.name}", caller.per_minute)
+    if wait:
+        raise HTTPException(429, f"more than {caller.per_minute} requests a minute",
+                            headers={"Retry-After": str(math.ceil(wait))})
 
 
 async def application(request: Request) -> Application:

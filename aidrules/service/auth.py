@@ -7,6 +7,7 @@ itself, only its SHA-256, so the file can be read by more people than the tokens
     sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     role = "officer"
     name = "tieli.officer.wang"    # who acts in the case procedure
+    per_minute = 600               # optional: a rate limit for this token (429 beyond it)
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class TokensError(AidrulesError, ValueError):
 class Caller:
     name: str
     role: Role
+    per_minute: int | None = None  # the most requests a minute this token may make
 
 
 @attrs.frozen
@@ -80,7 +82,17 @@ def _entry(path: Path | str, index: int, entry: object) -> tuple[str, Caller]:
                           f"{', '.join(Role)}")
     if not isinstance(name, str) or not name.strip():
         raise TokensError(f"{where}.name must be non-empty text (who acts with this token)")
-    return digest.lower(), Caller(name.strip(), Role(str(role)))
+    return digest.lower(), Caller(name.strip(), Role(str(role)), _per_minute(where, entry))
+
+
+def _per_minute(where: str, entry: dict) -> int | None:
+    value = entry.get("per_minute")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise TokensError(f"{where}.per_minute={value!r} must be a whole number of requests "
+                          "a minute, 1 or more")
+    return value
 
 
 def _is_hex(text: str) -> bool:

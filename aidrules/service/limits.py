@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from aidrules.service.problems import MEDIA_TYPE, BodyTooLarge
@@ -54,3 +57,24 @@ class BodyLimit:
                     "headers": [(b"content-type", MEDIA_TYPE.encode()),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class RateLimit:
+    """A token bucket per caller: ``per_minute`` requests a minute, in bursts of as many.
+    Kept in each worker process (with N workers a caller gets up to N times the rate)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock, self.lock = clock, threading.Lock()
+        self.buckets: dict[str, tuple[float, float]] = {}  # key → (tokens left, when)
+
+    def wait(self, key: str, per_minute: int) -> float:
+        """0 if the request may go now (and it is counted), else the seconds to wait."""
+        with self.lock:
+            now = self.clock()
+            left, then = self.buckets.get(key, (float(per_minute), now))
+            left = min(float(per_minute), left + (now - then) * per_minute / 60)
+            if left < 1:
+                self.buckets[key] = (left, now)
+                return (1 - left) * 60 / per_minute
+            self.buckets[key] = (left - 1, now)
+            return 0.0

@@ -20,6 +20,7 @@ EXAMPLES = ROOT / "examples" / "applications"
 ROLES = ("officer", "approver", "department", "auditor", "public")
 # One person with two tokens: they may investigate and decide, but not the same case.
 BOTH = (("token-wang-officer", "officer"), ("token-wang-approver", "approver"))
+LIMITED = "token-kiosk"
 MAX_BODY = 65_536
 
 
@@ -42,6 +43,9 @@ def _tokens_file(folder: Path) -> Path:
         digest = hashlib.sha256(token.encode()).hexdigest()
         lines += ["[[tokens]]", f'sha256 = "{digest}"', f'role = "{role}"',
                   f'name = "{name}"', ""]
+    digest = hashlib.sha256(LIMITED.encode()).hexdigest()  # two requests a minute
+    lines += ["[[tokens]]", f'sha256 = "{digest}"', 'role = "public"', 'name = "kiosk"',
+              "per_minute = 2", ""]
     (folder / "tokens.toml").write_text("\n".join(lines), encoding="utf-8")
     return folder / "tokens.toml"
 

@@ -10,7 +10,7 @@ from aidrules.engine import Assessor
 from aidrules.errors import ApplicationError
 from aidrules.model import application_from_dict
 from aidrules.shipped import load_book
-from tests.service.conftest import MAX_BODY, as_role, example
+from tests.service.conftest import LIMITED, MAX_BODY, as_role, bearer, example
 
 OFFICER = as_role("officer")
 PROBLEM = "application/problem+json"
@@ -166,3 +166,11 @@ def test_a_streamed_body_over_the_limit_is_refused_as_it_arrives(client):
                            headers={**OFFICER, "content-type": "application/json"})
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_a_token_over_its_rate_is_told_when_to_come_back(client):
+    answers = [client.post("/v1/validate", json=example(), headers=bearer(LIMITED))
+               for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].headers["content-type"] == PROBLEM
+    assert 1 <= int(answers[2].headers["retry-after"]) <= 30
