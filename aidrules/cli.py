@@ -41,9 +41,10 @@ register_cases(app)  # replay, impact, boundaries
 register_serve(app)  # serve (HTTP)
 
 RulesOption = Annotated[Path | None, typer.Option("--rules", help="The rules directory; default: "
-                       "$AIDRULES_RULES, aidrules.toml, or the shipped book.")]
+                       "$AIDRULES_RULES, aidrules.toml, ./rules, or the shipped book.")]
 PoliciesOption = Annotated[Path | None, typer.Option("--policies", help="The policies directory; "
-                          "default: $AIDRULES_POLICIES, aidrules.toml, or the shipped book.")]
+                          "default: $AIDRULES_POLICIES, aidrules.toml, ./policies, or the "
+                          "shipped book.")]
 OnOption = Annotated[str | None, typer.Option(
     "--on", help="Assess as of this date (YYYY-MM-DD); default: the application date.")]
 OverlayOption = Annotated[list[Path] | None, typer.Option(

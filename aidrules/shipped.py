@@ -6,8 +6,10 @@ A folder (``rules``, ``policies``, ``feeds``, ``warnings``) is found, first matc
 2. the environment variable ``AIDRULES_<NAME>`` (``AIDRULES_RULES``, ``AIDRULES_POLICIES``);
 3. ``[book]`` in ``aidrules.toml`` in the current directory (or the file named by
    ``AIDRULES_CONFIG``), a relative path read from the file's own folder;
-4. the copy shipped inside the package (a wheel), or the repository's top-level folder
-   (a checkout or an editable install).
+4. a folder of that name in the current directory, as before (a checkout, or a county's
+   book laid out like one);
+5. the copy shipped inside the package (a wheel), or the repository's top-level folder
+   (an editable install).
 
 Overlays (folders of policy files laid over the policies) are found the same way:
 ``--overlay``, ``AIDRULES_OVERLAYS`` or ``[book] overlays = [...]``; none by default.
@@ -79,7 +81,9 @@ def located(name: str, given: Path | str | None = None) -> Path:
     if os.environ.get(variable):
         return Path(os.environ[variable])
     configured = _configured(name)
-    return configured if configured is not None else shipped(name)
+    if configured is not None:
+        return configured
+    return Path(name) if Path(name).is_dir() else shipped(name)
 
 
 def _config_file() -> Path | None:

@@ -38,6 +38,12 @@ def test_assess_runs_from_an_empty_folder_on_an_example_copied_out(elsewhere):
     assert '"dibao"' in result.output
 
 
+def test_a_folder_in_the_current_directory_is_used_before_the_shipped_one(elsewhere):
+    (elsewhere / "policies").mkdir()
+    assert located("policies") == Path("policies")
+    assert located("rules") == shipped("rules")
+
+
 def test_an_option_wins_over_the_environment(elsewhere, monkeypatch):
     monkeypatch.setenv("AIDRULES_RULES", "from-env")
     assert located("rules", "given") == Path("given")
