@@ -54,7 +54,7 @@ def replay(
     from aidrules.cases.replay import Books, Tally
     books = Books()
     assessor = _assessor(books, rules, policies, overlay or [])
-    loaded, problems = _load(assessor, cases)
+    loaded, problems = _load(assessor, cases, rules)
     tally, outcomes = Tally(), []
     for case in loaded:
         outcome = books.run(assessor, case)
@@ -156,7 +156,7 @@ def impact(
             fail(str(exc))
         current = _assessor(books, rules, policies, overlay or [])
         before = _assessor(books, base_rules, base_policies)
-        loaded, problems = _load(current, paths) if paths else ([], [])
+        loaded, problems = _load(current, paths, rules) if paths else ([], [])
         for problem in problems:
             say(str(problem))
         subjects = subjects_from_cases(loaded, day(on))
@@ -283,9 +283,11 @@ def _assessor(books: Books, rules: Path, policies: Path,
         fail(f"{rules}, {policies}: cannot read: {exc.strerror or exc}")
 
 
-def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Problem]]:
+def _load(assessor: Assessor, paths: list[Path],
+          rules: Path) -> tuple[list[Case], list[Problem]]:
     """The cases of every case file, and the inline examples of every rule file, found
-    at or below ``paths``."""
+    at or below ``paths``. Their application files may be under the directory the
+    command runs from or the rule book's project (the directory holding ``rules``)."""
     from aidrules.cases.reading import read_cases, read_examples
     from aidrules.cases.replay import discover, rule_files, rules_in
     book = assessor.book
@@ -296,13 +298,14 @@ def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Probl
         fail("no case files found (give files, or directories with cases/ directories "
               "or rule files with examples)")
     cases, problems = [], []
+    roots = (Path.cwd(), rules.resolve().parent)
     for file in files:
-        found, wrong = read_cases(file, book)
+        found, wrong = read_cases(file, book, roots=roots)
         cases += found
         problems += wrong
     for file in with_examples:
         for rule in rules_in(book, file):
-            found, wrong = read_examples(rule, book, str(file))
+            found, wrong = read_examples(rule, book, str(file), roots)
             cases += found
             problems += wrong
     return cases, problems

@@ -12,6 +12,7 @@ type alone (a status, or the long form with ``status``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,31 +32,35 @@ OTHER_EXPECT_KEYS = ("risk_level", "referrals")
 _PATH_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
-def read_cases(path: Path | str, book: RuleBook,
-               label: str | None = None) -> tuple[list[Case], list[Problem]]:
+def read_cases(path: Path | str, book: RuleBook, label: str | None = None,
+               roots: Iterable[Path | str] = ()) -> tuple[list[Case], list[Problem]]:
     """The cases in ``path``, checked against ``book`` (its aid types, rules, brands,
     risk levels and jurisdictions), and every problem found (then use no case).
-    ``label`` names the file in messages (default: ``path`` as given)."""
-    reader = _Reader(Path(path), book, label)
+    ``label`` names the file in messages (default: ``path`` as given). An
+    ``application_file`` must lie under the case file's directory or one of ``roots``."""
+    reader = _Reader(Path(path), book, label, roots=roots)
     cases = reader.read()
     return ([] if reader.problems else cases), reader.problems
 
 
-def read_examples(rule: Rule, book: RuleBook,
-                  label: str | None = None) -> tuple[list[Case], list[Problem]]:
+def read_examples(rule: Rule, book: RuleBook, label: str | None = None,
+                  roots: Iterable[Path | str] = ()) -> tuple[list[Case], list[Problem]]:
     """The inline examples of ``rule`` as cases (each named ``file::rule id::title``), and
     every problem found, placed in the rule file (then use no case). ``label`` names the
-    rule file in messages (default: as the rule book names it)."""
-    reader = _Reader(Path(rule.at.file), book, label or rule.at.file, rule)
+    rule file in messages (default: as the rule book names it); ``roots`` as for
+    :func:`read_cases`."""
+    reader = _Reader(Path(rule.at.file), book, label or rule.at.file, rule, roots)
     cases = reader.cases(rule.examples)
     return ([] if reader.problems else cases), reader.problems
 
 
 class _Reader:
     def __init__(self, path: Path, book: RuleBook, label: str | None,
-                 rule: Rule | None = None) -> None:
+                 rule: Rule | None = None, roots: Iterable[Path | str] = ()) -> None:
         self.path, self.book, self.label = path, book, label or str(path)
         self.rule = rule  # set when reading a rule's inline examples
+        # where application files may be: a case file names no file outside these
+        self.roots = tuple(Path(r).resolve() for r in (path.parent, *roots))
         self.problems: list[Problem] = []
 
     def problem(self, node: Any, key: Any, message: str, expected: str | None = None,
@@ -200,16 +205,23 @@ class _Reader:
         if name is None:
             return None
         path = self.path.parent / name
+        if not any(path.resolve().is_relative_to(root) for root in self.roots):
+            self.problem(node, "application_file", f"application file {name} is outside "
+                         + " and ".join(map(str, self.roots)), at_value=True,
+                         expected="a file under the case file's directory, the directory "
+                         "the command runs from, or the rule book's project")
+            return None
         if not path.is_file():
             self.problem(node, "application_file", f"no application file at {path}",
                          at_value=True)
             return None
         try:
             return read_application(path)
-        except ApplicationError as exc:
-            for field in exc.problems:
-                self.problem(node, "application_file", f"application file {path}: "
-                             f"{field.path}: {field.message}", at_value=True)
+        except ApplicationError as exc:  # the paths only: a message could quote the file
+            fields = ", ".join(dict.fromkeys(field.path for field in exc.problems))
+            self.problem(node, "application_file", f"application file {path} is not a valid "
+                         f"application: bad {fields} (aidrules validate {path} says why)",
+                         at_value=True)
             return None
 
     # -- the case's own policies ---------------------------------------------------

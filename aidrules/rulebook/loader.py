@@ -146,7 +146,11 @@ class _Reader:
 
     def read_file(self, path: Path, is_book: bool) -> None:
         label = str(path)
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:  # a directory named like a rule file, a file one cannot read
+            self.problems.append(Problem(label, 1, 1, f"cannot read the file: {exc.strerror}"))
+            return
         self.digest.update(str(path.relative_to(self.root)).encode() + b"\0" + raw + b"\0")
         doc, problems = _yaml.loads(raw, label)
         self.problems.extend(problems)
