@@ -27,7 +27,9 @@ READERS = {R.officer, R.approver, R.auditor, R.public}
 ACCESS: dict[str, set[Role]] = {
     "validate": set(Role), "assess": READERS, "explain": READERS,
     "notice": {R.officer, R.approver},
-    "file": {R.officer}, "decide": {R.approver},  # the case procedure (service.cases)
+    # the case procedure (service.cases)
+    "file a case": {R.officer}, "investigate": {R.officer}, "publish a notice": {R.officer},
+    "decide": {R.approver}, "enrol": {R.approver},
 }
 MAX_BODY = 1_000_000  # bytes; one household is a few kilobytes
 _bearer = HTTPBearer(auto_error=False, description="A token the county gave you.")

@@ -59,13 +59,17 @@ async def _call(request: Request, method: str, *args: Any, **kwargs: Any) -> Any
 
 
 CaseId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The case's id.")]  # SQL BIGINT
-Officer = Annotated[Caller, Depends(allowed("file"))]
-Approver = Annotated[Caller, Depends(allowed("decide"))]
+# The caller, allowed to take this step (aidrules.service.app.ACCESS).
+Filer = Annotated[Caller, Depends(allowed("file a case"))]
+Investigator = Annotated[Caller, Depends(allowed("investigate"))]
+Publisher = Annotated[Caller, Depends(allowed("publish a notice"))]
+Decider = Annotated[Caller, Depends(allowed("decide"))]
+Enroller = Annotated[Caller, Depends(allowed("enrol"))]
 
 
 def _file(router: APIRouter) -> None:
     @router.post("", status_code=201, openapi_extra=APPLICATION_BODY)
-    async def file(request: Request, caller: Officer, household: Annotated[str, Query(
+    async def file(request: Request, caller: Filer, household: Annotated[str, Query(
             min_length=1, description="The household's id in the county's register.")],
             grid: str | None = None) -> dict[str, int]:
         """Accept an application (受理): a new case, assessed at once."""
@@ -77,7 +81,7 @@ def _file(router: APIRouter) -> None:
 def _investigate(router: APIRouter) -> None:
     @router.post("/{case}/investigation")
     async def investigate(request: Request, case: CaseId, body: Investigation,
-                          caller: Officer) -> dict[str, int]:
+                          caller: Investigator) -> dict[str, int]:
         """The household investigation, by the caller and the staff named with it."""
         await _call(request, "investigate", case, [caller.name, *body.with_], body.findings,
                     body.on)
@@ -87,7 +91,7 @@ def _investigate(router: APIRouter) -> None:
 def _notice(router: APIRouter) -> None:
     @router.post("/{case}/notice")
     async def notice(request: Request, case: CaseId, body: Dated,
-                     caller: Officer) -> dict[str, Any]:
+                     caller: Publisher) -> dict[str, Any]:
         """Post the preliminary opinion (公示); answers its last day."""
         return {"case": case, "until": await _call(request, "publish_notice", case, body.on)}
 
@@ -95,7 +99,7 @@ def _notice(router: APIRouter) -> None:
 def _decide(router: APIRouter) -> None:
     @router.post("/{case}/decision")
     async def decide(request: Request, case: CaseId, body: Decision,
-                     caller: Approver) -> dict[str, int]:
+                     caller: Decider) -> dict[str, int]:
         """Approve or refuse, decided by the caller, who may not have investigated it."""
         decision = await _call(request, "decide", case, body.approve, caller.name, body.on,
                                reasons=body.reasons)
@@ -105,6 +109,6 @@ def _decide(router: APIRouter) -> None:
 def _enrol(router: APIRouter) -> None:
     @router.post("/{case}/enrolment")
     async def enrol(request: Request, case: CaseId, body: Dated,
-                    caller: Approver) -> dict[str, Any]:
+                    caller: Enroller) -> dict[str, Any]:
         """Enrol the approved aids, paid from the month after the decision."""
         return {"case": case, "enrolments": await _call(request, "enrol", case, body.on)}
