@@ -39,8 +39,10 @@ def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY,
                ledger: Any = None) -> FastAPI:
     """The service over one rule book (``assessor``), open to the callers in ``tokens``;
     with a ``ledger``, the case procedure too."""
-    app = FastAPI(title="aidrules", version=__version__, description=(
-        "Classify a social-assistance application across every aid type, with reasons."))
+    # No /docs or /redoc pages: they load scripts from a public CDN into a county's network.
+    app = FastAPI(title="aidrules", version=__version__, docs_url=None, redoc_url=None,
+                  description="Classify a social-assistance application across every aid "
+                  "type, with reasons.")
     app.state.assessor, app.state.tokens, app.state.rates = assessor, tokens, RateLimit()
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)

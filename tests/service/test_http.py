@@ -136,6 +136,13 @@ def test_each_route_checks_the_role_of_the_token(client, role, route, status):
     assert response.status_code == status, response.text
 
 
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_no_page_loads_scripts_from_outside(client, page):
+    response = client.get(page)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+
+
 def test_the_openapi_document_lists_the_routes_and_the_application_schema(client):
     spec = client.get("/openapi.json").json()
     assert {"/v1/assess", "/v1/explain", "/v1/notice", "/v1/validate"} <= set(spec["paths"])
