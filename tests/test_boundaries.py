@@ -19,6 +19,10 @@ CONFINED = {
     "sqlalchemy": ("ledger/",),
     "alembic": ("ledger/",),
     "jinja2": ("notices/",),
+    # the web framework and its server: the HTTP service only
+    "fastapi": ("service/",),
+    "starlette": ("service/",),
+    "uvicorn": ("service/",),
 }
 
 # A room of the library → the rooms it may import (besides itself, errors and _yaml).
@@ -33,6 +37,9 @@ LOWER = {
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
     "notices": {"language", "policy", "model", "rulebook", "engine"},
+    # the HTTP service: an entry point over the library (and the package's __version__)
+    "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
+                "shipped", "console", "__version__"},
 }
 
 
@@ -74,10 +81,13 @@ def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
     assert {(f, n) for f, n in found if n.split(".")[1] not in allowed} == set()
 
 
+ENTRY_POINTS = {"notices", "service"}  # the rendering room itself, and what serves it
+
+
 def test_no_domain_room_renders_documents():
     """Templates, HTML and the browser stay in the rendering room: no room below it
     imports aidrules.notices."""
-    found = [str(p.relative_to(PACKAGE)) for lower in LOWER if lower != "notices"
+    found = [str(p.relative_to(PACKAGE)) for lower in LOWER if lower not in ENTRY_POINTS
              for p in (PACKAGE / lower).rglob("*.py")
              if any(n.startswith("aidrules.notices") for n in imported(p))]
     assert found == []
@@ -88,13 +98,19 @@ def test_only_the_printing_module_starts_the_browser():
     found = [str(p.relative_to(PACKAGE)) for p in modules()
              if "chromium" in p.read_text(encoding="utf-8").lower()
              and p.parts[-2:] != ("notices", "chromium.py")
-             and room(p) not in ("cli", "notices")]
+             and room(p) not in ("cli", "notices", "service")]
     assert found == []
 
 
 def test_nothing_imports_the_command_line():
     assert [p.name for p in modules() if room(p) != "cli" and "aidrules.cli" in imported(p)
             and p.name != "__main__.py"] == []
+
+
+def test_only_the_command_line_reaches_the_service():
+    assert [str(p.relative_to(PACKAGE)) for p in modules()
+            if room(p) not in {"service", "cli"}
+            and any(n.startswith("aidrules.service") for n in imported(p))] == []
 
 
 def test_the_cases_room_opens_the_ledger_only_when_asked():
