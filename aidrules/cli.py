@@ -8,6 +8,7 @@ usage errors exit 2.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -289,6 +290,79 @@ def publicity(
                                               templates=templates, issuer=issuer,
                                               format=_markup(format)), "publicity")
     _deliver([document], format, out_file)
+
+
+report_app = typer.Typer(name="report", help="Reports read from a live ledger.",
+                         no_args_is_help=True)
+app.add_typer(report_app)
+
+
+@report_app.command("month")
+def report_month(
+    db: Annotated[str, typer.Option("--db", help="The ledger: an SQLite file or a database URL.")],
+    month: Annotated[str, typer.Option("--month", help="The month, YYYY-MM.")],
+    format: Annotated[str, typer.Option("--format", help="html, pdf or csv.")] = "html",
+    out_file: OutOption = None,
+    leave_out: Annotated[str | None, typer.Option(
+        "--leave-out", help="Households whose id starts with this are not counted "
+        "(the demo's shipped examples: EX-).")] = None,
+    feeds: Annotated[Path | None, typer.Option(
+        "--feeds", help="The feed mappings, for the departments' names.")] = None,
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
+) -> None:
+    """The month's figures (monitoring, warnings, enrolments, referrals, risk) with charts,
+    or the same figures as CSV."""
+    import csv
+    import io
+
+    from aidrules.ledger import Ledger
+    from aidrules.ledger.report import month_bounds, month_figures
+    from aidrules.notices import month_report, month_report_rows
+    if format not in ("html", "pdf", "csv"):
+        fail(f"--format {format!r}: expected html, pdf or csv")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        fail(f"--month {month!r}: expected YYYY-MM, e.g. 2025-03")
+    book = _guarded(lambda: load_book(rules, policies), str(rules or "rules"))
+    ledger = _guarded(lambda: Ledger.open(db, create=False), db)
+    try:
+        figures = month_figures(ledger, month, leave_out)
+    finally:
+        ledger.close()
+    labels = _report_labels(book, located("feeds", feeds))
+    if format == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(month_report_rows(figures, labels))
+        return _deliver([buffer.getvalue().rstrip("\n")], "csv", out_file)
+    last = month_bounds(month)[1]
+    issuer = _issuer_anywhere(book, last)
+    html = _guarded(lambda: month_report(figures, labels, title=f"{month} 低收入人口动态监测和"
+                                         "救助工作月报", issuer=issuer), "report")
+    _deliver([html], format, out_file)
+
+
+def _report_labels(book: RuleBook, feeds: Path) -> dict[str, str]:
+    """Names for the ids a report is keyed by: aid types, brands, and the departments of
+    the feed mappings (their description's first word)."""
+    from aidrules.monitoring import load_mapping
+    labels = {aid: info.name for aid, info in book.aids.items()}
+    labels |= {brand: info.name for brand, info in book.brands.items()}
+    for path in sorted(feeds.glob("*.yaml")) if feeds.is_dir() else []:
+        try:
+            mapping = load_mapping(path)
+        except AidrulesError:
+            continue
+        if mapping.description:
+            labels.setdefault(mapping.source, mapping.description.split()[0])
+    return labels
+
+
+def _issuer_anywhere(book: RuleBook, on: date) -> dict[str, Any]:
+    """The notice parameters of the one jurisdiction that sets an issuing authority."""
+    from aidrules.notices import issuer_of
+    found = [issuer_of(book.policies, path, on) for path in book.policies.jurisdictions()]
+    found = [f for f in found if "authority" in f]
+    return found[0] if len(found) == 1 else {}
 
 
 def _markup(format: str) -> str:

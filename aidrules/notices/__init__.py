@@ -6,7 +6,14 @@ public notice (公示) lists households with names and identity numbers masked. 
 changes the wording by giving a directory of its own templates of the same names."""
 
 from aidrules.notices.chromium import html_to_pdf, screenshot
-from aidrules.notices.render import decision_notice, issuer_of, mask_name, public_notice
+from aidrules.notices.render import (
+    decision_notice,
+    issuer_of,
+    mask_name,
+    month_report,
+    month_report_rows,
+    public_notice,
+)
 
-__all__ = ["decision_notice", "html_to_pdf", "issuer_of", "mask_name", "public_notice",
-           "screenshot"]
+__all__ = ["decision_notice", "html_to_pdf", "issuer_of", "mask_name", "month_report",
+           "month_report_rows", "public_notice", "screenshot"]

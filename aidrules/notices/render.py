@@ -322,3 +322,49 @@ def _environment(templates: Path | None) -> jinja2.Environment:
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.globals.clear()
     return environment
+
+
+# ---- the monthly report ---------------------------------------------------------------
+
+RISK_WORDS = {"red": "红（高）", "yellow": "黄（中）", "blue": "蓝（低）"}
+WARNING_WORDS = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警"}
+BAR_WIDTH = 360  # pixels of the longest bar
+
+
+def month_report(figures: dict[str, Any], labels: dict[str, str], *, title: str,
+                 templates: Path | None = None, issuer: dict[str, Any] | None = None) -> str:
+    """The month's report as HTML, with a bar chart (inline SVG) for each breakdown.
+
+    ``labels`` names the ids the figures are keyed by (aid types, brands, departments)."""
+    charts = [(key, caption, _bars(figures[key], words)) for key, caption, words in (
+        ("warnings_by_department", "预警信息（按来源部门）", labels),
+        ("warnings_by_colour", "预警信息（按预警颜色）", WARNING_WORDS),
+        ("enrolled_by_aid", "新纳入救助（按救助类别，户）", labels),
+        ("referrals_by_brand", "信息推送（按帮扶品牌）", labels),
+        ("feedback_by_brand", "跟踪反馈（按帮扶品牌）", labels),
+        ("households_by_risk", "低收入家庭（按困难等级，户）", RISK_WORDS))]
+    return _render("month_report.zh.html.j2", templates, title=title, f=figures,
+                   charts=[{"key": k, "caption": c, "bars": b} for k, c, b in charts],
+                   issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+def month_report_rows(figures: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
+    """The same figures as rows (section, item, name, count) for a spreadsheet."""
+    rows = [["section", "item", "name", "count"]]
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            words = {**labels, **(RISK_WORDS if key == "households_by_risk" else {}),
+                     **(WARNING_WORDS if key == "warnings_by_colour" else {})}
+            rows += [[key, item, words.get(item, item), str(n)] for item, n in value.items()]
+        elif isinstance(value, int):
+            rows.append([key, "", "", str(value)])
+    return rows
+
+
+def _bars(counts: dict[str, int], words: dict[str, str]) -> list[dict[str, Any]]:
+    order = list(RISK_WORDS)  # red, yellow, blue first, in that order; the rest as given
+    counts = dict(sorted(counts.items(), key=lambda kv: order.index(kv[0])
+                         if kv[0] in order else len(order)))
+    top = max(counts.values(), default=0) or 1
+    return [{"label": words.get(k, k), "value": n, "width": round(BAR_WIDTH * n / top),
+             "y": 8 + 26 * i} for i, (k, n) in enumerate(counts.items())]
