@@ -341,6 +341,68 @@ def report_month(
     _deliver([html], format, out_file)
 
 
+@app.command()
+def referral(
+    db: Annotated[str, typer.Option("--db", help="The ledger: an SQLite file or a database URL.")],
+    brand: Annotated[str, typer.Option("--brand", help="The brand's id (medical, education, "
+                                       "employment, elderly, hardship).")],
+    month: Annotated[str, typer.Option("--month", help="The month pushed, YYYY-MM.")],
+    format: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
+    out_file: OutOption = None,
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
+) -> None:
+    """The referral form of one brand for its departments: the households pushed in a month."""
+    from aidrules.ledger.report import month_bounds, referral_sheet
+    from aidrules.notices import referral_form
+    book, ledger = _report_inputs(db, month, format, rules, policies)
+    if brand not in book.brands:
+        fail(f"--brand {brand!r}: expected one of {', '.join(book.brands)}")
+    try:
+        rows = referral_sheet(ledger, brand, month)
+    finally:
+        ledger.close()
+    html = _guarded(lambda: referral_form(rows, brand=book.brands[brand].name, month=month,
+                                          issuer=_issuer_anywhere(book, month_bounds(month)[1])),
+                    "referral")
+    _deliver([html], format, out_file)
+
+
+@app.command()
+def tasks(
+    db: Annotated[str, typer.Option("--db", help="The ledger: an SQLite file or a database URL.")],
+    grid: Annotated[str, typer.Option("--grid", help="The grid (网格) whose sheet to print.")],
+    on: OnOption = None,
+    format: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
+    out_file: OutOption = None,
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
+) -> None:
+    """The grid worker's verification task sheet: tasks not done by the day, with room for
+    the findings."""
+    from aidrules.ledger.report import task_sheet as open_tasks
+    from aidrules.notices import task_sheet
+    when = day(on)
+    book, ledger = _report_inputs(db, f"{when:%Y-%m}", format, rules, policies)
+    try:
+        rows = open_tasks(ledger, grid, when)
+    finally:
+        ledger.close()
+    html = _guarded(lambda: task_sheet(rows, grid=grid, on=when.isoformat(),
+                                       issuer=_issuer_anywhere(book, when)), "tasks")
+    _deliver([html], format, out_file)
+
+
+def _report_inputs(db: str, month: str, format: str, rules, policies) -> tuple[RuleBook, Any]:
+    from aidrules.ledger import Ledger
+    if format not in ("html", "pdf"):
+        fail(f"--format {format!r}: expected html or pdf")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        fail(f"--month {month!r}: expected YYYY-MM, e.g. 2025-03")
+    book = _guarded(lambda: load_book(rules, policies), str(rules or "rules"))
+    return book, _guarded(lambda: Ledger.open(db, create=False), db)
+
+
 def _report_labels(book: RuleBook, feeds: Path) -> dict[str, str]:
     """Names for the ids a report is keyed by: aid types, brands, and the departments of
     the feed mappings (their description's first word)."""

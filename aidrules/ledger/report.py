@@ -96,3 +96,52 @@ def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> d
                 .where(t.Household.risk_level.is_not(None), kept(t.Household.id))
                 .group_by(t.Household.risk_level).order_by(t.Household.risk_level)),
         }
+
+
+def _heads(s: Any, household_ids: set[str]) -> dict[str, tuple[str, str, int]]:
+    """Each household's head (name, identity number) and size, from its latest application."""
+    found: dict[str, tuple[str, str, int]] = {}
+    latest = (select(t.Application.household_id, func.max(t.Application.id))
+              .where(t.Application.household_id.in_(household_ids))
+              .group_by(t.Application.household_id))
+    for household, application in s.exec(latest):
+        members = s.exec(select(t.Member).where(t.Member.application_id == application)
+                         .order_by(t.Member.position)).all()
+        head = next((m for m in members if m.relation == "head"), members[0] if members else None)
+        if head is not None:
+            found[household] = (head.name, head.id_number, len(members))
+    return found
+
+
+def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any]]:
+    """The referrals pushed under ``brand`` in ``month``, oldest first, with each household's
+    head (name and identity number in full: the caller masks what it shows)."""
+    first, last = month_bounds(month)
+    with ledger._reading() as s:
+        referrals = s.exec(select(t.Referral).where(
+            t.Referral.brand == brand, t.Referral.pushed_on.between(first, last))
+            .order_by(t.Referral.pushed_on, t.Referral.id)).all()
+        heads = _heads(s, {r.household_id for r in referrals})
+        return [{"household": r.household_id, "head": heads.get(r.household_id),
+                 "departments": r.departments.split(","), "reason": r.reason,
+                 "pushed_on": r.pushed_on.isoformat(), "due_on": r.due_on.isoformat(),
+                 "status": r.status} for r in referrals]
+
+
+def task_sheet(ledger: Ledger, grid: str, on: date) -> list[dict[str, Any]]:
+    """The grid's verification tasks not done by ``on``, the earliest due first, with the
+    warning's reason and the household's head."""
+    with ledger._reading() as s:
+        rows = s.exec(select(t.VerificationTask, t.Warning)
+                      .join(t.Warning, t.Warning.id == t.VerificationTask.warning_id)
+                      .where(t.VerificationTask.grid == grid,
+                             (t.VerificationTask.done_on.is_(None))
+                             | (t.VerificationTask.done_on > on),
+                             t.Warning.raised_on <= on)
+                      .order_by(t.VerificationTask.due_on, t.VerificationTask.id)).all()
+        heads = _heads(s, {task.household_id for task, _ in rows})
+        return [{"task": task.id, "household": task.household_id,
+                 "head": heads.get(task.household_id), "worker": task.worker,
+                 "due_on": task.due_on.isoformat(), "overdue": task.due_on < on,
+                 "reason": warning.reason, "department": warning.department,
+                 "risk_level": warning.risk_level} for task, warning in rows]

@@ -13,7 +13,9 @@ from aidrules.notices.render import (
     month_report,
     month_report_rows,
     public_notice,
+    referral_form,
+    task_sheet,
 )
 
 __all__ = ["decision_notice", "html_to_pdf", "issuer_of", "mask_name", "month_report",
-           "month_report_rows", "public_notice", "screenshot"]
+           "month_report_rows", "public_notice", "referral_form", "screenshot", "task_sheet"]

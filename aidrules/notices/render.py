@@ -368,3 +368,30 @@ def _bars(counts: dict[str, int], words: dict[str, str]) -> list[dict[str, Any]]
     top = max(counts.values(), default=0) or 1
     return [{"label": words.get(k, k), "value": n, "width": round(BAR_WIDTH * n / top),
              "y": 8 + 26 * i} for i, (k, n) in enumerate(counts.items())]
+
+
+# ---- referral forms and task sheets ------------------------------------------------------
+
+def referral_form(referrals: list[dict[str, Any]], *, brand: str, month: str,
+                  templates: Path | None = None, issuer: dict[str, Any] | None = None) -> str:
+    """The referral form (信息推送单) of one brand for one month: one row per household,
+    names and identity numbers masked."""
+    rows = [{**r, "head": _masked_head(r["head"])} for r in referrals]
+    return _render("referral_form.zh.html.j2", templates, brand=brand, month=month, rows=rows,
+                   issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+def task_sheet(tasks: list[dict[str, Any]], *, grid: str, on: str,
+               templates: Path | None = None, issuer: dict[str, Any] | None = None) -> str:
+    """The grid worker's verification task sheet (核查任务单), with room for findings."""
+    rows = [{**task, "head": _masked_head(task["head"]),
+             "colour": WARNING_WORDS.get(task["risk_level"] or "", "")} for task in tasks]
+    return _render("task_sheet.zh.html.j2", templates, grid=grid, on=on, rows=rows,
+                   issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+def _masked_head(head: tuple[str, str, int] | None) -> dict[str, Any]:
+    if head is None:
+        return {"name": "——", "id": "——", "size": "——"}
+    name, id_number, size = head
+    return {"name": mask_name(name), "id": mask_id_number(id_number), "size": size}

@@ -79,3 +79,32 @@ def test_the_report_prints_with_its_charts(run, ledger, tmp_path):
     for part in ("铁力市民政局", "监测对象（人）", "预警信息（按来源部门）", "医保局",
                  "低收入家庭（按困难等级，户）"):
         assert part in text, part
+
+
+def _full_names(db) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        return [n for (n,) in connection.execute("select distinct name from members")
+                if len(n) > 1]
+
+
+def test_the_referral_form_and_the_task_sheet_show_no_whole_id_or_name(run, ledger, tmp_path):
+    with sqlite3.connect(ledger) as db:
+        brand = db.execute("select brand from referrals order by pushed_on limit 1").fetchone()[0]
+        month = db.execute("select substr(pushed_on, 1, 7) from referrals order by pushed_on "
+                           "limit 1").fetchone()[0]
+        grid, raised = db.execute("select t.grid, w.raised_on from verification_tasks t join "
+                                  "warnings w on w.id = t.warning_id order by t.id limit 1"
+                                  ).fetchone()
+    pages = {}
+    for name, args in (("referral", ["referral", "--brand", brand, "--month", month]),
+                       ("tasks", ["tasks", "--grid", grid, "--on", raised])):
+        out = tmp_path / f"{name}.html"
+        result = run(*args, "--db", ledger, "--out", out)
+        assert result.exit_code == 0, result.output
+        pages[name] = out.read_text(encoding="utf-8")
+    assert "信息推送单" in pages["referral"] and "********" in pages["referral"]
+    assert "入户核查任务单" in pages["tasks"] and pages["tasks"].count("<tr>") > 1
+    names = _full_names(ledger)
+    for page in pages.values():
+        assert not re.search(r"\d{17}[\dXx]", page)
+        assert [n for n in names if n in page] == []
