@@ -85,3 +85,12 @@ def test_html_escapes_what_it_shows(book, assessor, tmp_path):
     html = decision_notice(assessor.assess(application), application, format="html",
                            issuer={"authority": "<b>x</b>"})
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+
+
+def test_the_parameters_notices_read_are_known_to_the_linter(book):
+    from aidrules.notices.render import ISSUER_NUMBERS, ISSUER_PARAMETERS
+    from aidrules.rulebook.lint import NOTICE_PARAMETERS
+    read = {f"notice.{n}{s}" for n in ISSUER_PARAMETERS for s in ("", "_en")} | \
+        {f"notice.{n}" for n in ISSUER_NUMBERS}
+    assert read == NOTICE_PARAMETERS
+    assert {n for n in book.policies.parameters() if n.startswith("notice.")} == read
