@@ -182,7 +182,8 @@ def _is_switch(c: CriterionResult) -> bool:
 
 def _failed_line(c: CriterionResult, english: bool) -> str:
     reason = c.reason_en if english else c.reason
-    if reason:
+    compared = isinstance(c.left, Fraction) and isinstance(c.right, Fraction)
+    if reason and (compared or not re.search(r"\{(value|limit|compare)\}", reason)):
         return _fill(reason, c, english)
     title = (c.title_en if english else c.title) or c.text
     return f"not met: {title}" if english else f"不符合：{title}"

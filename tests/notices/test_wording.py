@@ -5,6 +5,7 @@ fraction, no empty comparison; the issuing authority and the bodies that hear an
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,19 @@ def test_the_parameters_notices_read_are_known_to_the_linter(book):
         {f"notice.{n}" for n in ISSUER_NUMBERS}
     assert read == NOTICE_PARAMETERS
     assert {n for n in book.policies.parameters() if n.startswith("notice.")} == read
+
+
+def test_a_household_exactly_at_the_standard_is_told_it_is_equal_to_it(notices):
+    zh = notices["02-tieli-urban-exactly-at-standard.yaml", "zh", "text"]
+    assert "· 家庭月人均收入 710 元，等于本地低保标准 710 元" in zh
+    en = notices["02-tieli-urban-exactly-at-standard.yaml", "en", "text"]
+    assert "monthly income per member is 710 yuan, equal to the local standard of 710 yuan" in en
+
+
+@pytest.mark.parametrize(("value", "other", "shown"), [
+    (Fraction(2200, 3), Fraction(710), "733.33"), (Fraction(710), Fraction(710), "710"),
+    (Fraction(709996, 1000), Fraction(710), "709.9960"),  # the fen would say "710.00"
+    (Fraction(1, 8), Fraction(0), "0.13")])
+def test_values_are_shown_in_yuan_to_the_fen(value, other, shown):
+    from aidrules.notices.render import _number
+    assert _number(value, other) == shown
