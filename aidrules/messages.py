@@ -50,9 +50,11 @@ ZH: dict[str, str] = {
     "this gives {kind}, not a condition": "此处得到的是{kind}，不是条件",
     "this gives {kind}": "此处得到的是{kind}",
     "cannot compute {left} {op} {right}": "无法计算 {left} {op} {right}",
-    "{function}(...) converts {takes}, not {found}": "{function}(...) 只能换算{takes}，不能换算{found}",
+    "{function}(...) converts {takes}, not {found}":
+        "{function}(...) 只能换算{takes}，不能换算{found}",
     "{function}(...) cannot mix {a} and {b}": "{function}(...) 不能混用{a}和{b}",
-    "{function}(...) takes one amount, like {example}": "{function}(...) 只接受一个金额，如 {example}",
+    "{function}(...) takes one amount, like {example}":
+        "{function}(...) 只接受一个金额，如 {example}",
     "cannot negate {kind}": "不能对{kind}取负",
     "cannot round {kind}": "不能对{kind}舍入",
     "the two branches differ: {a} and {b}": "两个分支的类型不同：{a}和{b}",

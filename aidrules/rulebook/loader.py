@@ -14,10 +14,10 @@ from typing import Any
 from aidrules import _yaml
 from aidrules.errors import Problem, RuleBookError, did_you_mean
 from aidrules.language import ast, check, parse
-from aidrules.language.parser import ExpressionSyntaxError
 from aidrules.language.checker import fits
+from aidrules.language.parser import ExpressionSyntaxError
 from aidrules.language.printer import to_text
-from aidrules.language.types import BOOL, MONEY, UNIT_PERIODS, Schema, Type, money_per, table_of
+from aidrules.language.types import BOOL, UNIT_PERIODS, Schema, Type, money_per, table_of
 from aidrules.policy import Overlay, PolicyTree
 from aidrules.rulebook import analysis, proofs
 from aidrules.rulebook.book import (
