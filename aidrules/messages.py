@@ -124,6 +124,9 @@ ZH: dict[str, str] = {
     "value={value} is negative": "value={value} 为负数",
     "value={value} has more than 2 decimals": "value={value} 的小数超过两位",
     "value={value} is not an amount of money": "value={value} 不是金额",
+    "the first step of the schedule is {n}, so a value below it has no entry":
+        "分档表的第一档从 {n} 开始，低于它的值没有对应的档",
+    "keys={keys} are not in increasing order": "keys={keys} 未按从小到大排列",
     "value={value} is not one of the choices": "value={value} 不在可选值之中",
     "value={value} is not true or false": "value={value} 不是 true 或 false",
     "value={value} is not a list": "value={value} 不是列表",
@@ -231,6 +234,9 @@ ZH_EXPECTED: dict[str, str] = {
     "fewer facts built on one another, or a min, max or aggregate fact (sent as one value)":
         "减少层层相套的派生事实，或改用 min、max 或汇总类事实（作为一个值送入引擎）",
     "dates in increasing order": "按先后顺序排列的日期",
+    "whole numbers starting at 0, such as [0, 1, 3, 5]": "从 0 开始的整数，如 [0, 1, 3, 5]",
+    "whole numbers from the smallest up, such as [0, 1, 3, 5]":
+        "从小到大的整数，如 [0, 1, 3, 5]",
     "each date once": "每个日期只出现一次",
     "a date that exists in the calendar": "日历上存在的日期",
     "a date written YYYY-MM-DD, e.g. 2024-07-01": "写作 YYYY-MM-DD 的日期，如 2024-07-01",
