@@ -4,9 +4,13 @@ year less is (assess raises if durable_rules and the evaluator disagree)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from aidrules.engine import Assessor
+from aidrules.engine.compiler import MONEY_UNITS
+from aidrules.language import Env, evaluate, parse
 from aidrules.model import application_from_dict
 
 
@@ -37,3 +41,12 @@ def test_the_yearly_ceiling_is_met_exactly(book, yearly_total, below):
     found = Assessor(book).assess(application_from_dict(_two_earners(yearly_total)))
     result = found.result("rigid_expenditure")
     assert (result.status == "eligible") is below
+
+
+@pytest.mark.parametrize("fen", [1, 7, 11, 12, 4_533_100, 9_999_999])
+def test_a_yearly_amount_in_fen_is_a_whole_number_of_engine_units_a_month(fen):
+    """monthly(x) of a yearly figure in whole fen is x / 12: 100 units (1/1200 yuan) per
+    yuan a year, so the engine never gets a fraction of a unit from a conversion."""
+    month = evaluate(parse("monthly(x)"), Env({"x": Fraction(fen, 100)}), lambda n: None)
+    assert (month * MONEY_UNITS).denominator == 1
+    assert month * MONEY_UNITS == fen
