@@ -86,11 +86,14 @@ def check(
     _print_summary(book)
     _print_assumed(book)
     if strict:
-        from aidrules.rulebook.lint import lint  # docs/cases.md, "check --strict"
-        findings = lint(book)
+        from aidrules.rulebook.lint import ACKNOWLEDGED_FILE, acknowledge, lint
+        findings, accepted = acknowledge(lint(book), rules / ACKNOWLEDGED_FILE)
+        for item in accepted:
+            say(str(item))
         for finding in findings:
             say(str(finding))
-        say(f"{len(findings)} warning(s) under --strict.")
+        say(f"{len(findings)} warning(s) under --strict; {len(accepted)} acknowledged with a "
+            f"reason in {rules / ACKNOWLEDGED_FILE}.")
         if findings:
             raise typer.Exit(1)
 
