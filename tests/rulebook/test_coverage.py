@@ -92,8 +92,8 @@ def test_an_article_entry_that_goes_missing_is_reported(tmp_path):
 def test_an_article_marked_not_encoded_that_a_rule_cites_is_reported(tmp_path):
     book, documents = _shipped()
     text = FILE.read_text(encoding="utf-8").replace(
-        "      - article: 第七条\n        topic: 共同生活的家庭成员及不计入的人员 / co-residing members "
-        "and who is left out\n",
+        "      - article: 第七条\n        topic: 共同生活的家庭成员及不计入的人员 / "
+        "co-residing members and who is left out\n",
         "      - article: 第七条\n        topic: members\n        not_encoded: nobody does\n")
     (tmp_path / COVERAGE_FILE).write_text(text, encoding="utf-8")
     documents, _ = read_coverage(tmp_path / COVERAGE_FILE)
