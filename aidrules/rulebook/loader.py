@@ -37,6 +37,9 @@ from aidrules.rulebook.schema import BASE_FACTS, BASE_TITLES
 
 BOOK_FILE = "book.yaml"
 CASES_DIR = "cases"  # case files (tests of the rules) live beside the rules, never in the book
+# Files at the top of the rules directory that describe the book rather than belong to it:
+# the acknowledged lint findings (rulebook/lint.py) and the article coverage (rulebook/coverage.py).
+ABOUT_FILES = frozenset({"lint-acknowledged.yaml", "coverage.yaml"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCOPES = ("household", "member")
@@ -141,7 +144,8 @@ class _Reader:
             self.problems.append(Problem(str(self.root), 1, 1, "no such rules directory"))
             return None
         paths = sorted(p for p in self.root.rglob("*.yaml")
-                       if CASES_DIR not in p.relative_to(self.root).parts[:-1])
+                       if CASES_DIR not in p.relative_to(self.root).parts[:-1]
+                       and p.relative_to(self.root).as_posix() not in ABOUT_FILES)
         book_path = self.root / BOOK_FILE
         if book_path not in paths:
             self.problems.append(Problem(str(book_path), 1, 1, "the rule book has no book.yaml",
