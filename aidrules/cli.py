@@ -285,9 +285,13 @@ def notice(
 
 @app.command()
 def publicity(
-    files: Annotated[list[Path], typer.Argument(help="Application files (YAML or JSON).")],
-    start: Annotated[str, typer.Option("--start", help="First day of the notice period.")],
-    end: Annotated[str, typer.Option("--end", help="Last day of the notice period.")],
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Application files (YAML or JSON); or give --db.")] = None,
+    start: Annotated[str, typer.Option("--start", help="First day of the notice period.")] = "",
+    end: Annotated[str, typer.Option("--end", help="Last day of the notice period.")] = "",
+    db: Annotated[str | None, typer.Option(
+        "--db", help="A ledger: list the cases whose notice period begins between --start "
+        "and --end.")] = None,
     title: Annotated[str, typer.Option("--title", help="The notice's heading.")] =
         "最低生活保障和特困人员救助供养审核确认结果公示",
     format: FormatOption = "text",
@@ -296,23 +300,73 @@ def publicity(
         "--templates", help="A directory of the county's own templates (same names).")] = None,
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """The public notice (公示) of the households found eligible, names and numbers masked."""
-    from aidrules.notices import issuer_of, public_notice
+    from aidrules.notices import issuer_of, public_list, public_notice
+    first, last = day(start or None), day(end or None)
+    if not start or not end:
+        fail("give the notice period: --start DATE --end DATE")
+    if bool(files) == bool(db):
+        fail("give application files or --db, one of the two")
+    if db:
+        from aidrules.ledger import Ledger
+        from aidrules.ledger.report import publicity_rows
+        book = _guarded(lambda: load_book(rules, policies), str(rules or "rules"))
+        ledger = _guarded(lambda: Ledger.open(db, create=False), db)
+        try:
+            rows = publicity_rows(ledger, first, last)
+        finally:
+            ledger.close()
+        document = _guarded(lambda: public_list(
+            rows, title=title, start=start, end=end, templates=templates,
+            issuer=_issuer_anywhere(book, last), format=_markup(format)), "publicity")
+        return _deliver([document], format, out_file)
     entries, assessor = [], None
-    for file in files:
+    for file in files or []:
         assessor, assessed = _assessments(file, on, jurisdiction, rules, policies)
         entries += [(a, application) for application, a in assessed]
     if not entries or assessor is None:
         fail("no applications given")
-    first = entries[0][0]
-    issuer = issuer_of(assessor.book.policies, first.jurisdiction, first.on)
+    head = entries[0][0]
+    issuer = issuer_of(assessor.book.policies, head.jurisdiction, head.on)
     document = _guarded(lambda: public_notice(entries, title=title, start=start, end=end,
                                               templates=templates, issuer=issuer,
                                               format=_markup(format)), "publicity")
     _deliver([document], format, out_file)
+
+
+def _markup(format: str) -> str:
+    if format not in ("text", "html", "pdf"):
+        fail(f"--format {format!r}: expected text, html or pdf")
+    return "text" if format == "text" else "html"
+
+
+def _deliver(documents: list[str], format: str, out_file: Path | None) -> None:
+    """Print the documents, or write them to ``out_file`` (a PDF through Chromium)."""
+    if format == "pdf" and out_file is None:
+        fail("--format pdf needs --out FILE")
+    if out_file is None:
+        for document in documents:
+            say(document)
+        return
+    if format == "pdf":
+        from aidrules.notices import html_to_pdf
+        _guarded(lambda: html_to_pdf(_joined(documents), out_file), str(out_file))
+    else:
+        out_file.write_text("\n".join(documents), encoding="utf-8")
+    say(f"{out_file}: written")
+
+
+def _joined(pages: list[str]) -> str:
+    """Several HTML documents as one, each on its own printed page."""
+    if len(pages) == 1:
+        return pages[0]
+    bodies = [p[p.index("<body>") + 6: p.rindex("</body>")] for p in pages]
+    head = pages[0][: pages[0].index("<body>") + 6]
+    breaker = '<div style="break-after: page"></div>'
+    return head + breaker.join(bodies) + "</body></html>"
 
 
 report_app = typer.Typer(name="report", help="Reports read from a live ledger.",
@@ -448,38 +502,6 @@ def _issuer_anywhere(book: RuleBook, on: date) -> dict[str, Any]:
     found = [issuer_of(book.policies, path, on) for path in book.policies.jurisdictions()]
     found = [f for f in found if "authority" in f]
     return found[0] if len(found) == 1 else {}
-
-
-def _markup(format: str) -> str:
-    if format not in ("text", "html", "pdf"):
-        fail(f"--format {format!r}: expected text, html or pdf")
-    return "text" if format == "text" else "html"
-
-
-def _deliver(documents: list[str], format: str, out_file: Path | None) -> None:
-    """Print the documents, or write them to ``out_file`` (a PDF through Chromium)."""
-    if format == "pdf" and out_file is None:
-        fail("--format pdf needs --out FILE")
-    if out_file is None:
-        for document in documents:
-            say(document)
-        return
-    if format == "pdf":
-        from aidrules.notices import html_to_pdf
-        _guarded(lambda: html_to_pdf(_joined(documents), out_file), str(out_file))
-    else:
-        out_file.write_text("\n".join(documents), encoding="utf-8")
-    say(f"{out_file}: written")
-
-
-def _joined(pages: list[str]) -> str:
-    """Several HTML documents as one, each on its own printed page."""
-    if len(pages) == 1:
-        return pages[0]
-    bodies = [p[p.index("<body>") + 6: p.rindex("</body>")] for p in pages]
-    head = pages[0][: pages[0].index("<body>") + 6]
-    breaker = '<div style="break-after: page"></div>'
-    return head + breaker.join(bodies) + "</body></html>"
 
 
 def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None,

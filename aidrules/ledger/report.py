@@ -145,3 +145,26 @@ def task_sheet(ledger: Ledger, grid: str, on: date) -> list[dict[str, Any]]:
                  "due_on": task.due_on.isoformat(), "overdue": task.due_on < on,
                  "reason": warning.reason, "department": warning.department,
                  "risk_level": warning.risk_level} for task, warning in rows]
+
+
+def publicity_rows(ledger: Ledger, start: date, end: date,
+                   aids: tuple[str, ...] = ("dibao", "tekun")) -> list[dict[str, Any]]:
+    """The households whose notice period (公示) begins between ``start`` and ``end``,
+    with the amounts the case's latest assessment found for ``aids`` (full name and
+    identity number: the caller masks what it shows)."""
+    import json
+    with ledger._reading() as s:
+        cases = s.exec(select(t.Case).where(t.Case.notice_from.between(start, end))
+                       .order_by(t.Case.notice_from, t.Case.id)).all()
+        heads = _heads(s, {c.household_id for c in cases})
+        rows = []
+        for case in cases:
+            stored = s.exec(select(t.Assessment.result).where(t.Assessment.case_id == case.id)
+                            .order_by(t.Assessment.id.desc())).first()
+            head = heads.get(case.household_id)
+            for result in (json.loads(stored)["results"] if stored and head else []):
+                if result["aid"] in aids and result["status"] == "eligible":
+                    rows.append({"name": head[0], "id_number": head[1], "size": head[2],
+                                 "aid": result["name"], "amount": result["amount"],
+                                 "period": result.get("period") or "month"})
+        return rows

@@ -12,10 +12,12 @@ from aidrules.notices.render import (
     mask_name,
     month_report,
     month_report_rows,
+    public_list,
     public_notice,
     referral_form,
     task_sheet,
 )
 
 __all__ = ["decision_notice", "html_to_pdf", "issuer_of", "mask_name", "month_report",
-           "month_report_rows", "public_notice", "referral_form", "screenshot", "task_sheet"]
+           "month_report_rows", "public_list", "public_notice", "referral_form", "screenshot",
+           "task_sheet"]

@@ -57,11 +57,22 @@ def public_notice(entries: Iterable[tuple[Assessment, Application]], *, title: s
         head = _head(application)
         for result in assessment.results:
             if result.status == "eligible" and result.aid in ("dibao", "tekun"):
-                rows.append({"name": mask_name(head.name), "id": mask_id_number(head.id_number),
+                rows.append({"name": head.name, "id_number": head.id_number,
                              "size": len(application.household.members), "aid": result.name,
                              "amount": result.amount, "period": result.period or "month"})
+    return public_list(rows, title=title, start=start, end=end, templates=templates,
+                       issuer=issuer, format=format)
+
+
+def public_list(rows: Iterable[dict[str, Any]], *, title: str, start: str, end: str,
+                templates: Path | None = None, issuer: dict[str, Any] | None = None,
+                format: str = "text") -> str:
+    """The public notice of rows (name, id_number, size, aid, amount, period), as a ledger
+    gives them: names and identity numbers are masked here."""
+    shown = [{**row, "name": mask_name(row["name"]), "id": mask_id_number(row["id_number"]),
+              "id_number": None} for row in rows]
     return _render(_name("public_notice", "zh", format), templates, title=title, start=start,
-                   end=end, rows=rows, issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+                   end=end, rows=shown, issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
 
 
 # What a notice reads from the jurisdiction's parameters (policies/national/notice/).

@@ -108,3 +108,17 @@ def test_the_referral_form_and_the_task_sheet_show_no_whole_id_or_name(run, ledg
     for page in pages.values():
         assert not re.search(r"\d{17}[\dXx]", page)
         assert [n for n in names if n in page] == []
+
+
+def test_the_public_notice_from_a_ledger_lists_the_noticed_cases_masked(run, ledger, tmp_path):
+    with sqlite3.connect(ledger) as db:
+        first, last = db.execute("select min(notice_from), max(notice_from) from cases"
+                                 ).fetchone()
+    out = tmp_path / "publicity.html"
+    result = run("publicity", "--db", ledger, "--start", first, "--end", last,
+                 "--format", "html", "--out", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<tr>") > 1 and "铁力市民政局" in page
+    assert not re.search(r"\d{17}[\dXx]", page)
+    assert [n for n in _full_names(ledger) if n in page] == []
