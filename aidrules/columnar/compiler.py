@@ -1,0 +1,241 @@
+"""Compiling a loaded rule book, as of one policy snapshot, into a screening query.
+
+The result per household: for every aid type its status (eligible, ineligible,
+undetermined) and amounts in whole fen, the risk colour and the referral rules that
+held. Anything the executor cannot yet compile raises :class:`NotCompiled` here, naming
+the rule or fact, before any data is read."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from aidrules.columnar.expressions import (
+    UNKNOWN,
+    NotCompiled,
+    Num,
+    Scope,
+    Sql,
+    Value,
+    choose,
+    compile_expr,
+    num,
+    plus,
+    text,
+)
+from aidrules.columnar.plan import Plan, to_fen
+from aidrules.language.evaluator import as_fraction, kleene
+from aidrules.policy import PolicySnapshot
+from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
+from aidrules.rulebook.book import Rule, RuleBook
+
+TABLES = {"household": "households", "member": "members", "income": "incomes",
+          "vehicle": "vehicles", "expenditure": "expenditures", "supporter": "supporters",
+          "emergency": "emergencies"}
+
+
+@attrs.frozen
+class Screening:
+    """The compiled query and the names of its result columns."""
+
+    sql: str
+    aids: tuple[str, ...]
+    policy_version: str
+
+
+def parameters_of(snapshot: PolicySnapshot):
+    values = {name: as_fraction(used.value) for name, used in snapshot.items()}
+
+    def parameter(name: str) -> Any:
+        return values[name] if name in values else snapshot[name].value  # absent: raises why
+    return parameter
+
+
+def compile_screening(book: RuleBook, snapshot: PolicySnapshot) -> Screening:
+    plan = Plan(parameters_of(snapshot), TABLES)
+    for fact in book.facts:
+        _derive(plan, fact)
+    rules = {}
+    for node in evaluation_order(book.rules, book.exclusive):
+        rules[node] = [r for r in book.rules if node_of(r) == node]
+        _settle(plan, book, node, rules[node])
+    _amounts(plan, book, rules)
+    return Screening(_select(plan, book, rules), tuple(book.aids), snapshot.version)
+
+
+def _derive(plan: Plan, fact) -> None:
+    plan.begin(fact.scope)
+    scope = plan.scope(fact.scope, f"fact '{fact.id}'", statuses=False)
+    plan.add(fact.id, compile_expr(fact.formula, scope), scope)
+    plan.end()
+
+
+def held(plan: Plan, book: RuleBook, rule: Rule) -> tuple[Value, Scope]:
+    """Whether every criterion of ``rule`` holds (Kleene 'and'), for each subject."""
+    scope = plan.scope(rule.scope, f"rule '{rule.id}'")
+    values = [compile_expr(c.test, scope) for c in rule.criteria]
+    for higher in excluded_by(rule, book.exclusive):
+        values.append(Sql(f"(NOT {plan.status(higher, scope, 'household')})"))
+    return all_of(values), scope
+
+
+def all_of(values: list[Value]) -> Value:
+    constants = [v for v in values if not isinstance(v, (Num, Sql))]
+    decided = kleene("and", constants) if constants else True
+    if decided is False:
+        return False
+    rest = [text(v) for v in values if isinstance(v, Sql)] + (["NULL"] if decided is UNKNOWN
+                                                              else [])
+    return Sql("(" + " AND ".join(rest) + ")") if rest else decided
+
+
+def _settle(plan: Plan, book: RuleBook, node: tuple, rules: list[Rule]) -> None:
+    kind, value, scope_name = node
+    plan.begin(scope_name)
+    for rule in rules:
+        result, scope = held(plan, book, rule)
+        plan.add(f"rule:{rule.id}", Sql(text(result)), scope)
+    plan.end()
+    column = f"node:{kind}:{value}:{scope_name}"
+    plan.begin("household")
+    columns = [f'h."rule:{r.id}"' for r in rules]
+    if scope_name == "household":
+        plan.add_sql(column, "(" + " OR ".join(columns) + ")" if columns else "FALSE")
+    else:
+        _any_member(plan, column, " OR ".join(f'm."rule:{r.id}"' for r in rules))
+    plan.end()
+    plan.nodes.setdefault(value if kind == "aid" else f"{kind}:{value}", []).append(
+        (column, scope_name))
+
+
+def _any_member(plan: Plan, column: str, condition: str) -> None:
+    """Kleene 'or' over the members (none: false)."""
+    name = f"a{len(plan.step.joins)}"
+    plan.group("member", "household", name,
+               {"t": f"bool_or({condition})", "n": f"bool_or(({condition}) IS NULL)"}, {"m"})
+    plan.add_sql(column, f"(CASE WHEN coalesce({name}.t, FALSE) THEN TRUE "
+                         f"WHEN coalesce({name}.n, FALSE) THEN NULL ELSE FALSE END)")
+
+
+def _winning(rules: list[Rule], rule: Rule, alias: str) -> str:
+    """The rule held and no rule of its conclusion that overrides it held."""
+    over = [r for r in rules if rule.id in r.overrides]
+    beaten = "".join(f' AND NOT coalesce(h."won-any:{r.id}", FALSE)' for r in over)
+    return f'({alias}."rule:{rule.id}" IS TRUE{beaten})'
+
+
+def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None:
+    plan.begin("household")  # which rules held for any subject, for overrides
+    for node_rules in rules.values():
+        for rule in node_rules:
+            alias = "h" if rule.scope == "household" else "m"
+            if alias == "h":
+                plan.add_sql(f"won-any:{rule.id}", f'h."rule:{rule.id}" IS TRUE')
+            else:
+                name = f"a{len(plan.step.joins)}"
+                plan.group("member", "household", name,
+                           {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)'}, {"m"})
+                plan.add_sql(f"won-any:{rule.id}", f"coalesce({name}.t, FALSE)")
+    plan.end()
+    for field in ("amount", "amount_max"):
+        _member_amounts(plan, rules, field)
+        _household_amounts(plan, book, rules, field)
+
+
+def _member_amounts(plan: Plan, rules, field: str) -> None:
+    """Per member: whether each member rule won, and its amount; summed per household."""
+    priced = [(r, node_rules) for node_rules in rules.values() for r in node_rules
+              if r.scope == "member" and getattr(r, field) is not None]
+    if not priced:
+        return
+    plan.begin("member")
+    for rule, node_rules in priced:
+        scope = plan.scope("member", f"rule '{rule.id}' ({field})")
+        scope.used.add("h")
+        plan.add_sql(f"won:{rule.id}", _winning(node_rules, rule, "m"))
+        value = num(compile_expr(getattr(rule, field), scope))
+        if not isinstance(value.den, int):
+            raise scope.refuse(f"an {field} whose denominator varies by member",
+                               getattr(rule, field))
+        plan.add(f"{field}:{rule.id}", value, scope)
+    plan.end()
+    plan.begin("household")
+    for rule, _ in priced:
+        name, won = f"a{len(plan.step.joins)}", f'm."won:{rule.id}"'
+        den = plan.fields["member"][f"{field}:{rule.id}"].den
+        amount = f'm."{field}:{rule.id}"'
+        plan.group("member", "household", name,
+                   {"s": f"sum({amount}) FILTER (WHERE {won})",
+                    "n": f"bool_or({won} AND {amount} IS NULL)", "w": f"bool_or({won})"}, {"m"})
+        plan.add(f"{field}-sum:{rule.id}", Num(
+            f"(CASE WHEN coalesce({name}.n, FALSE) THEN NULL ELSE coalesce({name}.s, 0) END)",
+            den), Scope([], plan.parameters))
+        plan.add_sql(f"won-any-priced:{rule.id}", f"coalesce({name}.w, FALSE)")
+    plan.end()
+
+
+def _household_amounts(plan: Plan, book: RuleBook, rules, field: str) -> None:
+    plan.begin("household")
+    for aid in book.aids:
+        total: Num = num(Fraction(0))
+        won = []
+        for node_rules in rules.values():
+            for rule in node_rules:
+                if rule.aid != aid or getattr(rule, field) is None:
+                    continue
+                if rule.scope == "member":
+                    total = plus(total, Num(f'h."{field}-sum:{rule.id}"', plan.fields[
+                        "household"][f"{field}-sum:{rule.id}"].den))
+                    won.append(f'h."won-any-priced:{rule.id}"')
+                    continue
+                scope = plan.scope("household", f"rule '{rule.id}' ({field})")
+                wins = _winning(node_rules, rule, "h")
+                amount = compile_expr(getattr(rule, field), scope)
+                plan.step.used |= scope.used
+                total = plus(total, num(choose(wins, amount, Fraction(0))))
+                won.append(wins)
+        if won:
+            status = plan.status(aid, plan.scope("household", aid))
+            plan.add_sql(f"{aid}.{field}_fen", f"(CASE WHEN ({status}) IS TRUE AND "
+                                               f"({' OR '.join(won)}) THEN {to_fen(total)} END)")
+    plan.end()
+
+
+def _select(plan: Plan, book: RuleBook, rules) -> str:
+    scope = plan.scope("household", "the result")
+    columns = ["h.application_id"]
+    for aid in book.aids:
+        status = plan.status(aid, scope)
+        columns.append(f"CASE WHEN ({status}) IS NULL THEN 'undetermined' WHEN {status} "
+                       f"THEN 'eligible' ELSE 'ineligible' END AS \"{aid}\"")
+        for field in ("amount", "amount_max"):
+            name = f"{aid}.{field}_fen"
+            columns.append(f'h."{name}" AS "{name}"' if name in plan.fields["household"]
+                           else f'CAST(NULL AS BIGINT) AS "{name}"')
+    columns.append(_risk(plan, book, scope) + " AS risk_level")
+    columns.append(_referrals(rules) + " AS referrals")
+    return (f"WITH {', '.join(plan.ctes)} SELECT {', '.join(columns)} "
+            f"FROM {plan.latest['household']} h ORDER BY h.household_key")
+
+
+def _risk(plan: Plan, book: RuleBook, scope: Scope) -> str:
+    cases = "".join(f" WHEN ({plan.status(f'risk:{level}', scope)}) IS TRUE THEN '{level}'"
+                    for level in book.risk_levels)
+    return f"(CASE{cases} END)" if cases else "CAST(NULL AS VARCHAR)"
+
+
+def _referrals(rules) -> str:
+    """The referral rules that held, in the order the per-case path settles them."""
+    found = [(r, node_rules) for node_rules in rules.values() for r in node_rules
+             if r.conclusion.kind == "referral"]
+    for rule, _ in found:
+        if rule.scope != "household":
+            raise NotCompiled(f"rule '{rule.id}': cannot compile a referral for each member "
+                              "to columns yet")
+    if not found:
+        return "CAST([] AS VARCHAR[])"
+    items = ", ".join(f"CASE WHEN {_winning(node_rules, r, 'h')} THEN '{r.id}' END"
+                      for r, node_rules in found)
+    return f"list_filter([{items}], lambda x: x IS NOT NULL)"
