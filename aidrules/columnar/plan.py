@@ -16,8 +16,8 @@ import attrs
 from aidrules.columnar.expressions import (
     Column,
     Link,
-    Num,
     NotCompiled,
+    Num,
     Scope,
     Sql,
     Value,

@@ -38,24 +38,36 @@ class Screener:
     def relation(self, connection: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table],
                  jurisdiction: str, on: date) -> duckdb.DuckDBPyRelation:
         """The screening of ``tables`` (one Arrow table per entity) as a DuckDB relation."""
+        return self.run(connection, tables, self.compiled(jurisdiction, on))
+
+    def run(self, connection: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table],
+            screening: Screening) -> duckdb.DuckDBPyRelation:
         for entity, name in TABLES.items():
             connection.register(name, tables[entity])
-        return connection.sql(self.compiled(jurisdiction, on).sql)
+        return connection.sql(screening.sql)
 
     def screen(self, applications: Iterable[model.Application], on: date | None = None,
                jurisdiction: str | None = None) -> pa.Table:
         """One row per application, in order; each is screened as of ``on`` (default: its
         date of application) under ``jurisdiction`` (default: its own)."""
-        groups: dict[tuple[str, date], list[tuple[int, model.Application]]] = {}
-        for index, application in enumerate(applications):
-            key = (jurisdiction or application.jurisdiction, on or application.applied_on)
-            groups.setdefault(key, []).append((index, application))
+        return self.screen_each((a, on, jurisdiction) for a in applications)
+
+    def screen_each(self, items: Iterable[tuple[model.Application, date | None, str | None]],
+                    ) -> pa.Table:
+        """Like :meth:`screen`, with a date and jurisdiction (or None) per application;
+        applications under the same policy values run as one query."""
+        groups: dict[tuple[str, str], list] = {}
+        for index, (application, on, jurisdiction) in enumerate(items):
+            where = jurisdiction or application.jurisdiction
+            screening = self.compiled(where, on or application.applied_on)
+            groups.setdefault((where, screening.policy_version), []).append(
+                (index, application, screening))
         parts, order = [], []
         connection = self.connect()
-        for (where, when), items in groups.items():
-            tables = tables_from_applications(a for _, a in items)
-            parts.append(self.relation(connection, tables, where, when).to_arrow_table())
-            order += [i for i, _ in items]
+        for group in groups.values():
+            tables = tables_from_applications(a for _, a, _ in group)
+            parts.append(self.run(connection, tables, group[0][2]).to_arrow_table())
+            order += [i for i, _, _ in group]
         if not parts:
             return pa.table({})
         table = pa.concat_tables(parts)

@@ -1,0 +1,45 @@
+"""The screening gives, household for household, the per-case path's statuses, amounts,
+risk colour and referrals: on every shipped example application and case file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aidrules.cases.reading import read_cases
+from aidrules.columnar import Screener
+from aidrules.model import read_application
+from tests.columnar.both import differences, per_case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def screener(book):
+    return Screener(book)
+
+
+def test_every_example_application_screens_as_it_assesses(book, assessor, screener):
+    applications = [read_application(p)
+                    for p in sorted((ROOT / "examples" / "applications").glob("*.yaml"))]
+    screened = screener.screen(applications).to_pylist()
+    expected = [per_case(assessor, a) for a in applications]
+    assert differences(expected, screened) == []
+
+
+def shipped_cases(book):
+    files = sorted(ROOT.glob("rules/**/cases/*.yaml")) + \
+        sorted((ROOT / "examples").glob("**/cases/*.yaml"))
+    for path in files:
+        cases, problems = read_cases(path, book)
+        assert problems == []
+        yield from cases
+
+
+def test_every_shipped_case_screens_as_it_assesses(book, assessor, screener):
+    cases = list(shipped_cases(book))
+    assert len(cases) > 50
+    screened = screener.screen_each((c.application, c.on, c.jurisdiction) for c in cases)
+    expected = [per_case(assessor, c.application, c.on, c.jurisdiction) for c in cases]
+    assert differences(expected, screened.to_pylist()) == []

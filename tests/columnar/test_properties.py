@@ -1,0 +1,33 @@
+"""Random households screened in columns come out as the per-case path assesses them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aidrules.columnar import Screener
+from aidrules.testing import applications
+from tests.columnar.both import differences, per_case
+
+TIELI = "heilongjiang/yichun/tieli"
+ON = date(2025, 3, 1)
+
+
+def in_tieli(application):
+    return attrs.evolve(application, jurisdiction=TIELI)
+
+
+# One query per example: a whole list of households, as a county screens them.
+HOUSEHOLDS = st.lists(applications(on=ON).map(in_tieli), min_size=1, max_size=25)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(HOUSEHOLDS, st.sampled_from([ON, date(2026, 1, 1)]))
+def test_random_households_screen_as_they_assess(book, assessor, households, on):
+    screened = Screener(book).screen(households, on).to_pylist()
+    expected = [per_case(assessor, a, on) for a in households]
+    assert differences(expected, screened) == []
