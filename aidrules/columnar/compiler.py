@@ -94,14 +94,14 @@ def _schedule(plan: Plan, items: list[Item]) -> None:
 
 def _fact_item(fact) -> Item:
     def build(plan: Plan) -> None:
-        scope = plan.scope(fact.scope, f"fact '{fact.id}'", statuses=False)
+        scope = plan.scope(fact.scope, f"{fact.at}: fact '{fact.id}'", statuses=False)
         plan.add(fact.id, compile_expr(fact.formula, scope), scope)
     return Item(fact.id, fact.scope, fact.reads, build)
 
 
 def held(plan: Plan, book: RuleBook, rule: Rule) -> tuple[Value, Scope]:
     """Whether every criterion of ``rule`` holds (Kleene 'and'), for each subject."""
-    scope = plan.scope(rule.scope, f"rule '{rule.id}'")
+    scope = plan.scope(rule.scope, f"{rule.at}: rule '{rule.id}'")
     values = [compile_expr(c.test, scope) for c in rule.criteria]
     for higher in excluded_by(rule, book.exclusive):
         values.append(Sql(f"(NOT {plan.status(higher, scope, 'household')})"))
@@ -193,7 +193,7 @@ def _member_amounts(plan: Plan, rules, field: str) -> None:
         return
     plan.begin("member")
     for rule, node_rules in priced:
-        scope = plan.scope("member", f"rule '{rule.id}' ({field})")
+        scope = plan.scope("member", f"{rule.at}: rule '{rule.id}' ({field})")
         scope.used.add("h")
         plan.add_sql(f"won:{rule.id}", _winning(node_rules, rule, "m"))
         value = num(compile_expr(getattr(rule, field), scope))
@@ -225,7 +225,7 @@ def _household_amounts(plan: Plan, book: RuleBook, rules, field: str) -> None:
     plan.begin("household")
     for rule, _ in priced:
         if rule.scope == "household":
-            scope = plan.scope("household", f"rule '{rule.id}' ({field})")
+            scope = plan.scope("household", f"{rule.at}: rule '{rule.id}' ({field})")
             plan.add(f"{field}:{rule.id}", compile_expr(getattr(rule, field), scope), scope)
     plan.end()
     plan.begin("household")
