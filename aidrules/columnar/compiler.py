@@ -153,11 +153,10 @@ def _held_builder(book: RuleBook, rule: Rule) -> Callable[[Plan], None]:
 
 def _any_member(plan: Plan, column: str, condition: str) -> None:
     """Kleene 'or' over the members (none: false)."""
-    name = f"a{len(plan.step.joins)}"
-    plan.group("member", "household", name,
-               {"t": f"bool_or({condition})", "n": f"bool_or(({condition}) IS NULL)"}, {"m"})
-    plan.add_sql(column, f"(CASE WHEN coalesce({name}.t, FALSE) THEN TRUE "
-                         f"WHEN coalesce({name}.n, FALSE) THEN NULL ELSE FALSE END)")
+    parts = plan.group("member", "household", {"t": f"bool_or({condition})",
+                                               "n": f"bool_or(({condition}) IS NULL)"}, {"m"})
+    plan.add_sql(column, f"(CASE WHEN coalesce({parts['t']}, FALSE) THEN TRUE "
+                         f"WHEN coalesce({parts['n']}, FALSE) THEN NULL ELSE FALSE END)")
 
 
 def _winning(rules: list[Rule], rule: Rule, alias: str) -> str:
@@ -175,10 +174,9 @@ def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None
             if alias == "h":
                 plan.add_sql(f"won-any:{rule.id}", f'h."rule:{rule.id}" IS TRUE')
             else:
-                name = f"a{len(plan.step.joins)}"
-                plan.group("member", "household", name,
-                           {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)'}, {"m"})
-                plan.add_sql(f"won-any:{rule.id}", f"coalesce({name}.t, FALSE)")
+                parts = plan.group("member", "household",
+                                   {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)'}, {"m"})
+                plan.add_sql(f"won-any:{rule.id}", f"coalesce({parts['t']}, FALSE)")
     plan.end()
     for field in ("amount", "amount_max"):
         _member_amounts(plan, rules, field)
@@ -204,16 +202,16 @@ def _member_amounts(plan: Plan, rules, field: str) -> None:
     plan.end()
     plan.begin("household")
     for rule, _ in priced:
-        name, won = f"a{len(plan.step.joins)}", f'm."won:{rule.id}"'
+        won, amount = f'm."won:{rule.id}"', f'm."{field}:{rule.id}"'
         den = plan.fields["member"][f"{field}:{rule.id}"].den
-        amount = f'm."{field}:{rule.id}"'
-        plan.group("member", "household", name,
-                   {"s": f"sum({amount}) FILTER (WHERE {won})",
-                    "n": f"bool_or({won} AND {amount} IS NULL)", "w": f"bool_or({won})"}, {"m"})
+        parts = plan.group("member", "household",
+                           {"s": f"sum({amount}) FILTER (WHERE {won})",
+                            "n": f"bool_or({won} AND {amount} IS NULL)",
+                            "w": f"bool_or({won})"}, {"m"})
         plan.add(f"{field}-sum:{rule.id}", Num(
-            f"(CASE WHEN coalesce({name}.n, FALSE) THEN NULL ELSE coalesce({name}.s, 0) END)",
-            den), Scope([], plan.parameters))
-        plan.add_sql(f"won-any-priced:{rule.id}", f"coalesce({name}.w, FALSE)")
+            f"(CASE WHEN coalesce({parts['n']}, FALSE) THEN NULL "
+            f"ELSE coalesce({parts['s']}, 0) END)", den), Scope([], plan.parameters))
+        plan.add_sql(f"won-any-priced:{rule.id}", f"coalesce({parts['w']}, FALSE)")
     plan.end()
 
 

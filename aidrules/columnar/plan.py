@@ -55,6 +55,8 @@ class Step:
     columns: list[str] = attrs.Factory(list)  # SQL "expr AS name"
     joins: list[str] = attrs.Factory(list)
     used: set[str] = attrs.Factory(set)
+    # grouped sub-queries joined on: (item, owner, tables read) → (alias, {column: SQL})
+    groups: dict[tuple, tuple[str, dict[str, str]]] = attrs.Factory(dict)
 
 
 class Plan:
@@ -108,7 +110,10 @@ class Plan:
         self.fields[self.step.entity][name] = Column("sql")
 
     def end(self) -> None:
-        step, self.step = self.step, None
+        step = self.step
+        step.joins += [self.group_join(key, name, columns)
+                       for key, (name, columns) in step.groups.items()]
+        self.step = None
         if not step.columns and not step.joins:
             return
         entity, alias = step.entity, ALIAS[step.entity]
@@ -136,25 +141,38 @@ class Plan:
         owner_link, column = scope.find(node.args[0].parts[0])
         item = column.entity
         inner = Scope(self.chain(item), self.parameters, None, None, scope.owner)
-        where = Sql("TRUE") if node.where is None else compile_expr(node.where, inner)
+        where = None if node.where is None else text(compile_expr(node.where, inner))
         each = compile_expr(node.args[1], inner) if len(node.args) > 1 else None
-        name = f"a{len(self.step.joins)}"
-        parts = _aggregate_parts(node, text(where), each, scope)
-        self.group(item, owner_link.entity, name, parts, inner.used)
+        parts = self.group(item, owner_link.entity, _aggregate_parts(node, where, each, scope),
+                           inner.used)
         known = scope.column(f"{node.args[0].parts[0]}__known")
-        return _aggregate_result(node, name, known, each, scope)
+        return _aggregate_result(node, parts, known, each)
 
-    def group(self, item: str, owner: str, name: str, parts: dict[str, str],
-              used: set[str]) -> None:
-        """Join onto the step a sub-query of ``item`` rows grouped by ``owner``."""
+    def group(self, item: str, owner: str, parts: dict[str, str],
+              used: set[str]) -> dict[str, str]:
+        """Columns of a sub-query of ``item`` rows grouped by ``owner``, joined onto the
+        step; sub-queries over the same rows share one GROUP BY. Returns each part's SQL."""
+        key = (item, owner, frozenset(used - {ALIAS[item]}))
+        name, columns = self.step.groups.setdefault(key, (f"a{len(self.step.groups)}", {}))
+        found = {}
+        for part, expr in parts.items():
+            column = next((c for c, e in columns.items() if e == expr), None)
+            if column is None:
+                column = f"p{len(columns)}"
+                columns[column] = expr
+            found[part] = f"{name}.{column}"
+        return found
+
+    def group_join(self, key: tuple, name: str, columns: dict[str, str]) -> str:
+        item, owner, used = key
         alias, group_keys = ALIAS[item], keys(owner)
         sql = [f"SELECT {', '.join(f'{alias}.{k}' for k in group_keys)}"
-               + "".join(f", {expr} AS {part}" for part, expr in parts.items()),
+               + "".join(f", {expr} AS {column}" for column, expr in columns.items()),
                f"FROM {self.latest[item]} {alias}"]
-        sql += self.ancestor_joins(item, used - {alias})
+        sql += self.ancestor_joins(item, set(used))
         sql.append(f"GROUP BY {', '.join(f'{alias}.{k}' for k in group_keys)}")
         on = " AND ".join(f"{name}.{k} = {ALIAS[self.step.entity]}.{k}" for k in group_keys)
-        self.step.joins.append(f"LEFT JOIN ({' '.join(sql)}) {name} ON {on}")
+        return f"LEFT JOIN ({' '.join(sql)}) {name} ON {on}"
 
     # -- conclusions --------------------------------------------------------------------
     def status(self, aid: str, scope: Scope, only: str | None = None) -> str:
@@ -163,44 +181,52 @@ class Plan:
         return "(" + " OR ".join(columns) + ")" if columns else "FALSE"
 
 
-def _aggregate_parts(node: ast.Call, where: str, each: Value | None,
+def _aggregate_parts(node: ast.Call, where: str | None, each: Value | None,
                      scope: Scope) -> dict[str, str]:
-    parts = {"u": f"bool_or(({where}) IS NULL)", "c": f"count(*) FILTER (WHERE {where})"}
+    """The grouped columns an aggregate needs: ``u`` some ``where`` unknown, ``c`` how many
+    selected, ``s`` the sum (min, max), ``t``/``f`` some selected true/false, ``n`` some
+    selected value unknown."""
+    selected = "" if where is None else f" FILTER (WHERE {where})"
+    both = "" if where is None else f"({where}) AND "
+    parts = {} if where is None else {"u": f"bool_or(({where}) IS NULL)"}
+    parts["c"] = f"count(*){selected}"
     function = node.function
     if function in ("sum", "min", "max"):
         value = num(each)
         if not isinstance(value.den, int):
             raise scope.refuse(f"{function}(...) of a value whose denominator varies by item",
                                node)
-        sql = {"sum": "sum", "min": "min", "max": "max"}[function]
-        parts["s"] = f"{sql}({value.num}) FILTER (WHERE {where})"
-        parts["n"] = f"bool_or(({where}) AND {value.num} IS NULL)"
+        parts["s"] = f"{function}({value.num}){selected}"
+        parts["n"] = f"bool_or({both}{value.num} IS NULL)"
     elif function in ("any", "all"):
         value = text(each)
-        parts["t"] = f"bool_or(({where}) AND ({value}))"
-        parts["f"] = f"bool_or(({where}) AND NOT ({value}))"
-        parts["n"] = f"bool_or(({where}) AND ({value}) IS NULL)"
+        parts["t"] = f"bool_or({both}({value}))"
+        parts["f"] = f"bool_or({both}NOT ({value}))"
+        parts["n"] = f"bool_or({both}({value}) IS NULL)"
     elif function != "count":
         raise scope.refuse(f"the aggregate '{function}'", node)
     return parts
 
 
-def _aggregate_result(node: ast.Call, name: str, known: str, each: Value | None,
-                      scope: Scope) -> Value:
-    head = f"CASE WHEN NOT {known} THEN NULL WHEN coalesce({name}.u, FALSE) THEN NULL"
-    function = node.function
+def _aggregate_result(node: ast.Call, parts: dict[str, str], known: str,
+                      each: Value | None) -> Value:
+    def some(part: str) -> str:
+        return f"coalesce({parts[part]}, FALSE)" if part in parts else "FALSE"
+
+    head = f"CASE WHEN NOT {known} THEN NULL WHEN {some('u')} THEN NULL"
+    function, count = node.function, f"coalesce({parts['c']}, 0)"
     if function == "count":
-        return Num(f"({head} ELSE coalesce({name}.c, 0) END)")
+        return Num(f"({head} ELSE {count} END)")
     if function == "sum":
-        return Num(f"({head} WHEN coalesce({name}.n, FALSE) THEN NULL "
-                   f"ELSE coalesce({name}.s, 0) END)", num(each).den)
+        return Num(f"({head} WHEN {some('n')} THEN NULL "
+                   f"ELSE coalesce({parts['s']}, 0) END)", num(each).den)
     if function in ("min", "max"):
-        return Num(f"({head} WHEN coalesce({name}.n, FALSE) OR coalesce({name}.c, 0) = 0 "
-                   f"THEN NULL ELSE {name}.s END)", num(each).den)
-    decisive, other = ("t", "TRUE") if function == "any" else ("f", "FALSE")
+        return Num(f"({head} WHEN {some('n')} OR {count} = 0 "
+                   f"THEN NULL ELSE {parts['s']} END)", num(each).den)
+    decisive, value = ("t", "TRUE") if function == "any" else ("f", "FALSE")
     rest = "FALSE" if function == "any" else "TRUE"
-    return Sql(f"({head} WHEN coalesce({name}.{decisive}, FALSE) THEN {other} "
-               f"WHEN coalesce({name}.n, FALSE) THEN NULL ELSE {rest} END)")
+    return Sql(f"({head} WHEN {some(decisive)} THEN {value} "
+               f"WHEN {some('n')} THEN NULL ELSE {rest} END)")
 
 
 def to_fen(value: Num) -> str:
