@@ -1,5 +1,6 @@
 """The screening gives, household for household, the per-case path's statuses, amounts,
-risk colour and referrals: on every shipped example application and case file."""
+risk colour and referrals: on every shipped example application, case file and rule
+example."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aidrules.cases.reading import read_cases
+from aidrules.cases.reading import read_cases, read_examples
 from aidrules.columnar import Screener
 from aidrules.model import read_application
 from tests.columnar.both import differences, per_case
@@ -33,6 +34,10 @@ def shipped_cases(book):
         sorted((ROOT / "examples").glob("**/cases/*.yaml"))
     for path in files:
         cases, problems = read_cases(path, book)
+        assert problems == []
+        yield from cases
+    for rule in book.rules:  # the rules' inline examples
+        cases, problems = read_examples(rule, book)
         assert problems == []
         yield from cases
 
