@@ -43,6 +43,9 @@ RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.
 PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
 OnOption = Annotated[str | None, typer.Option(
     "--on", help="Assess as of this date (YYYY-MM-DD); default: the application date.")]
+OverlayOption = Annotated[list[Path] | None, typer.Option(
+    "--overlay", help="A directory of policy files laid over --policies: files at the same "
+    "path replace, new ones are added (repeatable; later ones win).")]
 JurisdictionOption = Annotated[str | None, typer.Option(
     "--jurisdiction", help="Jurisdiction path, like heilongjiang/yichun/tieli; default: the "
     "application's own.")]
@@ -62,9 +65,10 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
                                          "that can never fire, dates without values, identical "
                                          "rules); exit 1 on any warning.")] = False,
+    overlay: OverlayOption = None,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
-    book, problems = check_rulebook(rules, policies)
+    book, problems = check_rulebook(rules, policies, overlay or [])
     if problems or book is None:
         for problem in problems:
             say(str(problem))
@@ -109,8 +113,6 @@ def _print_assumed(book: RuleBook) -> None:
 def _plain(value: Any) -> str:
     if isinstance(value, (list, tuple, frozenset, set)):
         return "[" + ", ".join(str(x) for x in value) + "]"
-    if hasattr(value, "to") and hasattr(value, "mode"):
-        return f"to {value.to}, {value.mode}"
     return str(value)
 
 
@@ -175,10 +177,11 @@ def assess(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
+    overlay: OverlayOption = None,
 ) -> None:
     """Assess every application in FILE across every aid type."""
     documents = []
-    for _, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
+    for _, a in _assessments(file, on, jurisdiction, rules, policies, overlay)[1]:
         if as_json:
             documents.append(a.to_json())
         else:
@@ -196,9 +199,10 @@ def explain(
     jurisdiction: JurisdictionOption = None,
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
+    overlay: OverlayOption = None,
 ) -> None:
     """Print the full reasoning for one aid type."""
-    assessor, assessments = _assessments(file, on, jurisdiction, rules, policies)
+    assessor, assessments = _assessments(file, on, jurisdiction, rules, policies, overlay)
     for _, a in assessments:
         say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
 
@@ -213,19 +217,21 @@ def notice(
     jurisdiction: JurisdictionOption = None,
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
+    overlay: OverlayOption = None,
 ) -> None:
     """Print the applicant's written notice: outcome, amount and reasons per aid type."""
     from aidrules.notices import decision_notice
-    for application, a in _assessments(file, on, jurisdiction, rules, policies)[1]:
+    for application, a in _assessments(file, on, jurisdiction, rules, policies, overlay)[1]:
         say(_guarded(lambda a=a, application=application: decision_notice(
             a, application, language=language, templates=templates), str(file)))
 
 
-def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path):
+def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path,
+                 overlays: list[Path] | None = None):
     """The assessor, and every application in ``file`` with its assessment."""
     when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
-    assessor = _assessor(rules, policies)
+    assessor = _assessor(rules, policies, overlays or [])
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
         application, on=when, jurisdiction=jurisdiction), str(file)))
         for application in applications]
@@ -296,6 +302,8 @@ def _print_assessment(a: Any) -> None:
             amount = "not yet computed (missing facts) / 金额待计算"
         if getattr(r, "amount_max", None) is not None:
             amount += f" (max {r.amount_max})"
+        if r.amount is not None:
+            amount += {"month": " a month", "year": " a year", "once": " once"}.get(r.period, "")
         table.add_row(r.name, r.name_en, r.status, amount)
     out.print(table)
     say(f"Risk level: {a.risk_level or 'none'}"
@@ -311,10 +319,10 @@ def _print_assessment(a: Any) -> None:
 
 # ---- helpers -------------------------------------------------------------------------
 
-def _assessor(rules: Path, policies: Path) -> Any:
+def _assessor(rules: Path, policies: Path, overlays: list[Path] | None = None) -> Any:
     from aidrules.engine import Assessor  # late: only the commands that assess need it
 
-    book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
+    book = _guarded(lambda: load_rulebook(rules, policies, overlays or []), str(rules))
     return Assessor(book)
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from aidrules.cases.case import Case
 from aidrules.cases.reading import read_cases, read_examples
-from aidrules.cases.replay import Books, in_cases_dir, rules_in, run_case
+from aidrules.cases.replay import Books, in_cases_dir, rules_in
 from aidrules.engine import Assessor
 from aidrules.errors import RuleBookError
 from aidrules.rulebook import Rule
@@ -92,6 +92,11 @@ def _assessor(config: pytest.Config) -> Assessor:
                             + "\n".join(f"  {p}" for p in exc.problems)) from None
 
 
+def _roots(config: pytest.Config) -> tuple[Path, Path]:
+    """Where a case's application file may be: under the rootdir or the rule book's project."""
+    return config.rootpath, _directory(config, "aidrules_rules").resolve().parent
+
+
 def _label(node: pytest.Node) -> str:
     """The file as messages name it: relative to the rootdir where it lies below it."""
     root = node.config.rootpath
@@ -120,7 +125,8 @@ class CaseFile(_ReportsFileErrors, pytest.File):
     """A file of cases."""
 
     def collect(self):
-        cases, problems = read_cases(self.path, _assessor(self.config).book, _label(self))
+        cases, problems = read_cases(self.path, _assessor(self.config).book, _label(self),
+                                     _roots(self.config))
         yield from _items(self, cases, problems, "the case file")
 
 
@@ -148,7 +154,8 @@ class RuleExamples(_ReportsFileErrors, pytest.Collector):
         self.rule = rule
 
     def collect(self):
-        cases, problems = read_examples(self.rule, _assessor(self.config).book, _label(self))
+        cases, problems = read_examples(self.rule, _assessor(self.config).book, _label(self),
+                                        _roots(self.config))
         yield from _items(self, cases, problems, f"the examples of rule '{self.rule.id}'")
 
 
@@ -160,7 +167,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        outcome = run_case(_assessor(self.config), self.case)
+        outcome = self.config.stash[_BOOKS].run(_assessor(self.config), self.case)
         if not outcome.agreed:
             raise CaseFailed(outcome.report())
 

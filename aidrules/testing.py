@@ -141,6 +141,7 @@ def _households() -> st.SearchStrategy[Household]:
         expenditures=_optional(st.lists(expenditures, max_size=3).map(tuple)),
         supporters=st.lists(supporters, max_size=2).map(tuple),
         emergencies=st.lists(emergencies, max_size=2).map(tuple),
+        incomes=st.lists(incomes(), max_size=2).map(tuple),  # the household's, no member's
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from aidrules.model import Application
+from aidrules.policy import Overlay
 
 STATUSES = ("eligible", "ineligible", "undetermined")
 RULE_RESULTS = ("true", "false", "unknown")
@@ -46,6 +47,7 @@ class Case:
     source: str | None = None
     note: str | None = None
     rule: str | None = None  # for an inline example: the id of the rule it is written under
+    overlays: tuple[Overlay, ...] = ()  # policies laid over the book's for this case alone
 
     @property
     def where(self) -> str:

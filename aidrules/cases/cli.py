@@ -29,6 +29,9 @@ RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.
 PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
 ReportOption = Annotated[Path | None, typer.Option(
     "--report", help="Also write a JSON report to this file.")]
+OverlayOption = Annotated[list[Path] | None, typer.Option(
+    "--overlay", help="A directory of policy files laid over --policies: files at the same "
+    "path replace, new ones are added (repeatable; later ones win).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -43,15 +46,18 @@ def replay(
     cases: CasesArgument,
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
+    overlay: OverlayOption = None,
     report: ReportOption = None,
 ) -> None:
-    """Replay cases against the rule book, each at its own date; exit 1 on any difference."""
-    from aidrules.cases.replay import Books, Tally, run_case
-    assessor = _assessor(Books(), rules, policies)
-    loaded, problems = _load(assessor, cases)
+    """Replay cases against the rule book, each at its own date (and with its own policy
+    values, if it gives any); exit 1 on any difference."""
+    from aidrules.cases.replay import Books, Tally
+    books = Books()
+    assessor = _assessor(books, rules, policies, overlay or [])
+    loaded, problems = _load(assessor, cases, rules)
     tally, outcomes = Tally(), []
     for case in loaded:
-        outcome = run_case(assessor, case)
+        outcome = books.run(assessor, case)
         tally.add(outcome)
         outcomes.append(outcome)
     _print_tally(tally)
@@ -92,6 +98,7 @@ def _replay_document(assessor: Assessor, outcomes: list[Outcome], tally: Tally,
         "cases": [{"file": o.case.file, "line": o.case.line, "rule": o.case.rule,
                    "title": o.case.title, "on": o.case.on.isoformat(),
                    "jurisdiction": o.case.jurisdiction,
+                   "overlays": [_overlay_name(v) for v in o.case.overlays],
                    "agreed": o.agreed, "error": o.error, "verdicts": o.verdicts(),
                    "differences": [{"aid": d.aid, "what": d.what, "expected": _plain(d.expected),
                                     "actual": _plain(d.actual)} for d in o.differences]}
@@ -117,9 +124,9 @@ def impact(
         help="More case files or directories.", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
-    overlay: Annotated[Path | None, typer.Option(
+    overlay: Annotated[list[Path] | None, typer.Option(
         "--overlay", help="Policy files laid over --policies for the current side (a "
-                          "proposal written as only the files it changes).")] = None,
+                          "proposal written as only the files it changes; repeatable).")] = None,
     on: Annotated[str | None, typer.Option(
         "--on", help="Assess every household as of this date (YYYY-MM-DD), for a proposal "
                      "that takes effect then; default: each case's own date.")] = None,
@@ -133,7 +140,6 @@ def impact(
         BaseError,
         base_directories,
         measure,
-        overlaid,
         scratch_directory,
         subjects_from_cases,
     )
@@ -146,18 +152,17 @@ def impact(
     with scratch_directory() as scratch:
         try:
             base_rules, base_policies = base_directories(base, rules, policies, Path(scratch))
-            current_policies = overlaid(policies, overlay, Path(scratch)) if overlay else policies
         except BaseError as exc:
             fail(str(exc))
-        current = _assessor(books, rules, current_policies)
+        current = _assessor(books, rules, policies, overlay or [])
         before = _assessor(books, base_rules, base_policies)
-        loaded, problems = _load(current, paths) if paths else ([], [])
+        loaded, problems = _load(current, paths, rules) if paths else ([], [])
         for problem in problems:
             say(str(problem))
         subjects = subjects_from_cases(loaded, day(on))
         if ledger is not None:
             subjects += _enrolled(ledger, day(on) or date.today())
-        found = measure(before, current, subjects)
+        found = measure(before, current, subjects, books)
     _print_impact(found, base)
     if report:
         _write(report, _impact_document(found, base))
@@ -266,9 +271,10 @@ def _plain_number(value: Any) -> str:
 
 # ---- helpers --------------------------------------------------------------------------
 
-def _assessor(books: Books, rules: Path, policies: Path) -> Assessor:
+def _assessor(books: Books, rules: Path, policies: Path,
+              overlays: list[Path] | None = None) -> Assessor:
     try:
-        return books.assessor(rules, policies)
+        return books.assessor(rules, policies, overlays or [])
     except RuleBookError as exc:
         for problem in exc.problems:
             say_err(str(problem))
@@ -277,9 +283,11 @@ def _assessor(books: Books, rules: Path, policies: Path) -> Assessor:
         fail(f"{rules}, {policies}: cannot read: {exc.strerror or exc}")
 
 
-def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Problem]]:
+def _load(assessor: Assessor, paths: list[Path],
+          rules: Path) -> tuple[list[Case], list[Problem]]:
     """The cases of every case file, and the inline examples of every rule file, found
-    at or below ``paths``."""
+    at or below ``paths``. Their application files may be under the directory the
+    command runs from or the rule book's project (the directory holding ``rules``)."""
     from aidrules.cases.reading import read_cases, read_examples
     from aidrules.cases.replay import discover, rule_files, rules_in
     book = assessor.book
@@ -290,17 +298,26 @@ def _load(assessor: Assessor, paths: list[Path]) -> tuple[list[Case], list[Probl
         fail("no case files found (give files, or directories with cases/ directories "
               "or rule files with examples)")
     cases, problems = [], []
+    roots = (Path.cwd(), rules.resolve().parent)
     for file in files:
-        found, wrong = read_cases(file, book)
+        found, wrong = read_cases(file, book, roots=roots)
         cases += found
         problems += wrong
     for file in with_examples:
         for rule in rules_in(book, file):
-            found, wrong = read_examples(rule, book, str(file))
+            found, wrong = read_examples(rule, book, str(file), roots)
             cases += found
             problems += wrong
     return cases, problems
 
+
+
+def _overlay_name(overlay: Any) -> str:
+    """A case's own overlay as the report names it: its directory, or where inline values
+    are written and for which parameter."""
+    if isinstance(overlay, Path):
+        return overlay.as_posix()
+    return f"{overlay.file}:{overlay.line}: {overlay.name}"
 
 
 def _plain(value: Any) -> Any:

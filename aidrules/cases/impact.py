@@ -9,13 +9,12 @@ The households are :class:`Subject` values, so any source can feed them: case fi
 (:func:`subjects_from_ledger`: re-assess everyone enrolled under a proposed policy);
 :func:`measure` takes any iterable of subjects.
 
-Amounts of aid types paid as a range (``amount_max``: temporary assistance) are one-off
-payments, not monthly; their differences are totalled apart."""
+Amounts of aid types paid once (``period: once`` in ``book.yaml``: temporary assistance)
+are one-off payments, not monthly; their differences are totalled apart."""
 
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -27,10 +26,11 @@ from pathlib import Path
 import attrs
 
 from aidrules.cases.case import Case
-from aidrules.cases.replay import criterion_line
+from aidrules.cases.replay import Books, criterion_line
 from aidrules.engine import AidResult, Assessor
 from aidrules.errors import AidrulesError
 from aidrules.model import Application
+from aidrules.policy import Overlay
 
 ZERO = Decimal("0.00")
 
@@ -47,6 +47,7 @@ class Subject:
     application: Application
     on: date | None = None  # default: the application's date
     jurisdiction: str | None = None
+    overlays: tuple[Overlay, ...] = ()  # a case's own policies, laid over both sides
 
 
 @attrs.frozen
@@ -73,7 +74,7 @@ class Change:
 class Impact:
     """The changes over every household, with counts and costs per aid type."""
 
-    one_off: frozenset[str]  # aid types paid once (a range), not monthly
+    one_off: frozenset[str]  # aid types paid once (period: once), not monthly
     households: int = 0
     changes: list[Change] = attrs.Factory(list)
     errors: list[str] = attrs.Factory(list)
@@ -101,8 +102,8 @@ class Impact:
 
 def subjects_from_cases(cases: Iterable[Case], on: date | None = None) -> list[Subject]:
     """The households of ``cases``, each at its own date, or all at ``on``."""
-    return [Subject(f"{c.where} {c.heading}", c.application, on or c.on, c.jurisdiction)
-            for c in cases]
+    return [Subject(f"{c.where} {c.heading}", c.application, on or c.on, c.jurisdiction,
+                    c.overlays) for c in cases]
 
 
 def subjects_from_ledger(url_or_path: str | Path, on: date) -> list[Subject]:
@@ -121,14 +122,19 @@ def subjects_from_ledger(url_or_path: str | Path, on: date) -> list[Subject]:
             for e in enrolled]
 
 
-def measure(base: Assessor, current: Assessor, subjects: Iterable[Subject]) -> Impact:
-    """Assess every subject under ``base`` and ``current`` and collect what changed."""
+def measure(base: Assessor, current: Assessor, subjects: Iterable[Subject],
+            books: Books | None = None) -> Impact:
+    """Assess every subject under ``base`` and ``current`` and collect what changed; a
+    subject with its own overlays (a case's) has them laid over both sides (``books``, which
+    loaded both, loads each side with them)."""
     impact = Impact(one_off=_one_off(base) | _one_off(current))
     for subject in subjects:
         impact.households += 1
         try:
-            before = base.assess(subject.application, subject.on, subject.jurisdiction)
-            after = current.assess(subject.application, subject.on, subject.jurisdiction)
+            before, after = (books.laid_over(side, subject.overlays) if books else side
+                             for side in (base, current))
+            before = before.assess(subject.application, subject.on, subject.jurisdiction)
+            after = after.assess(subject.application, subject.on, subject.jurisdiction)
         except AidrulesError as exc:
             impact.errors.append(f"{subject.label}: {exc}")
             continue
@@ -139,7 +145,7 @@ def measure(base: Assessor, current: Assessor, subjects: Iterable[Subject]) -> I
 
 
 def _one_off(assessor: Assessor) -> frozenset[str]:
-    return frozenset(r.aid for r in assessor.book.rules if r.aid and r.amount_max is not None)
+    return frozenset(a.id for a in assessor.book.aids.values() if a.period == "once")
 
 
 def _compare(impact: Impact, label: str, before: AidResult, after: AidResult) -> None:
@@ -241,15 +247,3 @@ def _git(args: list[str], where: Path, failure: str | None = None) -> bytes:
 
 def scratch_directory() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="aidrules-base-")
-
-
-
-def overlaid(policies: Path, overlay: Path, scratch: Path) -> Path:
-    """A copy of ``policies`` with every file of ``overlay`` laid over it (same relative
-    paths replace, new ones are added): a proposal written as only the files it changes."""
-    if not overlay.is_dir():
-        raise BaseError(f"--overlay {overlay}: not a directory")
-    target = scratch / "policies-overlaid"
-    shutil.copytree(policies, target)
-    shutil.copytree(overlay, target, dirs_exist_ok=True)
-    return target

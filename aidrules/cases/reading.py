@@ -12,6 +12,7 @@ type alone (a status, or the long form with ``status``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,40 +22,45 @@ from aidrules import _yaml
 from aidrules.cases.case import RULE_RESULTS, STATUSES, UNCHECKED, AidExpectation, Case
 from aidrules.errors import ApplicationError, Problem, did_you_mean
 from aidrules.model import application_from_dict, read_application
+from aidrules.policy import InlineValues
 from aidrules.rulebook import Rule, RuleBook
 
 CASE_KEYS = ("title", "source", "note", "on", "jurisdiction", "application", "application_file",
-             "expect")
+             "overlay", "parameters", "expect")
 AID_KEYS = ("status", "amount", "amount_max", "members", "rules")
 OTHER_EXPECT_KEYS = ("risk_level", "referrals")
 _PATH_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
-def read_cases(path: Path | str, book: RuleBook,
-               label: str | None = None) -> tuple[list[Case], list[Problem]]:
+def read_cases(path: Path | str, book: RuleBook, label: str | None = None,
+               roots: Iterable[Path | str] = ()) -> tuple[list[Case], list[Problem]]:
     """The cases in ``path``, checked against ``book`` (its aid types, rules, brands,
     risk levels and jurisdictions), and every problem found (then use no case).
-    ``label`` names the file in messages (default: ``path`` as given)."""
-    reader = _Reader(Path(path), book, label)
+    ``label`` names the file in messages (default: ``path`` as given). An
+    ``application_file`` must lie under the case file's directory or one of ``roots``."""
+    reader = _Reader(Path(path), book, label, roots=roots)
     cases = reader.read()
     return ([] if reader.problems else cases), reader.problems
 
 
-def read_examples(rule: Rule, book: RuleBook,
-                  label: str | None = None) -> tuple[list[Case], list[Problem]]:
+def read_examples(rule: Rule, book: RuleBook, label: str | None = None,
+                  roots: Iterable[Path | str] = ()) -> tuple[list[Case], list[Problem]]:
     """The inline examples of ``rule`` as cases (each named ``file::rule id::title``), and
     every problem found, placed in the rule file (then use no case). ``label`` names the
-    rule file in messages (default: as the rule book names it)."""
-    reader = _Reader(Path(rule.at.file), book, label or rule.at.file, rule)
+    rule file in messages (default: as the rule book names it); ``roots`` as for
+    :func:`read_cases`."""
+    reader = _Reader(Path(rule.at.file), book, label or rule.at.file, rule, roots)
     cases = reader.cases(rule.examples)
     return ([] if reader.problems else cases), reader.problems
 
 
 class _Reader:
     def __init__(self, path: Path, book: RuleBook, label: str | None,
-                 rule: Rule | None = None) -> None:
+                 rule: Rule | None = None, roots: Iterable[Path | str] = ()) -> None:
         self.path, self.book, self.label = path, book, label or str(path)
         self.rule = rule  # set when reading a rule's inline examples
+        # where application files may be: a case file names no file outside these
+        self.roots = tuple(Path(r).resolve() for r in (path.parent, *roots))
         self.problems: list[Problem] = []
 
     def problem(self, node: Any, key: Any, message: str, expected: str | None = None,
@@ -122,13 +128,18 @@ class _Reader:
         jurisdiction = self.jurisdiction(node)
         application = self.application(node)
         aids, risk, referrals = self.expect(node)
+        overlay = self.overlay(node)
         if len(self.problems) > before or application is None:
             return None
         line, _ = _yaml.position(node)
+        where = jurisdiction or application.jurisdiction
+        overlays = (*overlay, *self.parameters(node, where))
+        if len(self.problems) > before:
+            return None
         return Case(title, self.label, line, application, on or application.applied_on,
-                    jurisdiction or application.jurisdiction, aids, risk, referrals,
+                    where, aids, risk, referrals,
                     self.text(node, "source"), self.text(node, "note"),
-                    self.rule.id if self.rule else None)
+                    self.rule.id if self.rule else None, overlays)
 
     def text(self, node: dict, key: str, required: bool = False) -> str | None:
         if key not in node:
@@ -159,7 +170,7 @@ class _Reader:
     def jurisdiction(self, node: dict) -> str | None:
         value = self.text(node, "jurisdiction")
         known = self.book.policies.jurisdictions()
-        if value is not None and value not in known:
+        if value is not None and value not in known and "overlay" not in node:
             self.problem(node, "jurisdiction", f"unknown jurisdiction '{value}'",
                          expected="one of " + ", ".join(sorted(known)),
                          suggestion=did_you_mean(value, known), at_value=True)
@@ -194,17 +205,67 @@ class _Reader:
         if name is None:
             return None
         path = self.path.parent / name
+        if not any(path.resolve().is_relative_to(root) for root in self.roots):
+            self.problem(node, "application_file", f"application file {name} is outside "
+                         + " and ".join(map(str, self.roots)), at_value=True,
+                         expected="a file under the case file's directory, the directory "
+                         "the command runs from, or the rule book's project")
+            return None
         if not path.is_file():
             self.problem(node, "application_file", f"no application file at {path}",
                          at_value=True)
             return None
         try:
             return read_application(path)
-        except ApplicationError as exc:
-            for field in exc.problems:
-                self.problem(node, "application_file", f"application file {path}: "
-                             f"{field.path}: {field.message}", at_value=True)
+        except ApplicationError as exc:  # the paths only: a message could quote the file
+            fields = ", ".join(dict.fromkeys(field.path for field in exc.problems))
+            self.problem(node, "application_file", f"application file {path} is not a valid "
+                         f"application: bad {fields} (aidrules validate {path} says why)",
+                         at_value=True)
             return None
+
+    # -- the case's own policies ---------------------------------------------------
+    def overlay(self, node: dict) -> tuple[Path, ...]:
+        """The directory named by ``overlay:``, relative to the case file and inside its
+        directory, laid over the policies for this case."""
+        if "overlay" not in node:
+            return ()
+        if self.rule is not None:
+            self.problem(node, "overlay", "an example under a rule cannot name an overlay "
+                         "directory", expected="the few values it needs under 'parameters:'")
+            return ()
+        name = self.text(node, "overlay")
+        if name is None:
+            return ()
+        found = overlay_directory(self.path, name)
+        if isinstance(found, str):
+            self.problem(node, "overlay", found, expected=OVERLAY_EXPECTED, at_value=True)
+            return ()
+        return (found,)
+
+    def parameters(self, node: dict, jurisdiction: str) -> tuple[InlineValues, ...]:
+        """Dated values under ``parameters:`` for the case's jurisdiction; their dates,
+        values and sources are checked when the book is laid over with them."""
+        given = node.get("parameters")
+        if given is None:
+            return ()
+        if not _yaml.is_mapping(given) or not given:
+            self.problem(node, "parameters", "'parameters' must map parameter names to their "
+                         "dated values", expected=PARAMETERS_EXPECTED, at_value=True)
+            return ()
+        declared = self.book.policies.parameters()
+        found = []
+        for name, values in given.items():
+            if name not in declared and "overlay" not in node:
+                self.problem(given, name, f"unknown parameter '{name}'",
+                             suggestion=did_you_mean(str(name), declared))
+            elif not _yaml.is_mapping(values):
+                self.problem(given, name, f"the values of '{name}' must be dates, each with its "
+                             "value", expected=PARAMETERS_EXPECTED, at_value=True)
+            else:
+                line, col = _yaml.position(given, name)
+                found.append(InlineValues(str(name), jurisdiction, values, self.label, line, col))
+        return tuple(found)
 
     # -- the expectation ------------------------------------------------------------
     def expect(self, node: dict):
@@ -355,6 +416,30 @@ class _Reader:
 
 
 _BAD = object()
+OVERLAY_EXPECTED = ("a directory named policies-... beside the case file, laid out as "
+                    "policies/ is, e.g. 'overlay: policies-2023'")
+PARAMETERS_EXPECTED = ("parameters: {dibao.standard.urban: {2025-01-01: {value: 750, "
+                       "source: {document: ..., article: ...}}}}")
+
+
+def is_overlay_name(directory: str) -> bool:
+    """A directory beside case files that holds policies laid over the book, not cases."""
+    return directory == "policies" or directory.startswith("policies-")
+
+
+def overlay_directory(case_file: Path, name: str) -> Path | str:
+    """The overlay directory ``name`` given in ``case_file``, or why it cannot be used: it
+    must be a directory inside the case file's own directory."""
+    home = case_file.parent.resolve()
+    found = (case_file.parent / name).resolve()
+    if not found.is_relative_to(home) or found == home:
+        return f"overlay '{name}' is outside the case file's directory"
+    if not is_overlay_name(found.relative_to(home).parts[0]):
+        return (f"overlay '{name}' is not in a directory named policies or policies-... "
+                "(other directories beside case files hold case files)")
+    if not found.is_dir():
+        return f"no overlay directory at {case_file.parent / name}"
+    return case_file.parent / name
 
 
 def _field_position(data: Any, path: str) -> tuple[int, int]:

@@ -17,9 +17,11 @@ from typing import Any
 import attrs
 
 from aidrules.cases.case import UNCHECKED, AidExpectation, Case
+from aidrules.cases.reading import is_overlay_name
 from aidrules.engine import AidResult, Assessment, Assessor, RuleTrace
 from aidrules.engine.results import money_text
 from aidrules.errors import AidrulesError, Problem, RuleBookError
+from aidrules.policy import InlineValues, Overlay
 from aidrules.rulebook import Rule, RuleBook, load_rulebook
 
 VERDICTS = ("agreed", "differed", "undetermined")
@@ -213,16 +215,20 @@ class Tally:
 
 
 class Books:
-    """Rule books loaded once per (rules, policies) directory pair, each with its Assessor."""
+    """Rule books loaded once per (rules, policies, overlays), each with its Assessor."""
 
     def __init__(self) -> None:
-        self._assessors: dict[tuple[Path, Path], Assessor] = {}
-        self._failures: dict[tuple[Path, Path], RuleBookError] = {}
+        self._assessors: dict[tuple, Assessor] = {}
+        self._failures: dict[tuple, RuleBookError] = {}
+        self._keys: dict[int, tuple] = {}  # id(assessor) -> what it was loaded from
 
-    def assessor(self, rules: Path | str, policies: Path | str) -> Assessor:
-        """The assessor of the book in ``rules`` and ``policies``, or the RuleBookError it
-        raised (once loaded or failed, never read again)."""
-        key = (Path(rules).resolve(), Path(policies).resolve())
+    def assessor(self, rules: Path | str, policies: Path | str,
+                 overlays: Iterable[Overlay] = ()) -> Assessor:
+        """The assessor of the book in ``rules`` and ``policies`` with ``overlays`` laid
+        over the policies, or the RuleBookError it raised (once loaded or failed, never
+        read again)."""
+        key = (Path(rules).resolve(), Path(policies).resolve(),
+               tuple(o if isinstance(o, InlineValues) else Path(o).resolve() for o in overlays))
         if key in self._failures:
             raise self._failures[key]
         if key not in self._assessors:
@@ -231,10 +237,38 @@ class Books:
             except RuleBookError as exc:
                 self._failures[key] = exc
                 raise
+            self._keys[id(self._assessors[key])] = key
         return self._assessors[key]
 
     def book(self, rules: Path | str, policies: Path | str) -> RuleBook:
         return self.assessor(rules, policies).book
+
+    def for_case(self, assessor: Assessor, case: Case) -> Assessor:
+        """``assessor``, or for a case with its own overlays the same book with them laid
+        over its policies (``assessor`` must come from this Books)."""
+        return self.laid_over(assessor, case.overlays)
+
+    def laid_over(self, assessor: Assessor, overlays: Iterable[Overlay]) -> Assessor:
+        """The book of ``assessor`` (loaded by this Books) with ``overlays`` laid over its
+        policies after its own; raises RuleBookError if that does not load."""
+        overlays = tuple(overlays)
+        if not overlays:
+            return assessor
+        if id(assessor) not in self._keys:
+            raise ValueError("assessor= was not loaded by this Books: its directories are "
+                             "unknown, so overlays cannot be laid over them; use "
+                             "Books.assessor(rules, policies)")
+        rules, policies, before = self._keys[id(assessor)]
+        return self.assessor(rules, policies, (*before, *overlays))
+
+    def run(self, assessor: Assessor, case: Case) -> Outcome:
+        """The case replayed with its own overlays, if any; a book they break is the
+        outcome's error, listing every problem."""
+        try:
+            return run_case(self.for_case(assessor, case), case)
+        except RuleBookError as exc:
+            return Outcome(case, None, error="the policies with the case's own values do not "
+                           "load:\n" + "\n".join(f"    {p}" for p in exc.problems))
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -269,12 +303,17 @@ def rules_in(book: RuleBook, file: Path | str) -> list[Rule]:
 
 
 def in_cases_dir(file: Path, below: Path) -> bool:
-    """True when a directory named ``cases`` holds ``file``, at or under ``below``."""
+    """True when a directory named ``cases`` holds ``file``, at or under ``below``, and no
+    overlay directory (``policies``, ``policies-...``) beside the cases does."""
     try:
         parts = file.resolve().relative_to(below.resolve()).parts[:-1]
     except ValueError:
         return False
-    return "cases" in parts or below.resolve().name == "cases"
+    within = [*below.resolve().parts[-1:], *parts]
+    if "cases" not in within:
+        return False
+    after = within[len(within) - within[::-1].index("cases"):]
+    return not any(is_overlay_name(part) for part in after)
 
 
 def problems_text(problems: Iterable[Problem]) -> str:

@@ -339,7 +339,8 @@ class _Run:
             missing = ()
         members = tuple(m for _, m in winners if m is not None)
         return AidResult(aid, info.name, info.name_en, label, amount, amount_max, summary,
-                         summary_en, missing, members, traces if self.reasons else ())
+                         summary_en, missing, members, traces if self.reasons else (),
+                         info.period)
 
     def amount_missing(self, winners) -> tuple[str, ...]:
         names = {n for rule, _ in winners for expr in (rule.amount, rule.amount_max)

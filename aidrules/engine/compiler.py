@@ -21,7 +21,7 @@ import attrs
 
 from aidrules.errors import EngineError
 from aidrules.language import ast
-from aidrules.language.evaluator import as_fraction, compare
+from aidrules.language.evaluator import UNKNOWN, as_fraction, compare, entry
 from aidrules.rulebook.analysis import excluded_by
 from aidrules.rulebook.book import Rule, RuleBook
 
@@ -167,6 +167,10 @@ class _Compiler:
                 return _Const(tuple(i.value for i in items), node.pos)
             case ast.Call(function="eligible"):
                 return _Status(node.args[0].parts[0], True, pos=node.pos)
+            case ast.Call(function="lookup"):
+                return self.lookup(node, scope)
+            case ast.Call(function="round") if self.leaves_exact(node):
+                return self.prepare(node.args[0], scope)
             case ast.Call(function="round") | ast.Call(function="count" | "sum" | "any" | "all"):
                 return self.lift(node, scope)
             case ast.Call(function="min" | "max") if self.is_aggregate(node, scope):
@@ -178,7 +182,8 @@ class _Compiler:
         name = node.parts[0]
         for entity in reversed(scope):
             fact = self.derived.get((entity, name))
-            if fact is not None and not _is_library_computed(fact.formula, self.book, entity):
+            if fact is not None and (self.is_exact_round(fact.formula) or not
+                                     _is_library_computed(fact.formula, self.book, entity)):
                 inner = ("household",) if entity == "household" else ("household", "member")
                 return self.prepare(fact.formula, inner)
             kind = self.book.schema.entities[entity].get(name)
@@ -186,6 +191,24 @@ class _Compiler:
                 self.fields[entity][name] = kind.kind
                 return _Field(_ALIAS[entity], name, kind.kind, node.pos)
         raise EngineError(f"cannot compile the name '{name}'")  # the checker prevents this
+
+    def lookup(self, node: ast.Call, scope: tuple[str, ...]) -> Any:
+        """A table's entry: a constant for a constant key, else computed by the library."""
+        key = _fold(self.prepare(node.args[1], scope))
+        if isinstance(key, _Const):
+            found = entry(self.parameters(node.args[0].dotted), key.value)
+            if found is UNKNOWN:
+                raise EngineError(f"table '{node.args[0].dotted}' has no entry for {key.value}")
+            return _Const(found, node.pos)
+        return self.lift(node, scope)
+
+    def is_exact_round(self, formula: ast.Expr) -> bool:
+        return isinstance(formula, ast.Call) and formula.function == "round" and \
+            self.leaves_exact(formula)
+
+    def leaves_exact(self, node: ast.Call) -> bool:
+        """A rounding the policy declares as none: the figure is compared exactly."""
+        return getattr(self.parameters(node.args[1].dotted), "mode", None) == "none"
 
     def is_aggregate(self, node: ast.Call, scope) -> bool:
         return any(_is_aggregate_call(node, self.book, e) for e in scope)

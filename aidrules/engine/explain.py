@@ -10,6 +10,9 @@ _MARK = {"true": "✓ 成立 holds", "false": "✗ 不成立 fails", "unknown": 
 _STATUS = {"eligible": "符合 eligible", "ineligible": "不符合 ineligible",
            "undetermined": "待定 undetermined"}
 
+_PERIOD = {"month": "元/月 yuan a month", "year": "元/年 yuan a year",
+           "once": "元（一次性）yuan once", None: "元 yuan"}
+
 
 def explain(assessment: Assessment, aid: str) -> str:
     result = assessment.result(aid)
@@ -17,7 +20,7 @@ def explain(assessment: Assessment, aid: str) -> str:
              f"  {result.summary}", f"  {result.summary_en}"]
     if result.amount is not None:
         extra = f" – {result.amount_max}" if result.amount_max is not None else ""
-        lines.append(f"  金额 amount: {result.amount}{extra} 元/月 yuan a month")
+        lines.append(f"  金额 amount: {result.amount}{extra} {_PERIOD[result.period]}")
     for path in result.missing:
         lines.append(f"  缺少 missing: {path}")
     for trace in result.rules:

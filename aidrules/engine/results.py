@@ -66,6 +66,7 @@ class AidResult:
     missing: tuple[str, ...] = ()
     members: tuple[int, ...] = ()  # members enrolled on their own (单人保)
     rules: tuple[RuleTrace, ...] = ()
+    period: str | None = None  # month | year | once: what amount and amount_max are paid per
 
 
 @attrs.frozen

@@ -11,10 +11,10 @@ import attrs
 
 from aidrules.errors import Problem, did_you_mean
 from aidrules.language import ast
-from aidrules.language.types import BOOL, INT, MONEY, NUMBER, ROUNDING, TEXT, Schema, Type
+from aidrules.language.types import BOOL, INT, MONEY, NUMBER, ROUNDING, Schema, Type
 
 AGGREGATES = frozenset({"count", "sum", "any", "all", "min", "max"})
-FUNCTIONS = frozenset({"min", "max", "round", "eligible"}) | AGGREGATES
+FUNCTIONS = frozenset({"min", "max", "round", "eligible", "lookup"}) | AGGREGATES
 
 
 @attrs.frozen
@@ -82,7 +82,7 @@ class _Checker:
         return attrs.evolve(NUMBER if node.value % 1 else INT, literal=True)
 
     def visit_text(self, node, scope):
-        return TEXT
+        return Type("text", values=frozenset({node.value}))  # a fact built of texts knows them
 
     def visit_bool(self, node, scope):
         return BOOL
@@ -262,6 +262,43 @@ class _Checker:
             self.fail(node.args[0], f"cannot round {amount}", expected="a number or an amount")
             return None
         return amount
+
+    def call_lookup(self, node, scope):
+        """``lookup(table, key)``: the table's entry for the key, of the table's kind."""
+        if len(node.args) != 2:
+            self.fail(node, "lookup(...) takes a table and a key, like "
+                      "lookup(tekun.care_share, adl_failed)", expected="2 arguments")
+            return None
+        table_node, key_node = node.args
+        table = self.visit(table_node, scope)
+        key = self.visit(key_node, scope)
+        if table is None:
+            return None
+        if table.kind != "table" or not isinstance(table_node, ast.Name):
+            self.fail(table_node, f"this gives {table}", expected="a table parameter "
+                      "(a parameter declared with keys:)")
+            return None
+        if key is not None:
+            self.check_key(table_node, table, key_node, key)
+        return table.item
+
+    def check_key(self, table_node: ast.Name, table: Type, key_node: ast.Expr, key: Type):
+        keys = table.keys or ()
+        steps = all(isinstance(k, int) for k in keys)
+        shown = ", ".join(str(k) for k in keys)
+        if steps and key.kind != "int":
+            self.fail(key_node, f"this gives {key}", expected=f"a whole number: the keys of "
+                      f"'{table_node.dotted}' are {shown}")
+        elif not steps and key.kind != "text":
+            self.fail(key_node, f"this gives {key}", expected=f"a text, one of {shown}")
+        elif isinstance(key_node, ast.Text) and key_node.value not in keys:
+            self.fail(key_node, f"'{key_node.value}' is not a key of '{table_node.dotted}'",
+                      expected="one of " + shown,
+                      suggestion=did_you_mean(key_node.value, [str(k) for k in keys]))
+        elif not steps and key.values is not None and not key.values <= set(keys):
+            missing = ", ".join(sorted(key.values - set(keys)))
+            self.fail(key_node, f"'{table_node.dotted}' has no entry for {missing}, which "
+                      f"{_describe(key_node)} can be", expected="one of " + shown)
 
     def call_eligible(self, node, scope):
         arg = node.args[0] if len(node.args) == 1 else None

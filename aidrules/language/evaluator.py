@@ -184,8 +184,23 @@ def _call(node: ast.Call) -> Closure:
             return UNKNOWN
         if function == "round":
             return Fraction(values[1].apply(values[0]))
+        if function == "lookup":
+            return entry(values[0], values[1])
         return min(values) if function == "min" else max(values)
     return call
+
+
+def entry(table: Mapping[Any, Any], key: Any) -> Any:
+    """A table's entry: exactly the text key, or the step of a whole-number key (the entry
+    of the largest key not above it); UNKNOWN where the table has none."""
+    if isinstance(key, str):
+        found = table.get(key, UNKNOWN)
+    else:
+        found = UNKNOWN
+        for step, value in table.items():
+            if step <= key:
+                found = value
+    return as_fraction(found)
 
 
 _AGGREGATES = ("count", "sum", "any", "all", "min", "max")

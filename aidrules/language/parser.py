@@ -77,9 +77,8 @@ class _Build(Transformer):
     def _pos(self, meta) -> tuple[int, int]:
         if getattr(meta, "empty", True):
             return self._line, self._col
-        if meta.line == 1:
-            return self._line, self._col + meta.column - 1
-        return self._line + meta.line - 1, meta.column
+        # every line of a multi-line (block) scalar is indented like its first line
+        return self._line + meta.line - 1, self._col + meta.column - 1
 
     def number(self, meta, children):
         return ast.Number(Decimal(str(children[0])), pos=self._pos(meta))

@@ -11,7 +11,8 @@ NUMERIC = frozenset({"int", "number", "money"})
 
 @attrs.frozen
 class Type:
-    """``kind`` is one of bool, int, number, money, text, text_list, rounding, collection, aid.
+    """``kind`` is one of bool, int, number, money, text, text_list, rounding, collection, aid,
+    table.
 
     ``values`` lists the allowed texts of a closed vocabulary; ``entity`` names the
     items of a collection; ``literal`` marks a number written in the rule, which may
@@ -21,13 +22,15 @@ class Type:
     entity: str | None = None
     values: frozenset[str] | None = None
     literal: bool = False
+    keys: tuple[str | int, ...] | None = None  # a table's keys, in declared order
+    item: Type | None = None  # a table's entries
 
     def __str__(self) -> str:
         if self.kind == "collection":
             return f"a list of {self.entity}s"
         return {"bool": "true/false", "int": "a whole number", "number": "a number",
                 "money": "an amount of money", "text": "a text", "text_list": "a list of texts",
-                "rounding": "a rounding rule", "aid": "an aid type"}[self.kind]
+                "rounding": "a rounding rule", "aid": "an aid type", "table": "a table"}[self.kind]
 
     @property
     def is_numeric(self) -> bool:
@@ -45,6 +48,11 @@ ROUNDING = Type("rounding")
 
 def text_of(*values: str) -> Type:
     return Type("text", values=frozenset(values))
+
+
+def table_of(keys: tuple[str | int, ...], item: Type) -> Type:
+    """A table parameter: ``lookup(table, key)`` gives an ``item``."""
+    return Type("table", keys=keys, item=item)
 
 
 def collection_of(entity: str) -> Type:

@@ -276,11 +276,12 @@ def _print_assessment(ledger: Ledger, assessment_id: int) -> None:
     found = ledger.assessment(assessment_id)
     table = Table(title=f"assessment {assessment_id} on {found['on']}: "
                         f"{found['risk_level'] or 'no'} risk level")
-    for column in ("aid type", "status", "monthly amount"):
+    for column in ("aid type", "status", "amount", "per"):
         table.add_column(column)
     for result in found["results"]:
         if result["status"] != "ineligible":
-            table.add_row(result["aid"], result["status"], result["amount"] or "")
+            table.add_row(result["aid"], result["status"], result["amount"] or "",
+                          result.get("period") or "")
     out.print(table)
     for referral in found["referrals"]:
         out.print(f"referral to push: {referral['brand']} → "
@@ -335,7 +336,7 @@ def _print_case(ledger: Ledger, case_id: int) -> None:
     _rows("decisions", case["decisions"], ("decided_on", "outcome", "aids", "decided_by",
                                           "reasons"))
     _rows("enrolments", case["enrolments"], ("aid", "starts_on", "ends_on", "monthly_amount",
-                                            "review_due"))
+                                            "period", "review_due"))
     _rows("reviews", case["reviews"], ("reviewed_on", "outcome", "reviewed_by"))
 
 

@@ -429,16 +429,20 @@ class Ledger:
             rows = []
             for aid in filter(None, decision.aids.split(",")):
                 _check_no_overlap(s, case.household_id, aid, starts)
+                once = _period(assessment, aid) == "once"  # a one-off payment: one month
                 rows.append(t.Enrolment(household_id=case.household_id, case_id=case_id, aid=aid,
-                                        starts_on=starts, review_interval=interval, review_due=due,
+                                        starts_on=starts, review_interval=interval,
+                                        review_due=None if once else due,
+                                        ends_on=last_of_month(starts) if once else None,
+                                        period="once" if once else "month",
                                         monthly_amount=_amount(assessment, aid)))
             s.add_all(rows)
             self._save_case(s, case, state=State.enrolled)
             s.flush()
             self._append(s, case.household_id, "enrolled", on, {
                 "case": case_id, "starts_on": starts, "review_due": due,
-                "enrolments": [{"id": r.id, "aid": r.aid, "monthly_amount": r.monthly_amount}
-                               for r in rows]})
+                "enrolments": [{"id": r.id, "aid": r.aid, "monthly_amount": r.monthly_amount,
+                                "period": r.period} for r in rows]})
             return [r.id for r in rows]
 
     def review(self, case_id: int, by: str, on: date,
@@ -942,8 +946,16 @@ def _check_no_overlap(s: Session, household_id: str, aid: str, starts: date) -> 
 
 
 def _amount(assessment: t.Assessment, aid: str) -> str | None:
-    result = next(r for r in json.loads(assessment.result)["results"] if r["aid"] == aid)
-    return result["amount"]
+    return _result(assessment, aid)["amount"]
+
+
+def _period(assessment: t.Assessment, aid: str) -> str:
+    """month, or once for an aid paid once (assessments stored before periods: month)."""
+    return _result(assessment, aid).get("period") or "month"
+
+
+def _result(assessment: t.Assessment, aid: str) -> dict[str, Any]:
+    return next(r for r in json.loads(assessment.result)["results"] if r["aid"] == aid)
 
 
 def _review_interval(document: str) -> str:

@@ -104,6 +104,8 @@ class Enrolment(SQLModel, table=True):
     starts_on: date
     ends_on: date | None = None
     monthly_amount: str | None = Field(default=None, max_length=32)  # exact decimal text
+    # what the amount is paid per: month, or once (temporary aid: one month, no review)
+    period: str = Field(default="month", max_length=8, sa_column_kwargs={"server_default": "month"})
     review_interval: str = Field(max_length=16)  # stable | unstable
     review_due: date | None = None
 

@@ -38,6 +38,8 @@ from aidrules.model.identity import (
     check_character,
     make_id_number,
     mask_id_number,
+    mask_id_text,
+    mask_name,
     sex_of,
     validate_id_number,
 )
@@ -83,6 +85,8 @@ __all__ = [
     "check_character",
     "make_id_number",
     "mask_id_number",
+    "mask_id_text",
+    "mask_name",
     "read_application",
     "read_applications",
     "sex_of",

@@ -346,6 +346,9 @@ class Household:
     expenditures: tuple[Expenditure, ...] | None = _optional_list_of(Expenditure)  # None: unknown
     supporters: tuple[Supporter, ...] = _list_of(Supporter, default=())
     emergencies: tuple[Emergency, ...] = _list_of(Emergency, default=())
+    # Income of the household as a whole, attached to no member (a family-planning reward,
+    # a rent on jointly owned property): counted with the members' incomes, by the same kinds.
+    incomes: tuple[Income, ...] = _list_of(Income, default=())
     support_form: SupportForm = _choice(SupportForm, default=SupportForm.dispersed)
     # Current dibao recipients whose income rose above the standard through a job (渐退期).
     is_dibao_recipient: bool = c.field(c.flag, default=False)

@@ -95,3 +95,23 @@ def mask_id_number(s: str) -> str:
     """The number as a public notice may show it, first 6 and last 4 kept: 340524********001X."""
     s = validate_id_number(s)
     return s[:6] + "*" * 8 + s[14:]
+
+
+def mask_id_text(text: str) -> str:
+    """Whatever stands where an identity number should, as a report may show it: a valid
+    number as :func:`mask_id_number`; other text of 11 characters or more keeps only its
+    first 6 and last 4 (the birth date never shows); shorter text is masked whole."""
+    try:
+        return mask_id_number(text)
+    except ValueError:
+        pass
+    if len(text) < 11:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def mask_name(name: str) -> str:
+    """王建国 → 王*国, 李梅 → 李*: a notice or a report never shows a whole name."""
+    if len(name) <= 1:
+        return "*"
+    return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")

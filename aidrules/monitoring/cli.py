@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from aidrules.console import day, err, fail, say
 from aidrules.errors import AidrulesError
-from aidrules.monitoring.feed import FeedImport
+from aidrules.monitoring.feed import FeedImport, shown_cells
 from aidrules.monitoring.mapping import load_mapping
 from aidrules.monitoring.records import Event, Reject
 from aidrules.monitoring.register import read_register
@@ -59,13 +59,18 @@ def import_command(
         fail(str(exc))
     report = feed.report
     say(f"{file}: {report.rows} rows: {report.imported} imported, {report.rejected} rejected, "
-         f"{report.blank} blank")
+         f"{report.blank} blank; {report.lines} {_units(feed)} in the file, each in a row or "
+         "the header")
     for reason, count in sorted(report.reasons.items()):
         say(f"  rejected, {reason}: {count}")
     if report.problems:
         fail(f"{file}: " + "; ".join(report.problems))
     if monitor is not None:
         _screen(monitor, events, today)
+
+
+def _units(feed: FeedImport) -> str:
+    return "sheet rows" if feed.table.is_excel else "lines"
 
 
 def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event]:
@@ -81,12 +86,22 @@ def _read(feed: FeedImport, rejects_path: Path | None, keep: bool) -> list[Event
                 writer.writerow(("line", "reason", "cells"))
             for n, item in enumerate(feed, start=1):
                 if isinstance(item, Reject) and writer is not None:
-                    writer.writerow((item.line, item.reason, " | ".join(item.raw)))
+                    cells = shown_cells(item, feed.header, feed.mapping)
+                    writer.writerow(map(spreadsheet_safe, (
+                        str(item.line), item.reason, " | ".join(cells))))
                 elif keep and isinstance(item, Event):
                     events.append(item)
                 if n % PROGRESS_EVERY == 0:
                     progress.update(task, completed=feed.table.position, rows=n)
     return events
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet would read as a formula, written as text (OWASP: a leading ')."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class _rejects_file:

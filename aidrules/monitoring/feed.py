@@ -15,7 +15,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from aidrules.model.identity import validate_id_number
+import attrs
+
+from aidrules.model.identity import mask_id_text, mask_name, validate_id_number
 from aidrules.monitoring.mapping import FeedMapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
 from aidrules.monitoring.tables import Row, Table, cell_text
@@ -23,6 +25,7 @@ from aidrules.monitoring.tables import Row, Table, cell_text
 _FORMAT_SHAPE = re.compile(r"(%[A-Za-z])+")
 _TEXT_SHAPE = re.compile(r"\d+")
 _AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 ")
+_ID_SHAPE = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
 class RowError(ValueError):
@@ -36,19 +39,40 @@ class FeedImport:
         self.mapping = mapping
         self.table = Table(path, mapping.encoding, mapping.sheet)
         self.report = ImportReport(mapping.source, str(path))
+        self.header: tuple[str, ...] = ()  # the header's cells, once read
 
     def __iter__(self) -> Iterator[Event | Reject]:
         rows = self.table.rows()
-        header = next(rows, None)
-        if header is None or not any(cell_text(c) for c in header.cells):
-            self.report.problems.append("the file is empty: no header row")
-            header = Row(1, ())
+        header = self._header(next(rows, None))
+        self.header = tuple(cell_text(c) for c in header.cells)
+        covered = header.span if header.line else 0
         reader = _RowReader(self.mapping, header, self.report, self.table.encoding or "xlsx")
         for row in rows:
+            covered += row.span
             item = reader.read(row)
             self.report.count(item)
             if item is not None:
                 yield item
+        self._account(covered)
+
+    def _header(self, header: Row | None) -> Row:
+        if header is not None and header.error:
+            self.report.problems.append(f"the header row cannot be read: {header.error}")
+            return attrs.evolve(header, cells=())
+        if header is None or not any(cell_text(c) for c in header.cells):
+            self.report.problems.append("the file is empty: no header row")
+            return header or Row(0, ())
+        return header
+
+    def _account(self, covered: int) -> None:
+        """Every line the table counted on its own must be in the header or a row."""
+        self.report.lines = self.table.lines
+        self.report.problems.extend(self.table.problems)
+        if covered != self.table.lines:
+            self.report.problems.append(
+                f"rows not accounted for: the file has {self.table.lines} "
+                f"{'sheet rows' if self.table.is_excel else 'lines'}, the rows read cover "
+                f"{covered}")
 
 
 class _RowReader:
@@ -75,8 +99,8 @@ class _RowReader:
         while cells and not cells[-1]:
             cells.pop()
         if row.error:
-            return Reject(self.mapping.source, row.line, "unreadable row: " + _csv_error(row.error))
-        if not cells:
+            return Reject(self.mapping.source, row.line, _row_error(row.error), row.cells)
+        if not cells and not row.formulas:
             return None
         try:
             event = self.event(row, cells)
@@ -104,6 +128,7 @@ class _RowReader:
                            f"the header {len(self.header)}")
         value = self.getter(cells)
         self.check_not_number(row.cells)
+        self.check_formulas(row)
         try:
             id_number = validate_id_number(value(self.mapping.columns["id_number"]))
         except ValueError as exc:
@@ -121,6 +146,14 @@ class _RowReader:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raise RowError("bad identity number: stored as a number in the spreadsheet, which "
                            "keeps only 15 digits; format the column as text")
+
+    def check_formulas(self, row: Row) -> None:
+        mapped = sorted(set(row.formulas) & set(self.index.values()))
+        if mapped:
+            where = ", ".join(self.header[i] for i in mapped)
+            raise RowError(f"formula without a cached value: {where} holds a formula the "
+                           "file does not store the result of; open and save it in Excel, "
+                           "or export values")
 
     def getter(self, cells: list[str]):
         def value(header: str) -> str:
@@ -166,10 +199,32 @@ class _RowReader:
         return None if header is None else parse_amount(value(header))
 
 
-def _csv_error(text: str) -> str:
+def shown_cells(reject: Reject, header: tuple[str, ...], mapping: FeedMapping) -> tuple[str, ...]:
+    """A reject's cells as a report may show them: the identity number and the name masked
+    (and any cell holding what looks like an identity number, in case the row is shifted);
+    a line that could not be split into cells is withheld whole."""
+    if reject.reason.startswith(_UNSPLIT):
+        return (f"(the line is not split into cells: {len(''.join(reject.raw))} characters "
+                "withheld)",)
+    id_at, name_at = (_position(header, mapping.columns[role]) for role in ("id_number", "name"))
+    return tuple(mask_name(cell) if i == name_at and cell else
+                 mask_id_text(cell) if i == id_at or _ID_SHAPE.search(cell) else cell
+                 for i, cell in enumerate(reject.raw))
+
+
+def _position(header: tuple[str, ...], text: str) -> int:
+    return header.index(text) if text in header else -1
+
+
+_UNSPLIT = ("unmatched quote:", "unreadable row:")
+
+
+def _row_error(text: str) -> str:
+    if text.startswith("unmatched quote:"):
+        return text
     if text.startswith("new-line character seen in unquoted field"):
-        return "a line break inside a cell that is not in quotes"
-    return text
+        text = "a line break inside a cell that is not in quotes"
+    return "unreadable row: " + text
 
 
 def parse_date(text: str, formats: tuple[str, ...]) -> date:

@@ -71,6 +71,7 @@ class ImportReport:
     imported: int = 0
     rejected: int = 0
     blank: int = 0  # rows with every cell empty: skipped, but counted
+    lines: int = 0  # counted apart from the rows: the CSV's physical lines, the sheet's rows
     problems: list[str] = attrs.Factory(list)
     reasons: dict[str, int] = attrs.Factory(dict)  # reject reason (its kind) → count
 

@@ -354,14 +354,28 @@ class Facts:
         row, people = self.households[household_id], self.people[household_id]
         head_birth = date.fromisoformat(people[0]["birth"])
         members = [_member_doc(p, on, i == 0, head_birth) for i, p in enumerate(people)]
+        rural = row["is_rural"] == "1"
         return {"application_id": f"M-{household_id}", "applied_on": on.isoformat(),
                 "jurisdiction": "heilongjiang/yichun/tieli",
-                "area": "rural" if row["is_rural"] == "1" else "urban",
+                "area": "rural" if rural else "urban",
                 "household": {"members": members,
                               "assets": {"financial_assets": f"{row['assets_amount']}.00",
                                          "housing_units": 1},
                               "expenditures": [],
+                              "incomes": _household_incomes(rural, members, head_birth, on),
                               "is_dibao_recipient": row["status"] == "dibao"}}
+
+
+def _household_incomes(rural: bool, members: list[dict], head_birth: date, on: date
+                       ) -> list[dict]:
+    """Income of the household as a whole: a rural head aged 60 or more with at most two
+    children is given a family-planning reward (农村部分计划生育家庭奖励扶助金), paid to the
+    household; the yearly figure is made up for the synthetic county."""
+    head_age = on.year - head_birth.year - ((on.month, on.day) < (head_birth.month, head_birth.day))
+    children = sum(m["relation"] == "child" for m in members)
+    if not rural or head_age < 60 or children > 2:
+        return []
+    return [{"kind": "family_planning_reward", "amount": "960.00", "period": "yearly"}]
 
 
 def _member_doc(p: dict[str, str], on: date, is_head: bool, head_birth: date) -> dict:

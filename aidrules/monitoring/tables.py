@@ -8,10 +8,11 @@ the chosen encoding is not lost: its row comes back flagged, to be rejected."""
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 import attrs
 
 from aidrules.errors import AidrulesError
+from aidrules.monitoring.records_csv import Line, records
+from aidrules.monitoring.sheet_census import SheetCensus, SheetXmlError, count_sheet
 
 SNIFF_BYTES = 1 << 20
 
@@ -33,11 +36,23 @@ class Row:
     line: int  # 1-based: the physical line where the row ends (CSV) or the sheet row (xlsx)
     cells: tuple[Any, ...]  # str for CSV; str, int, float, datetime or None for xlsx
     undecodable: bool = False  # some byte of the row did not decode in the file's encoding
-    error: str = ""  # the CSV reader could not split the row into cells
+    error: str = ""  # the line is not a row (an unmatched quote...): ``cells`` is the line
+    first_line: int = 0  # CSV: the physical line where the row starts (0: the same as line)
+    formulas: tuple[int, ...] = ()  # xlsx: 0-based columns with a formula and no cached value
+
+    @property
+    def span(self) -> int:
+        """How many physical lines (CSV) or sheet rows (xlsx) the row takes."""
+        return self.line - (self.first_line or self.line) + 1
 
 
 class Table:
-    """A file's header and its rows; ``position`` and ``size`` drive a progress bar."""
+    """A file's header and its rows; ``position`` and ``size`` drive a progress bar.
+
+    ``lines`` is counted apart from the rows, once they are read: the file's physical
+    lines (CSV, split where the file's own line ending is) or the sheet's rows as its XML
+    numbers them (xlsx, without trusting ``<dimension>``). Every one of them must be in
+    exactly one row (:attr:`Row.span`)."""
 
     def __init__(self, path: Path | str, encoding: str | None = None,
                  sheet: str | None = None) -> None:
@@ -47,71 +62,137 @@ class Table:
         self.sheet = sheet
         self.size = self.path.stat().st_size
         self.position = 0  # bytes read (CSV) or a fraction of ``size`` (xlsx)
+        self.lines = 0
+        self.problems: list[str] = []  # file-level: rows numbered out of order
 
     def rows(self) -> Iterator[Row]:
         """Every row, the header first."""
         return self._excel_rows() if self.is_excel else self._csv_rows()
 
     def _csv_rows(self) -> Iterator[Row]:
-        bad_lines: set[int] = set()
-        with self.path.open("rb") as raw:
-            if self.encoding.startswith("utf-16"):  # no byte-wise lines: decode as a stream
-                lines = io.TextIOWrapper(raw, self.encoding, errors="replace", newline="")
-            else:
-                lines = self._decoded_lines(raw, bad_lines)
-            reader = csv.reader(lines)
-            previous = 0
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    previous = reader.line_num
-                    yield Row(reader.line_num, (), error=str(exc))
-                    continue
-                line = reader.line_num
-                undecodable = any(n in bad_lines for n in range(previous + 1, line + 1))
-                bad_lines.difference_update(range(previous + 1, line + 1))
-                previous = line
-                yield Row(line, tuple(cells), undecodable or "\ufffd" in "".join(cells))
+        ending = detect_line_ending(self.path, self.encoding)
+        with self.path.open("rb") as raw, closing(self._lines(raw, ending)) as lines:
+            for record in records(lines):
+                yield Row(record.line, record.cells, record.undecodable
+                          or "\ufffd" in "".join(record.cells), record.error, record.first_line)
         self.position = self.size
 
-    def _decoded_lines(self, raw, bad_lines: set[int]) -> Iterator[str]:
+    def _lines(self, raw, ending: str) -> Iterator[Line]:
+        if self.encoding.startswith("utf-16"):  # no byte-wise lines: decode as a stream
+            with io.TextIOWrapper(raw, self.encoding, errors="replace", newline=ending) as text:
+                yield from self._numbered((line, False) for line in text)
+        else:
+            yield from self._numbered(self._decoded_lines(_split_lines(raw, ending.encode())))
+
+    def _numbered(self, lines: Iterator[tuple[str, bool]]) -> Iterator[Line]:
+        for number, (text, undecodable) in enumerate(lines, start=1):
+            self.lines = number
+            yield Line(number, text, undecodable)
+
+    def _decoded_lines(self, lines: Iterator[bytes]) -> Iterator[tuple[str, bool]]:
         encoding = self.encoding
         first = True
-        for number, data in enumerate(raw, start=1):
+        for data in lines:
             self.position += len(data)
             if first and encoding in ("utf-8", "utf-8-sig") and data.startswith(codecs.BOM_UTF8):
                 data = data[len(codecs.BOM_UTF8):]
             first = False
             try:
-                yield data.decode(encoding)
+                yield data.decode(encoding), False
             except UnicodeDecodeError:
-                bad_lines.add(number)
-                yield data.decode(encoding, errors="replace")
+                yield data.decode(encoding, errors="replace"), True
 
     def _excel_rows(self) -> Iterator[Row]:
-        import openpyxl  # only needed for Excel files
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-            raise FeedFileError(f"{self.path}: not a readable Excel workbook ({exc})") from None
-        try:
-            if self.sheet and self.sheet not in book.sheetnames:
-                raise FeedFileError(f"{self.path}: no sheet {self.sheet!r} (the workbook has "
-                                    + ", ".join(book.sheetnames) + ")")
-            sheet = book[self.sheet] if self.sheet else book.worksheets[0]
-            total = sheet.max_row or 0
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if total:
-                    self.position = min(self.size, self.size * number // total)
-                yield Row(number, tuple(cells))
-        finally:
-            book.close()
+        with self.path.open("rb") as stream:  # ours to close, whatever openpyxl leaves open
+            book = _open_workbook(self.path, stream)
+            try:
+                sheet = self._sheet(book)
+                census = _census(self.path, sheet)
+                sheet.reset_dimensions()  # read every row, not only up to <dimension>
+                yield from self._sheet_rows(sheet, census)
+            except FeedFileError:
+                raise
+            except UNREADABLE_WORKBOOK as exc:  # what openpyxl and zlib raise on damage
+                raise FeedFileError(f"{self.path}: not a readable Excel workbook "
+                                    f"({_one_line(exc)})") from None
+            finally:
+                book.close()
         self.position = self.size
+
+    def _sheet(self, book):
+        if self.sheet and self.sheet not in book.sheetnames:
+            raise FeedFileError(f"{self.path}: no sheet {self.sheet!r} (the workbook has "
+                                + ", ".join(book.sheetnames) + ")")
+        return book[self.sheet] if self.sheet else book.worksheets[0]
+
+    def _sheet_rows(self, sheet, census: SheetCensus) -> Iterator[Row]:
+        if census.out_of_order:
+            self.problems.append(f"{census.out_of_order} sheet row(s) numbered at or before an "
+                                 "earlier row: the sheet is not as a spreadsheet program "
+                                 "writes it")
+        width = 0
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            self.position = min(self.size, self.size * number // max(census.rows, 1))
+            width = width or len(cells)  # the header's: shorter rows are padded
+            cells = tuple(cells) + (None,) * (width - len(cells))
+            yield Row(number, cells, formulas=tuple(census.formulas.get(number, ())))
+        self.lines = census.rows
+
+
+def _open_workbook(path: Path, stream):
+    import openpyxl  # only needed for Excel files
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as exc:
+        raise FeedFileError(f"{path}: not a readable Excel workbook ({_one_line(exc)})") \
+            from None
+
+
+def _census(path: Path, sheet) -> SheetCensus:
+    """The sheet's rows counted from its XML (the part's name is openpyxl's, private)."""
+    try:
+        with zipfile.ZipFile(path) as archive, \
+                archive.open(sheet._worksheet_path) as stream:
+            return count_sheet(stream)
+    except (SheetXmlError, *UNREADABLE_WORKBOOK) as exc:
+        raise FeedFileError(f"{path}: not a readable Excel workbook ({_one_line(exc)})") \
+            from None
+
+
+# A damaged workbook (its zip, its compressed data, its XML or a cell openpyxl cannot
+# read) raises any of these; each is a file-level error, never a traceback.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, OSError, SyntaxError,
+                       ValueError, KeyError, IndexError, TypeError)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _split_lines(raw, ending: bytes) -> Iterator[bytes]:
+    """Physical lines, each with its ending; a file's last line may have none."""
+    if ending == b"\n":
+        yield from raw  # binary files split at b"\n"; a "\r\n" ending stays on the line
+        return
+    rest = b""
+    for chunk in iter(lambda: raw.read(1 << 16), b""):
+        *lines, rest = (rest + chunk).split(ending)
+        yield from (line + ending for line in lines)
+    if rest:
+        yield rest
+
+
+def detect_line_ending(path: Path, encoding: str) -> str:
+    """A lone CR for a file whose lines end in one (old Mac exports: no LF in the first
+    megabyte), else LF. A lone CR in a file with LF line endings stays inside its line
+    (and its row is rejected)."""
+    with path.open("rb") as raw:
+        head = raw.read(SNIFF_BYTES)
+    if encoding.startswith("utf-16"):
+        head = head.decode(encoding, errors="replace").encode("utf-8")
+    return "\r" if b"\r" in head and b"\n" not in head else "\n"
 
 
 def detect_encoding(path: Path) -> str:

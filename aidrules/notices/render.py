@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from aidrules.engine.results import AidResult, Assessment, CriterionResult, money_text
 from aidrules.errors import NoticeError
 from aidrules.model import Application
-from aidrules.model.identity import mask_id_number
+from aidrules.model.identity import mask_id_number, mask_name
 
 LANGUAGES = ("zh", "en")
 
@@ -54,13 +55,6 @@ def public_notice(entries: Iterable[tuple[Assessment, Application]], *, title: s
                    rows=rows)
 
 
-def mask_name(name: str) -> str:
-    """王建国 → 王*国, 李梅 → 李*: a public notice never shows a whole name."""
-    if len(name) <= 1:
-        return "*"
-    return name[0] + "*" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
-
-
 # ---- the view --------------------------------------------------------------------------
 
 def _decision_view(assessment: Assessment, application: Application, language: str) -> dict:
@@ -85,6 +79,7 @@ def _result_view(result: AidResult, language: str) -> dict[str, Any]:
     return {
         "aid": result.aid, "name": result.name_en if english else result.name,
         "status": result.status, "amount": result.amount, "amount_max": result.amount_max,
+        "period": result.period,
         "members": [m + 1 for m in result.members],  # enrolled alone (单人保), counted from 1
         "basis": [t.basis for t in winning] or sorted({t.basis for t in result.rules}),
         "reasons": [_criterion_line(c, english) for c in
@@ -129,13 +124,25 @@ def _language(language: str) -> str:
 # ---- jinja2 ---------------------------------------------------------------------------
 
 def _render(name: str, templates: Path | None, **view: Any) -> str:
+    environment = _environment(templates)
     try:
-        return _environment(templates).get_template(name).render(**view)
+        return environment.get_template(name).render(**view)
     except jinja2.TemplateSyntaxError as exc:
         raise NoticeError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.sandbox.SecurityError as exc:  # reaching past the view: refused
+        where = _template_line(exc) or f"{name}: "
+        raise NoticeError(f"{where}not allowed in a notice template: {_one_line(exc)}") from None
     except jinja2.TemplateError as exc:  # an unknown name in the view, a missing template
         where = _template_line(exc) or f"{name}: "
-        raise NoticeError(f"{where}{exc.message or exc}") from None
+        raise NoticeError(f"{where}{_one_line(exc)}") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:  # e.g. 1/0, x[9]
+        where = _template_line(exc) or f"{name}: "
+        raise NoticeError(f"{where}{type(exc).__name__}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(getattr(exc, "message", None) or exc)
+    return " ".join(text.split())[:300]
 
 
 def _template_line(exc: Exception) -> str:
@@ -150,10 +157,43 @@ def _template_line(exc: Exception) -> str:
     return found
 
 
+class _NoticeSandbox(ImmutableSandboxedEnvironment):
+    """jinja2's sandbox (no attribute starting with ``_``, no unsafe callables, no changing
+    the view's lists), with no globals (``cycler``, ``lipsum``, ``range``...): a template
+    sees only its view. ``*`` and ``**`` are bounded so a template cannot exhaust memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _is_big_power(left, right):
+            raise jinja2.sandbox.SecurityError(f"{left!r} ** {right!r} is too large")
+        if operator == "*" and _is_big_repeat(left, right):
+            raise jinja2.sandbox.SecurityError("a repeated text or list is too long")
+        return super().call_binop(context, operator, left, right)
+
+
+MAX_REPEAT = 100_000  # characters or items a template may build with `*`
+
+
+def _is_big_power(base: Any, exponent: Any) -> bool:
+    return isinstance(exponent, (int, float)) and abs(exponent) > 64 and abs(base) > 1
+
+
+def _is_big_repeat(left: Any, right: Any) -> bool:
+    if isinstance(left, int) and not isinstance(left, bool):
+        left, right = right, left
+    return (isinstance(left, (str, list, tuple)) and isinstance(right, int)
+            and len(left) * right > MAX_REPEAT)
+
+
 def _environment(templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("aidrules.notices", "templates")]
+    if templates is not None and not Path(templates).is_dir():  # else the shipped wording
+        raise NoticeError(f"templates={str(templates)!r}: no such directory")  # goes out
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))  # a county's own wording first
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                              autoescape=False, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
+    environment = _NoticeSandbox(loader=jinja2.ChoiceLoader(loaders),
+                                 undefined=jinja2.StrictUndefined, autoescape=False,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.globals.clear()
+    return environment

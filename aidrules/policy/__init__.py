@@ -6,10 +6,11 @@ a date along national → province → city → county; the most specific layer 
 value in force wins. See docs/policies.md for the file format, written for policy
 officers.
 
-This package imports only the standard library, attrs, ``aidrules.errors`` and
-``aidrules._yaml``.
+This package imports only the standard library, attrs, ruamel.yaml, ``aidrules.errors``
+and ``aidrules._yaml``.
 """
 
+from aidrules.policy._overlay import InlineValues, Overlay
 from aidrules.policy._records import (
     UNITS,
     Jurisdiction,
@@ -23,8 +24,10 @@ from aidrules.policy._tree import PolicySnapshot, PolicyTree
 
 __all__ = [
     "UNITS",
+    "InlineValues",
     "Jurisdiction",
     "Kind",
+    "Overlay",
     "Parameter",
     "ParameterValue",
     "PolicySnapshot",

@@ -21,13 +21,14 @@ import attrs
 
 from aidrules import _yaml
 from aidrules.errors import Problem, did_you_mean
-from aidrules.policy import _values
+from aidrules.policy import _overlay, _tables, _values
+from aidrules.policy._overlay import InlineValues
 from aidrules.policy._records import UNITS, Jurisdiction, Parameter, ParameterValue, Source
 from aidrules.policy._values import Bad, show
 
 NATIONAL = "national"
 MARKER = "jurisdiction.yaml"
-PARAMETER_KEYS = ("description", "description_en", "unit", "choices", "values")
+PARAMETER_KEYS = ("description", "description_en", "unit", "choices", "keys", "values")
 ENTRY_KEYS = ("value", "unit", "source", "assumed", "inherit")
 SOURCE_KEYS = ("document", "article", "url", "note")
 JURISDICTION_KEYS = ("name", "name_en", "code")
@@ -75,8 +76,11 @@ class _File:
     entries: list[tuple[date, Any, int, int]] = attrs.Factory(list)
     effective_unit: str | None = None
     effective_choices: tuple[str, ...] | None = None
+    keys: tuple[str, ...] | None = None  # a table's keys, as declared here
+    effective_keys: tuple[str, ...] | None = None
     declared_by: _File | None = None
     misspelt: set[str] = attrs.Factory(set)  # known keys that unknown keys look like
+    given: Any = None  # the document, when written elsewhere (inline values in a case)
 
 
 def ancestors(layer: str) -> list[str]:
@@ -103,8 +107,11 @@ def _segment_fix(name: str) -> str:
 class Reader:
     """Reads one policy directory; ``read()`` gives the tables or None, and the problems."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, labels: dict[Path, str] | None = None,
+                 inline: list[InlineValues] | None = None) -> None:
         self.root = Path(root)
+        self.labels = labels or {}  # files laid over the tree: named by their own path
+        self.inline = inline or []
         self.problems: list[Problem] = []
         self.markers: dict[str, tuple[str | None, Path | None]] = {}  # path -> (parent, file)
         self.files: list[_File] = []
@@ -114,6 +121,8 @@ class Reader:
     # -- reporting ---------------------------------------------------------------
 
     def label(self, path: Path) -> str:
+        if path in self.labels:
+            return self.labels[path]
         return f"{self.root.name}/{path.relative_to(self.root).as_posix()}".rstrip("/")
 
     def report(self, file: str, where: tuple[int, int], message: str,
@@ -131,6 +140,7 @@ class Reader:
                         "a directory holding national/ and the jurisdictions")
             return None
         self.walk()
+        self.lay_inline()
         jurisdictions = self.read_jurisdictions()
         for file in self.files:
             self.read_parameter(file)
@@ -212,6 +222,20 @@ class Reader:
                     "directory names make the parameter's name)", _segment_fix(segment))
         return False
 
+    def lay_inline(self) -> None:
+        """Each inline value replaces its jurisdiction's file of that parameter."""
+        for values in self.inline:
+            if values.jurisdiction not in self.markers:
+                self.report(values.file, (values.line, values.col), "unknown jurisdiction "
+                            f"{values.jurisdiction!r} for the values of {values.name}",
+                            "one of " + ", ".join(sorted(self.markers)),
+                            did_you_mean(values.jurisdiction, self.markers))
+                continue
+            self.files = [f for f in self.files
+                          if (f.layer, f.name) != (values.jurisdiction, values.name)]
+            self.files.append(_File(values.jurisdiction, values.name, values.file,
+                                    self.root, given=values.document()))
+
     # -- reading files -----------------------------------------------------------
 
     def load_yaml(self, path: Path, label: str) -> Any:
@@ -279,7 +303,7 @@ class Reader:
         return None
 
     def read_parameter(self, file: _File) -> None:
-        doc = self.load_yaml(file.path, file.label)
+        doc = file.given if file.given is not None else self.load_yaml(file.path, file.label)
         if doc is None:
             if not any(p.file == file.label for p in self.problems):
                 self.report(file.label, (1, 1), "the file is empty",
@@ -299,10 +323,10 @@ class Reader:
             file.unit_pos = _value_at(doc, "unit")
         if "choices" in doc:
             file.choices = self.choices(doc, file.label)
+        if "keys" in doc:
+            file.keys = self.table_keys(doc, file.label)
         if "values" in doc:
             self.read_dates(file, doc["values"], _value_at(doc, "values"))
-        elif "values" not in file.misspelt:
-            self.report(file.label, (1, 1), "missing 'values'", "values: with dates and values")
 
     def unit(self, node: Any, key: str, label: str) -> str | None:
         unit = node[key]
@@ -320,6 +344,13 @@ class Reader:
         self.report(label, _value_at(doc, "choices"), f"choices={show(raw)} is not "
                     "a list of different texts", "a list such as [gap, tiers]")
         return None
+
+    def table_keys(self, doc: Any, label: str) -> tuple[str, ...] | None:
+        try:
+            return _tables.keys(doc["keys"])
+        except Bad as exc:
+            self.bad(label, _value_at(doc, "keys"), exc)
+            return None
 
     def read_dates(self, file: _File, values: Any, where: tuple[int, int]) -> None:
         if not _yaml.is_mapping(values) or not values:
@@ -364,30 +395,57 @@ class Reader:
                     continue  # unreadable: reported already; the layers below it are skipped
                 if above and above[-1].doc is None:
                     continue
-                self.settle_file(file, above[-1] if above else None, parameters)
+                elsewhere = _declarer(layers, file)
+                self.settle_file(file, above[-1] if above else None, parameters, elsewhere)
+                self.needs_values(file, elsewhere)
                 if file.effective_unit is not None:
                     entries[name][layer] = self.read_entries(file, has_parent=bool(above))
         self.check_groups(by_name)
         digest = hashlib.sha256()
         for path in sorted(p for p in self.root.rglob("*") if _is_yaml(p)):
             digest.update(self.label(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        if self.inline:
+            digest.update(_overlay.digest_of(self.inline))
         return Loaded(jurisdictions, parameters, entries, digest.hexdigest())
 
-    def settle_file(self, file: _File, parent: _File | None, parameters: dict) -> None:
+    def declared_elsewhere(self, file: _File, declarer: _File) -> None:
+        national = "/".join([self.root.name, NATIONAL, *file.name.split(".")]) + ".yaml"
+        self.report(file.label, (1, 1), f"{file.name} is declared in {declarer.label}, which "
+                    f"is not above {file.layer}", f"its description, description_en and unit "
+                    f"moved to {national} (with no values there), so that every jurisdiction "
+                    "gives only its values")
+
+    def needs_values(self, file: _File, elsewhere: _File | None) -> None:
+        """A file below the one that declares its parameter gives values; only the
+        declaring file (usually in national/) may be a declaration without values."""
+        if "values" in file.doc or "values" in file.misspelt:
+            return
+        if file.declared_by is file and elsewhere is None:
+            return  # a declaration: description, unit, and no value at this layer
+        where = (file.declared_by if file.declared_by is not file else elsewhere).label
+        self.report(file.label, (1, 1), "missing 'values'",
+                    f"values: with dates and values (the parameter is declared in {where}; "
+                    "this file gives only the values that differ)")
+
+    def settle_file(self, file: _File, parent: _File | None, parameters: dict,
+                    elsewhere: _File | None = None) -> None:
         doc, label = file.doc, file.label
         if parent is None:
-            for key, expected in _NEEDED.items():
-                if key not in doc and key not in file.misspelt:
-                    why = "" if file.layer == NATIONAL else (
-                        f" (no layer above {file.layer} has {file.name}, so this file declares it)")
-                    self.report(label, (1, 1), f"missing '{key}'{why}", expected)
+            missing = [k for k in _NEEDED if k not in doc and k not in file.misspelt]
+            if missing and elsewhere is not None:
+                self.declared_elsewhere(file, elsewhere)
+            for key in missing if elsewhere is None else ():
+                why = "" if file.layer == NATIONAL else (
+                    f" (no layer above {file.layer} has {file.name}, so this file declares it)")
+                self.report(label, (1, 1), f"missing '{key}'{why}", _NEEDED[key])
             file.effective_unit, file.effective_choices = file.unit, file.choices
+            file.effective_keys = file.keys
             file.declared_by = file
             first = parameters.get(file.name)
             if first is None and file.unit is not None and all(k in doc for k in _NEEDED):
                 parameters[file.name] = Parameter(
                     file.name, file.unit, str(doc["description"]), str(doc["description_en"]),
-                    UNITS[file.unit], label, file.unit_pos[0], file.choices)
+                    UNITS[file.unit], label, file.unit_pos[0], file.choices, file.keys)
             elif first is not None and file.unit not in (None, first.unit):
                 self.report(label, file.unit_pos, f"{file.name} has unit {file.unit} here but "
                             f"{first.unit} in {first.file}:{first.line}",
@@ -396,6 +454,7 @@ class Reader:
         file.declared_by = parent.declared_by
         file.effective_unit = parent.effective_unit
         file.effective_choices = parent.effective_choices
+        file.effective_keys = self.own_schedule(file, parent)
         top = parent.declared_by
         if file.unit is not None and file.effective_unit not in (None, file.unit):
             self.report(label, file.unit_pos, f"unit {file.unit} differs from "
@@ -406,6 +465,21 @@ class Reader:
         if top is not None and "choices" in doc and file.choices != file.effective_choices:
             self.report(label, _value_at(doc, "choices"), "choices differ from those "
                         f"declared in {top.label}", "the same choices, or no choices line")
+
+    def own_schedule(self, file: _File, parent: _File) -> tuple[str, ...] | None:
+        """The keys of a lower file's table: a step schedule (whole-number keys) may have
+        levels of its own in a jurisdiction; texts keys are those declared."""
+        inherited = parent.effective_keys
+        if file.keys is None or file.keys == inherited:
+            return inherited
+        if inherited is not None and _tables.is_schedule(inherited) and _tables.is_schedule(
+                file.keys):
+            return file.keys
+        self.report(file.label, _value_at(file.doc, "keys"), "keys differ from those declared "
+                    f"in {parent.declared_by.label if parent.declared_by else 'the layer above'}",
+                    "the same keys, or no keys line; only a schedule by whole numbers may have "
+                    "levels of its own in a jurisdiction")
+        return inherited
 
     def read_entries(self, file: _File, has_parent: bool) -> list[Any]:
         read: list[Any] = []
@@ -460,6 +534,8 @@ class Reader:
             given = self.unit(node, "unit", label)
             if given is None:
                 return None
+        if file.effective_keys is not None:
+            return self.table_entry(file, day, node, where, given, basis)
         try:
             value = _values.parse(node["value"], given, file.effective_choices)
         except Bad as exc:
@@ -476,6 +552,31 @@ class Reader:
         source, assumed = basis
         return ParameterValue(file.name, value, unit, day, file.layer, source, assumed, label,
                               where[0])
+
+    def table_entry(self, file: _File, day: date, node: Any, where: tuple[int, int],
+                    given: str, basis: Any) -> Any:
+        """One dated value of a table parameter (see _tables)."""
+        assert file.effective_keys is not None and file.effective_unit is not None
+        if (given, file.effective_unit) not in _values.CONVERSIONS | {
+                (file.effective_unit, file.effective_unit): 1}:
+            self.bad(file.label, _value_at(node, "unit"), Bad(
+                f"unit {given} cannot be converted to {file.effective_unit}, the parameter's unit"))
+            return None
+        try:
+            value = _tables.parse(node["value"], file.effective_keys, given, file.effective_unit,
+                                  file.effective_choices)
+        except _tables.BadEntry as exc:
+            table = node["value"]
+            at = _value_at(node, "value") if exc.key is None else (
+                _at(table, exc.key) if exc.key not in file.effective_keys
+                else _value_at(table, exc.key))
+            self.bad(file.label, at, exc)
+            return None
+        if basis is None or basis == (None, None):
+            return None
+        source, assumed = basis
+        return ParameterValue(file.name, value, file.effective_unit, day, file.layer, source,
+                              assumed, file.label, where[0])
 
     def basis(self, file: _File, day: date, node: Any, where: tuple[int, int],
               needed: bool) -> tuple[Source | None, str | None] | None:
@@ -524,6 +625,17 @@ class Reader:
                                 "a name to be one parameter (a .yaml file) or a directory of "
                                 "parameters, not both")
                     break
+
+
+def _declarer(layers: dict[str, _File], file: _File) -> _File | None:
+    """Another layer's file that declares ``file``'s parameter (description and unit)
+    when no layer above ``file`` has it: a sibling province, say. National has none: it is
+    above every layer, and a lower file repeating its declaration is only redundant."""
+    if file.layer == NATIONAL or any(a in layers for a in ancestors(file.layer)[:-1]):
+        return None
+    return next((other for layer, other in sorted(layers.items()) if other is not file
+                 and _yaml.is_mapping(other.doc) and all(k in other.doc for k in _NEEDED)),
+                None)
 
 
 def _at(node: Any, key: Any = None) -> tuple[int, int]:

@@ -41,39 +41,71 @@ UNITS: dict[str, Kind] = {
     "rounding": Kind.ROUNDING,
 }
 
+#: The usual steps (yuan, jiao, fen); any positive whole number of fen may be declared.
 ROUNDING_STEPS = (Decimal("1"), Decimal("0.1"), Decimal("0.01"))
-ROUNDING_MODES = ("up", "down", "half_up")
+ROUNDING_MODES = ("up", "down", "half_up", "half_even", "none")
+ROUNDING_PERIODS = ("month", "year")
+_FEN = Fraction(1, 100)
 
 
-def _check_step(_: Any, __: Any, to: Decimal) -> None:
-    if not isinstance(to, Decimal) or to not in ROUNDING_STEPS:
-        raise ValueError(f"to={to!r} must be Decimal('1'), Decimal('0.1') or Decimal('0.01')")
+def _check_step(instance: Any, _: Any, to: Decimal | None) -> None:
+    if instance.mode == "none":
+        if to is not None:
+            raise ValueError("a rounding with mode 'none' has no step")
+        return
+    if not isinstance(to, Decimal) or not to.is_finite() or to <= 0 or \
+            (Fraction(to) / _FEN).denominator != 1:
+        raise ValueError(f"to={to!r} must be a positive Decimal of whole fen (0.01, 0.1, 1, 10…)")
 
 
 @attrs.frozen
 class Rounding:
-    """How an amount is rounded: to the yuan, jiao or fen; up, down or half up.
+    """How a figure is rounded: to a step (fen, jiao, yuan, ten yuan or any whole number
+    of fen), by a mode, at a stage (the monthly figure, or the yearly figure).
 
     ``up`` is the ceiling (toward +infinity), ``down`` the floor, ``half_up`` the
-    nearest step with ties toward +infinity. For the non-negative amounts aid deals
-    in, these are "round up", "cut off" and "round to nearest, 0.5 up".
+    nearest step with ties toward +infinity, ``half_even`` the nearest with ties to the
+    even step, ``none`` leaves the figure exact (declared, never a silent default). With
+    ``per="year"`` the yearly figure (twelve months) is rounded and the month is the
+    twelfth of it, exactly: a whole number of fen a year is a whole number of engine
+    units (1/1200 yuan) a month.
     """
 
-    to: Decimal = attrs.field(validator=_check_step)
     mode: str = attrs.field(validator=attrs.validators.in_(ROUNDING_MODES))
+    to: Decimal | None = attrs.field(validator=_check_step)
+    per: str = attrs.field(default="month", validator=attrs.validators.in_(ROUNDING_PERIODS))
 
-    def apply(self, amount: Decimal | Fraction | int) -> Decimal:
-        """``amount`` rounded exactly, as a Decimal with the step's decimals."""
+    def __init__(self, to: Decimal | None, mode: str, per: str = "month") -> None:
+        self.__attrs_init__(mode, to, per)
+
+    def apply(self, amount: Decimal | Fraction | int) -> Decimal | Fraction:
+        """``amount`` (a month's figure) rounded exactly: a Decimal with the step's
+        decimals for a monthly rounding, a Fraction for a yearly one or for 'none'."""
         if isinstance(amount, bool | float) or not isinstance(amount, Decimal | Fraction | int):
             raise TypeError(f"amount={amount!r} must be a Decimal, Fraction or int")
-        steps = Fraction(amount) / Fraction(self.to)
+        if self.mode == "none":
+            return Fraction(amount)
+        if self.per == "year":
+            return Fraction(self._round(Fraction(amount) * 12)) / 12
+        return self._round(Fraction(amount))
+
+    def _round(self, amount: Fraction) -> Decimal:
+        assert self.to is not None
+        steps = amount / Fraction(self.to)
         if self.mode == "up":
             count = math.ceil(steps)
         elif self.mode == "down":
             count = math.floor(steps)
-        else:
+        elif self.mode == "half_up":
             count = math.floor(steps + Fraction(1, 2))
-        return Decimal(f"{count}E{self.to.as_tuple().exponent}")
+        else:
+            count = round(steps)  # Fraction.__round__ ties to even
+        return Decimal(count) * self.to
+
+    def __str__(self) -> str:
+        if self.mode == "none":
+            return "none (exact)"
+        return f"to {self.to}, {self.mode}" + (", per year" if self.per == "year" else "")
 
 
 @attrs.frozen
@@ -109,6 +141,7 @@ class Parameter:
     file: str
     line: int
     choices: tuple[str, ...] | None = None  # allowed texts, for text and text_list units
+    keys: tuple[str, ...] | None = None  # a table: each value maps these keys to the unit
 
 
 @attrs.frozen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from aidrules.errors import PolicyLookupError, Problem, RuleBookError, did_you_mean
-from aidrules.policy import _values
+from aidrules.policy import _overlay, _values
 from aidrules.policy._load import Inherit, Loaded, Reader, ancestors
+from aidrules.policy._overlay import Overlay
 from aidrules.policy._records import UNITS, Jurisdiction, Parameter, ParameterValue, Rounding
 
 
@@ -29,28 +30,38 @@ class PolicyTree:
         self.digest: str = loaded.digest  # sha256 of every file's path and content
 
     @classmethod
-    def load(cls, root: Path | str) -> PolicyTree:
-        """The tree under ``root``; raises RuleBookError listing every problem."""
-        tree, problems = cls.check(root)
+    def load(cls, root: Path | str, overlays: Iterable[Overlay] = ()) -> PolicyTree:
+        """The tree under ``root`` with ``overlays`` laid over it (directories of policy
+        files, in order, then inline values); raises RuleBookError listing every problem."""
+        tree, problems = cls.check(root, overlays)
         if tree is None:
             raise RuleBookError(problems, source=str(root))
         return tree
 
     @classmethod
-    def check(cls, root: Path | str) -> tuple[PolicyTree | None, list[Problem]]:
+    def check(cls, root: Path | str, overlays: Iterable[Overlay] = ()
+              ) -> tuple[PolicyTree | None, list[Problem]]:
         """The tree and no problems, or None and every problem; never raises for bad files."""
-        return cls._read(root)[:2]
+        return cls._read(root, overlays)[:2]
 
     @classmethod
-    def declared(cls, root: Path | str) -> Mapping[str, Parameter]:
+    def declared(cls, root: Path | str, overlays: Iterable[Overlay] = ()
+                 ) -> Mapping[str, Parameter]:
         """Every parameter declared well under ``root``, even when other files are wrong:
         what rules may read while those are being fixed."""
-        return MappingProxyType(cls._read(root)[2])
+        return MappingProxyType(cls._read(root, overlays)[2])
 
     @classmethod
-    def _read(cls, root: Path | str):
-        reader = Reader(root)
-        loaded = reader.read()
+    def _read(cls, root: Path | str, overlays: Iterable[Overlay] = ()):
+        overlays = list(overlays)
+        absent = [Problem(str(d), 1, 1, "the overlay directory does not exist",
+                          "a directory of policy files laid out as policies/ is")
+                  for d in _overlay.missing(overlays)]
+        if absent:
+            return None, absent, {}
+        with _overlay.laid_over(Path(root), overlays) as (laid, labels):
+            reader = Reader(laid, labels, _overlay.inline(overlays))
+            loaded = reader.read()
         return (cls(loaded) if loaded is not None else None), reader.problems, reader.declared
 
     def parameters(self) -> Mapping[str, Parameter]:
@@ -98,7 +109,8 @@ class PolicyTree:
             index = bisect.bisect_right([e.effective_from for e in entries], on) - 1
             if index >= 0 and isinstance(entries[index], ParameterValue):
                 return _in_unit(entries[index], unit, where)
-        raise PolicyLookupError(_no_value(name, jurisdiction, on, path, layers))
+        raise PolicyLookupError(_no_value(name, jurisdiction, on, path, layers,
+                                          self._loaded.parameters.get(name)))
 
     def at(self, jurisdiction: str, on: date) -> PolicySnapshot:
         """Every parameter in force for ``jurisdiction`` on ``on``, as one mapping."""
@@ -173,7 +185,9 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal | Fraction | int):
         return str(Fraction(value))
     if isinstance(value, Rounding):
-        return f"rounding {value.to} {value.mode}"
+        return f"rounding {value.to} {value.mode}" + ("" if value.per == "month" else " per year")
+    if isinstance(value, dict):  # a table
+        return {key: _canonical(item) for key, item in value.items()}
     return list(value)
 
 
@@ -188,7 +202,8 @@ def _in_unit(found: ParameterValue, unit: str | None, where: str) -> ParameterVa
     if (found.unit, unit) not in _values.CONVERSIONS:
         raise PolicyLookupError(head)
     try:
-        value = _values.convert(found.value, found.unit, unit)
+        value = {k: _values.convert(v, found.unit, unit) for k, v in found.value.items()} \
+            if isinstance(found.value, dict) else _values.convert(found.value, found.unit, unit)
     except _values.Bad as exc:
         raise PolicyLookupError(f"{head}: {exc.message}") from None
     return attrs.evolve(found, value=value, unit=unit)
@@ -201,13 +216,12 @@ def _unknown(name: str, parameters: Mapping[str, Parameter], where: str) -> str:
 
 
 def _no_value(name: str, jurisdiction: str, on: date, path: list[str],
-              layers: Mapping[str, list[Any]]) -> str:
+              layers: Mapping[str, list[Any]], declared: Parameter | None) -> str:
     head = f"{name} has no value for {jurisdiction} on {on}"
     on_path = [e for layer in path for e in layers.get(layer, [])]
     values = [e for e in on_path if isinstance(e, ParameterValue)]
     if not values:
-        tops = [lay for lay in sorted(layers) if not any(a in layers for a in ancestors(lay)[:-1])]
-        return f"{head}: it is set only in {' and '.join(tops)} and the jurisdictions below"
+        return f"{head}: {_set_where(name, jurisdiction, layers, declared)}"
     first = min(values, key=lambda v: v.effective_from)
     if first.effective_from > on:
         return (f"{head}: its first value starts {first.effective_from} "
@@ -216,3 +230,18 @@ def _no_value(name: str, jurisdiction: str, on: date, path: list[str],
                key=lambda e: e.effective_from)
     return (f"{head}: {stop.jurisdiction} stops overriding from {stop.effective_from} "
             f"({stop.file}:{stop.line}) and no layer above has a value by then")
+
+
+def _set_where(name: str, jurisdiction: str, layers: Mapping[str, list[Any]],
+               declared: Parameter | None) -> str:
+    """Where a parameter with no value on a jurisdiction's path is set, and where to set it."""
+    setting = [lay for lay in sorted(layers) if layers[lay]]
+    tops = [lay for lay in setting if not any(a in setting for a in ancestors(lay)[:-1])]
+    where = f"set only in {' and '.join(tops)} and the jurisdictions below" if tops else \
+        "given no value in any jurisdiction"
+    if declared is None or "national" not in layers:
+        return f"it is {where}"
+    target = "/".join([declared.file.split("/", 1)[0], *jurisdiction.split("/"),
+                       *name.split(".")]) + ".yaml"
+    return (f"it is declared in {declared.file} with no national value and {where}; "
+            f"expected a value in {target} (or in a layer above it)")

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from aidrules.errors import did_you_mean
-from aidrules.policy._records import ROUNDING_MODES, ROUNDING_STEPS, UNITS, Kind, Rounding
+from aidrules.policy._records import ROUNDING_MODES, ROUNDING_PERIODS, UNITS, Kind, Rounding
 
 FEN = Decimal("0.01")
 #: Conversions between units: (from, to) -> factor. Only money rates convert.
@@ -160,33 +160,46 @@ def _text_list(raw: Any, choices: Sequence[str] | None) -> tuple[str, ...]:
     return items
 
 
-_ROUNDING_EXPECTED = "a mapping {to: '1' | '0.1' | '0.01', mode: up | down | half_up}"
+_ROUNDING_EXPECTED = ("a mapping {to: '1', mode: up} (to: a step in yuan; mode: up, down, "
+                      "half_up, half_even, or none with no to; optional per: month | year)")
+_STEP_EXPECTED = ("a positive whole number of fen, such as '0.01' (fen), '0.1' (jiao), "
+                  "'1' (yuan) or '10'")
 
 
 def rounding(raw: Any) -> Rounding:
-    """A rounding rule written ``{to: "1", mode: up}``; raises Bad."""
+    """A rounding rule written ``{to: "1", mode: up}`` (optionally ``per: year``, or
+    ``{mode: none}`` for a figure the policy leaves exact); raises Bad."""
     if not isinstance(raw, dict):
         raise Bad(f"value={show(raw)} is not a rounding rule", _ROUNDING_EXPECTED)
-    unknown = [key for key in raw if key not in ("to", "mode")]
+    unknown = [key for key in raw if key not in ("to", "mode", "per")]
     if unknown:
-        raise Bad(f"unknown key {show(unknown[0])} in the rounding rule", "only to and mode",
-                  did_you_mean(str(unknown[0]), ("to", "mode")))
-    for key in ("to", "mode"):
-        if key not in raw:
-            raise Bad(f"the rounding rule has no {key}", _ROUNDING_EXPECTED)
-    step = _decimal(raw["to"])
-    if step is None or step not in ROUNDING_STEPS:
-        raise Bad(f"to={show(raw['to'])} is not a rounding step",
-                  "'1' (yuan), '0.1' (jiao) or '0.01' (fen)")
+        raise Bad(f"unknown key {show(unknown[0])} in the rounding rule", "only to, mode and per",
+                  did_you_mean(str(unknown[0]), ("to", "mode", "per")))
+    if "mode" not in raw:
+        raise Bad("the rounding rule has no mode", _ROUNDING_EXPECTED)
     mode = raw["mode"]
     if not isinstance(mode, str) or mode not in ROUNDING_MODES:
-        raise Bad(f"mode={show(mode)} is not a rounding mode", "up, down or half_up",
-                  did_you_mean(str(mode), ROUNDING_MODES))
-    return Rounding(to=ROUNDING_STEPS[ROUNDING_STEPS.index(step)], mode=str(mode))
+        raise Bad(f"mode={show(mode)} is not a rounding mode", ", ".join(ROUNDING_MODES[:-1])
+                  + " or " + ROUNDING_MODES[-1], did_you_mean(str(mode), ROUNDING_MODES))
+    per = raw.get("per", "month")
+    if per not in ROUNDING_PERIODS:
+        raise Bad(f"per={show(per)} is not a stage", "month or year",
+                  did_you_mean(str(per), ROUNDING_PERIODS))
+    if mode == "none":
+        if "to" in raw:
+            raise Bad("a rounding with mode none has no step", "{mode: none} alone")
+        return Rounding(None, "none")
+    if "to" not in raw:
+        raise Bad("the rounding rule has no to", _ROUNDING_EXPECTED)
+    step = _decimal(raw["to"])
+    if step is None or step <= 0 or step != step.quantize(FEN):
+        raise Bad(f"to={show(raw['to'])} is not a rounding step", _STEP_EXPECTED)
+    return Rounding(step, str(mode), per=str(per))
 
 
 def convert(value: Any, from_unit: str, to_unit: str) -> Any:
-    """``value`` in ``from_unit`` expressed in ``to_unit``, exactly; raises Bad."""
+    """``value`` in ``from_unit`` expressed in ``to_unit``, exactly: a Decimal when it is a
+    whole number of fen, else a Fraction (4,000 a year is 1000/3 a month); raises Bad."""
     if from_unit == to_unit:
         return value
     factor = CONVERSIONS.get((from_unit, to_unit))
@@ -194,12 +207,8 @@ def convert(value: Any, from_unit: str, to_unit: str) -> Any:
         raise Bad(f"unit {from_unit} cannot be converted to {to_unit}, the parameter's unit",
                   " or ".join(sorted({to_unit} | {b for (a, b) in CONVERSIONS if a == to_unit})))
     exact = Fraction(value) * factor
-    fen = exact * 100
-    if fen.denominator != 1:
-        nearest = (Decimal(fen.numerator) / Decimal(fen.denominator) / 100).quantize(FEN)
-        raise Bad(f"value={value} {from_unit} is not a whole number of fen in {to_unit} "
-                  f"({float(exact):.4f}…)",
-                  f"an amount that converts exactly, or the figure written in {to_unit}",
-                  f"value: {nearest}, unit: {to_unit}")
-    whole, cents = divmod(fen.numerator, 100)
-    return Decimal(whole) if cents == 0 else Decimal(f"{fen.numerator}E-2")
+    if (exact * 100).denominator != 1:
+        return exact  # a yearly figure that is not whole fen a month: kept exact
+    fen = int(exact * 100)
+    whole, cents = divmod(fen, 100)
+    return Decimal(whole) if cents == 0 else Decimal(f"{fen}E-2")

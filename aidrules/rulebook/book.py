@@ -28,6 +28,10 @@ class Aid:
     name: str  # Chinese
     name_en: str
     brand: str | None = None  # 助医, 助学, …: the brand whose department receives referrals
+    period: str | None = None  # month | year | once: what an amount of this aid is paid per
+
+
+PERIODS = ("month", "year", "once")
 
 
 @attrs.frozen

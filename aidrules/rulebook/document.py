@@ -137,8 +137,12 @@ def _parameters_block(book: RuleBook, heading: str, names: list[str], root) -> s
     for name in names:
         p = book.policies.parameters()[name]
         lines += ["", f"#### `{name}` — {p.description}", "", f"*{p.description_en}* "
-                  f"(unit: `{p.unit}`)", "",
-                  "| 辖区 / jurisdiction | 起始 / from | 值 / value | 出处 / source |",
+                  f"(unit: `{p.unit}`)", ""]
+        if not book.policies.history(name):
+            lines.append("无随附数值：由采用它的辖区给出 / no value shipped: a jurisdiction that "
+                         f"uses it gives its own (declared in {p.file})")
+            continue
+        lines += ["| 辖区 / jurisdiction | 起始 / from | 值 / value | 出处 / source |",
                   "|---|---|---|---|"]
         for v in book.policies.history(name):
             unit = f" {v.unit}" if v.unit != p.unit else ""
@@ -187,8 +191,6 @@ def _value(value: Any) -> str:
         return format(value, "f")
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(str(x) for x in value) + "]"
-    if hasattr(value, "to") and hasattr(value, "mode"):
-        return f"to {value.to}, {value.mode}"
     return str(value)
 
 

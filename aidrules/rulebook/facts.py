@@ -41,11 +41,12 @@ def base_facts(application: model.Application) -> Facts:
                             for s in household.supporters]
     fields.update(_current_support(household, application.applied_on, unknown))
     fields["emergencies"] = [_emergency(e, application.applied_on) for e in household.emergencies]
+    fields["household_incomes"] = _incomes(household.incomes)
     env = Env(fields)
     members = [_member(m, i, application.applied_on, env, unknown)
                for i, m in enumerate(household.members)]
     fields["members"] = members
-    for item in (*fields["supporters"], *fields["emergencies"]):
+    for item in (*fields["supporters"], *fields["emergencies"], *fields["household_incomes"]):
         item.parent = env
     return Facts(env, members, dict(unknown))
 

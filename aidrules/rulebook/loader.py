@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,11 @@ from aidrules import _yaml
 from aidrules.errors import Problem, RuleBookError, did_you_mean
 from aidrules.language import ast, check, parse
 from aidrules.language.parser import ExpressionSyntaxError
-from aidrules.language.types import BOOL, MONEY, Schema, Type
-from aidrules.policy import PolicyTree
+from aidrules.language.types import BOOL, MONEY, Schema, Type, table_of
+from aidrules.policy import Overlay, PolicyTree
 from aidrules.rulebook import analysis
 from aidrules.rulebook.book import (
+    PERIODS,
     Aid,
     Basis,
     Brand,
@@ -45,20 +46,23 @@ _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "ba
 _CRITERION_KEYS = {"test", "title", "title_en"}
 
 
-def load_rulebook(rules: Path | str, policies: Path | str) -> RuleBook:
-    """Load ``rules/`` with the ``policies/`` tree; raise RuleBookError listing every problem."""
-    book, problems = check_rulebook(rules, policies)
+def load_rulebook(rules: Path | str, policies: Path | str,
+                  overlays: Iterable[Overlay] = ()) -> RuleBook:
+    """Load ``rules/`` with the ``policies/`` tree and any ``overlays`` laid over it
+    (directories of policy files, inline values); raise RuleBookError listing every problem."""
+    book, problems = check_rulebook(rules, policies, overlays)
     if problems:
         raise RuleBookError(problems, str(rules))
     return book
 
 
-def check_rulebook(rules: Path | str, policies: Path | str) -> tuple[RuleBook | None,
-                                                                     list[Problem]]:
-    tree, problems = PolicyTree.check(policies)
+def check_rulebook(rules: Path | str, policies: Path | str, overlays: Iterable[Overlay] = ()
+                   ) -> tuple[RuleBook | None, list[Problem]]:
+    overlays = tuple(overlays)
+    tree, problems = PolicyTree.check(policies, overlays)
     # With a broken policy tree, rules are still checked against the parameters declared
     # well, so one bad value is one problem, not one for every rule that reads it.
-    declared = tree.parameters() if tree is not None else PolicyTree.declared(policies)
+    declared = tree.parameters() if tree is not None else PolicyTree.declared(policies, overlays)
     reader = _Reader(Path(rules), tree, declared)
     book = reader.read()
     problems = sorted([*problems, *reader.problems],
@@ -93,6 +97,7 @@ class _Reader:
         self.meta: dict[str, Any] = {}
         self.aids: dict[str, Aid] = {}
         self.brands: dict[str, Brand] = {}
+        self.aid_items: dict[str, tuple[_File, dict]] = {}
         self.risk_levels: tuple[str, ...] = ()
         self.exclusive: list[ExclusiveGroup] = []
         self.raw_facts: list[tuple[_File, Any, int]] = []
@@ -141,7 +146,11 @@ class _Reader:
 
     def read_file(self, path: Path, is_book: bool) -> None:
         label = str(path)
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:  # a directory named like a rule file, a file one cannot read
+            self.problems.append(Problem(label, 1, 1, f"cannot read the file: {exc.strerror}"))
+            return
         self.digest.update(str(path.relative_to(self.root)).encode() + b"\0" + raw + b"\0")
         doc, problems = _yaml.loads(raw, label)
         self.problems.extend(problems)
@@ -194,14 +203,35 @@ class _Reader:
         return items
 
     def read_aid(self, file: _File, item: dict) -> None:
-        self.unknown_keys(file, item, {"id", "name", "name_en", "brand"}, "an aid type")
+        self.unknown_keys(file, item, {"id", "name", "name_en", "brand", "period"}, "an aid type")
         aid_id = self.text(file, item, "id", "an aid type")
         name = self.text(file, item, "name", "an aid type")
         if aid_id is None or name is None:
             return
         if aid_id in self.aids:
             self.fail(file, item, "id", f"aid type '{aid_id}' is declared twice")
-        self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"))
+        self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"),
+                                self.period(file, item, aid_id))
+        self.aid_items[aid_id] = (file, item)
+
+    def period(self, file: _File, item: dict, aid_id: str) -> str | None:
+        period = item.get("period")
+        if period is None or period in PERIODS:
+            return period
+        self.fail(file, item, "period", f"period {period!r} of aid type '{aid_id}' is not a "
+                  "period", expected="one of " + ", ".join(PERIODS),
+                  suggestion=did_you_mean(str(period), PERIODS), by_value=True)
+        return None
+
+    def check_periods(self, rules: list[Rule]) -> None:
+        """An aid type whose rules give an amount says what the amount is paid per."""
+        paid = {r.aid for r in rules if r.aid and r.amount is not None}
+        for aid_id in sorted(paid):
+            file, item = self.aid_items[aid_id]
+            if self.aids[aid_id].period is None and "period" not in item:
+                self.fail(file, item, None, f"aid type '{aid_id}' has rules that give an amount "
+                          "but no period", expected="'period: month', 'period: year' or "
+                          "'period: once'")
 
     def read_brand(self, file: _File, item: dict) -> None:
         self.unknown_keys(file, item, {"id", "name", "name_en", "departments"}, "a brand")
@@ -277,6 +307,7 @@ class _Reader:
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
         unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
+        self.check_periods(rules)
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
         if self.problems:
@@ -450,4 +481,5 @@ def _scope(scope: str) -> tuple[str, ...]:
 
 
 def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
-    return {name: Type(str(p.kind)) for name, p in declared.items()}
+    return {name: table_of(p.keys, Type(str(p.kind))) if getattr(p, "keys", None) else
+            Type(str(p.kind)) for name, p in declared.items()}

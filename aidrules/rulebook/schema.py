@@ -27,6 +27,7 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "expenditures": collection_of("expenditure"),
         "supporters": collection_of("supporter"),
         "emergencies": collection_of("emergency"),
+        "household_incomes": collection_of("income"),  # $.household.incomes
         "support_form": _vocabulary(model.SupportForm),
         "is_dibao_recipient": BOOL,
         "dibao_paid_amount": MONEY,

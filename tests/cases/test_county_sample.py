@@ -19,21 +19,21 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 def test_pytest_runs_every_case_of_the_sample():
     done = _run(sys.executable, "-m", "pytest", "-q")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "6 passed" in done.stdout
+    assert "7 passed" in done.stdout
 
 
 def test_replay_agrees_with_every_recorded_decision():
     done = _run(str(AIDRULES), "replay", "cases", *BOOK)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "6 case(s): 6 agreed, 0 with differences, 0 not assessed." in done.stdout
+    assert "7 case(s): 7 agreed, 0 with differences, 0 not assessed." in done.stdout
 
 
 def test_replay_writes_a_machine_readable_report(tmp_path):
     done = _run(str(AIDRULES), "replay", "cases", *BOOK, "--report", str(tmp_path / "r.json"))
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert report["schema"] == "aidrules.replay/1" and len(report["cases"]) == 6
-    assert report["agreement"]["dibao"] == {"agreed": 6, "differed": 0, "undetermined": 0}
+    assert report["schema"] == "aidrules.replay/1" and len(report["cases"]) == 7
+    assert report["agreement"]["dibao"] == {"agreed": 7, "differed": 0, "undetermined": 0}
 
 
 def test_impact_of_the_proposed_standard(tmp_path):

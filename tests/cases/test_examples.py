@@ -95,18 +95,21 @@ def test_two_examples_of_one_rule_may_not_share_a_title(tmp_path, monkeypatch):
 
 
 def test_an_example_of_a_risk_rule_names_what_it_expects(tmp_path, monkeypatch):
-    risk_rule = f"""
+    risk_rule = """
   - id: risk.low_income
     risk: red
     title: 人均收入为零
-    basis: {{document: 本地设计}}
+    basis: {document: 本地设计}
     when: [per_capita_income == 0]
     examples:
       - title: no income
-        application_file: {ROOT}/examples/applications/01-tieli-urban-below-standard.yaml
+        application_file: cases/01.yaml
         expect: red
 """
     _book(tmp_path, monkeypatch, book_yaml="risk_levels: [red]\n")
+    (tmp_path / "rules/dibao/cases").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "examples/applications/01-tieli-urban-below-standard.yaml",
+                tmp_path / "rules/dibao/cases/01.yaml")
     path = tmp_path / RULE_FILE
     path.write_text(path.read_text(encoding="utf-8") + risk_rule, encoding="utf-8")
     book, problems = check_rulebook("rules", ROOT / "policies")

@@ -30,7 +30,7 @@ def _impact(tmp_path, value):
     books = Books()
     base = books.assessor(ROOT / "rules", ROOT / "policies")
     current = books.assessor(ROOT / "rules", _raised(tmp_path, value))
-    cases, problems = read_cases(SAMPLE / "cases" / "dibao.yaml", current.book)
+    cases, problems = read_cases(SAMPLE / "cases" / "dibao.yaml", current.book, roots=[ROOT])
     assert problems == []
     return measure(base, current, subjects_from_cases(cases))
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aidrules.cases import Books
-from aidrules.cases.impact import measure, overlaid, subjects_from_ledger
+from aidrules.cases.impact import measure, subjects_from_ledger
 from aidrules.cli import app
 from aidrules.ledger import Ledger
 from tests.ledger.households import enrolled, wang
@@ -45,7 +45,7 @@ def test_every_household_enrolled_on_the_day_is_re_assessed_under_the_proposal(
         ledger_file, tmp_path):
     books = Books()
     base = books.assessor(ROOT / "rules", ROOT / "policies")
-    current = books.assessor(ROOT / "rules", overlaid(ROOT / "policies", PROPOSAL, tmp_path))
+    current = books.assessor(ROOT / "rules", ROOT / "policies", [PROPOSAL])
     subjects = subjects_from_ledger(ledger_file, NEW_YEAR)
     assert [s.label for s in subjects] == ["household H-1", "household H-2", "household H-3"]
     found = measure(base, current, subjects)
@@ -80,7 +80,7 @@ def test_the_ledger_s_households_are_measured_beside_case_files(ledger_file, mon
         "impact", "--base", ".", "--overlay", str(PROPOSAL), "--on", "2026-01-01",
         "--cases", "examples/county-sample/cases", "--ledger", str(ledger_file)])
     assert result.exit_code == 0, result.output
-    assert "9 household(s)" in result.output
+    assert "10 household(s)" in result.output  # the sample's 7 cases and 3 enrolled
     assert "Total monthly cost difference: +655.00 yuan" in result.output  # 375 + 280
 
 

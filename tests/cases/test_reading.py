@@ -111,10 +111,11 @@ def test_unknown_case_keys_and_jurisdictions_get_a_suggestion(tmp_path, assessor
         expect: {}
         """, assessor) == [
         "case.yaml:2:1: unknown key 'tittle' in a case; expected one of title, source, note, "
-        "on, jurisdiction, application, application_file, expect; did you mean 'title'?",
+        "on, jurisdiction, application, application_file, overlay, parameters, expect; "
+        "did you mean 'title'?",
         "case.yaml:3:15: unknown jurisdiction 'heilongjiang/yichun/teili'; expected one of "
-        "heilongjiang, heilongjiang/yichun, heilongjiang/yichun/tieli, national; did you mean "
-        "'heilongjiang/yichun/tieli'?",
+        "example, heilongjiang, heilongjiang/yichun, heilongjiang/yichun/tieli, national; "
+        "did you mean 'heilongjiang/yichun/tieli'?",
         f"case.yaml:4:19: no application file at {tmp_path / 'nowhere.yaml'}"]
 
 
@@ -135,3 +136,42 @@ def test_two_cases_with_one_title_and_broken_yaml_are_problems(tmp_path, assesso
                                    "line 2); expected a distinct title"]
     assert _messages(tmp_path, "title: a: b\n", assessor) == [
         "case.yaml:1:9: not valid YAML: mapping values are not allowed here"]
+
+
+def _named(tmp_path, assessor, name: str, **roots):
+    case = tmp_path / "cases" / "case.yaml"
+    case.parent.mkdir(exist_ok=True)
+    case.write_text(f"title: t\napplication_file: {name}\nexpect: {{dibao: eligible}}\n",
+                    encoding="utf-8")
+    return [str(p) for p in read_cases(case, assessor.book, **roots)[1]]
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../secret.yaml", "sub/../../secret.yaml"])
+def test_an_application_file_outside_the_case_directory_is_refused_unread(tmp_path, assessor,
+                                                                          name):
+    (tmp_path / "secret.yaml").write_text("password: hunter2\n", encoding="utf-8")
+    messages = _named(tmp_path, assessor, name)
+    assert len(messages) == 1 and "is outside" in messages[0], messages
+    assert "hunter2" not in messages[0] and "root:" not in messages[0]
+
+
+def test_a_symbolic_link_out_of_the_case_directory_is_refused(tmp_path, assessor):
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "link.yaml").symlink_to("/etc/passwd")
+    assert "is outside" in _named(tmp_path, assessor, "link.yaml")[0]
+
+
+def test_a_file_that_is_not_an_application_is_named_without_its_contents(tmp_path, assessor):
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "notes.yaml").write_text("the key is hunter2\n", encoding="utf-8")
+    messages = _named(tmp_path, assessor, "notes.yaml")
+    assert messages == [f"{tmp_path / 'cases' / 'case.yaml'}:2:19: application file "
+                        f"{tmp_path / 'cases' / 'notes.yaml'} is not a valid application: "
+                        f"bad $ (aidrules validate {tmp_path / 'cases' / 'notes.yaml'} says why)"]
+
+
+def test_a_configured_root_admits_application_files_under_it(tmp_path, assessor):
+    from pathlib import Path
+    example = Path(__file__).parents[2] / "examples/applications/01-tieli-urban-below-standard.yaml"
+    assert "is outside" in _named(tmp_path, assessor, str(example))[0]
+    assert _named(tmp_path, assessor, str(example), roots=[example.parent]) == []

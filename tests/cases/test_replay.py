@@ -12,7 +12,7 @@ WRONG = ROOT / "tests" / "cases" / "fixtures" / "wrong.yaml"
 
 
 def _cases(assessor, path=SAMPLE):
-    cases, problems = read_cases(path, assessor.book)
+    cases, problems = read_cases(path, assessor.book, roots=[ROOT])
     assert problems == []
     return {c.title.split(" / ")[-1]: c for c in cases}
 

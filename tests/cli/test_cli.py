@@ -37,6 +37,18 @@ def test_check_prints_every_problem_and_exits_1(run, tmp_path):
     ]
 
 
+def test_check_reports_a_rule_file_that_is_a_directory_as_a_problem(run, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "dibao" / "extra.yaml").mkdir()
+    result = run("check", rules, ROOT / "policies")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.splitlines() == [
+        f"{rules / 'dibao' / 'extra.yaml'}:1:1: cannot read the file: Is a directory",
+        "1 problem(s); nothing was loaded.",
+    ]
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_validate_accepts_every_example(run, example):
     result = run("validate", example)

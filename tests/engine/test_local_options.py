@@ -61,9 +61,18 @@ def test_with_the_deduction_a_twelfth_of_yearly_medical_costs_comes_off_income(t
 @pytest.mark.parametrize(("ill", "amount"), [(False, "420.00"), (True, "633.00")])
 def test_a_classified_top_up_adds_its_share_of_the_standard(tmp_path, ill, amount):
     assessor = _assessor(tmp_path, {"income.deducts_illness_costs": "true",
-                                    "dibao.topup_ratio.severe": "0.3"})
+                                    "dibao.topup_share": "{severely_disabled: 0.3, "
+                                    "seriously_ill: 0.3, elderly: 0, minor: 0}"})
     dibao = assessor.assess(application_from_dict(_household("6000.00", ill))).result("dibao")
     assert str(dibao.amount) == amount  # 420 + 710 × 0.3 = 633 for a seriously ill member
+
+
+#: No tiers are shipped (the national default is gap payment); a county paying by tiers
+#: gives its shares. These are Huichang's (Jiangxi, 2023): urban tiers 885 / 565 / 515 / 465
+#: at a standard of 885.
+HUICHANG_TIERS = {"dibao.payment_method": "tiers", "dibao.tier_ratio.first": "1",
+                  "dibao.tier_ratio.second": "113/177", "dibao.tier_ratio.third": "103/177",
+                  "dibao.tier_ratio.fourth": "31/59"}
 
 
 def _tiered(tier: int | None) -> dict:
@@ -76,7 +85,7 @@ def _tiered(tier: int | None) -> dict:
 
 @pytest.mark.parametrize(("tier", "amount"), [(1, "1420.00"), (2, "908.00"), (4, "748.00")])
 def test_paid_by_tiers_each_member_gets_the_tier_share_of_the_standard(tmp_path, tier, amount):
-    assessor = _assessor(tmp_path, {"dibao.payment_method": "tiers"})
+    assessor = _assessor(tmp_path, HUICHANG_TIERS)
     dibao = assessor.assess(application_from_dict(_tiered(tier))).result("dibao")
     assert (dibao.status, str(dibao.amount)) == ("eligible", amount)
     # tier 2: 710 × 113/177 = 453.27… → 454 (rounded up) × 2;
@@ -84,18 +93,25 @@ def test_paid_by_tiers_each_member_gets_the_tier_share_of_the_standard(tmp_path,
 
 
 def test_paid_by_tiers_a_household_without_a_tier_is_undetermined(tmp_path):
-    assessor = _assessor(tmp_path, {"dibao.payment_method": "tiers"})
+    assessor = _assessor(tmp_path, HUICHANG_TIERS)
     dibao = assessor.assess(application_from_dict(_tiered(None))).result("dibao")
     assert dibao.status == "undetermined"
     assert "$.household.dibao_tier" in dibao.missing
 
 
-def test_the_placeholder_tier_shares_give_huichangs_published_urban_tiers():
-    """policy-research.md §8 E5: at Huichang's standard of 885, tiers 885 / 565 / 515 / 465."""
-    tree = load_rulebook(ROOT / "rules", ROOT / "policies").policies
+def test_the_tier_shares_give_huichangs_published_urban_tiers(tmp_path):
+    """At Huichang's standard of 885, its tiers are 885 / 565 / 515 / 465."""
+    tree = _assessor(tmp_path, HUICHANG_TIERS).book.policies
     shares = [tree.value(f"dibao.tier_ratio.{n}", TIELI, date(2025, 3, 1)).value
               for n in ("first", "second", "third", "fourth")]
     assert [885 * s for s in shares] == [885, 565, 515, 465]
+
+
+def test_no_tier_shares_are_shipped_so_gap_payment_needs_none():
+    tree = load_rulebook(ROOT / "rules", ROOT / "policies").policies
+    assert tree.parameters()["dibao.tier_ratio.first"].file == \
+        "policies/national/dibao/tier_ratio/first.yaml"
+    assert tree.history("dibao.tier_ratio.first") == []
 
 
 def _disabled_adult_with_support() -> dict:

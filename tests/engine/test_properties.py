@@ -58,7 +58,8 @@ def test_order_of_members_changes_nothing(assessor, application):
 
 
 def _with_wages(application, total: Decimal):
-    """Every member's income replaced by wages adding up to ``total`` a month."""
+    """Every member's income replaced by wages adding up to ``total`` a month, and no
+    income of the household as a whole."""
     members = application.household.members
     share, rest = divmod(total * 100, len(members))
     incomes = [Decimal(share) / 100] * len(members)
@@ -67,7 +68,7 @@ def _with_wages(application, total: Decimal):
         Income(kind=IncomeKind.wage, amount=a, period=Period.monthly),))
         for m, a in zip(members, incomes, strict=True))
     return attrs.evolve(application, area=application.area, household=attrs.evolve(
-        application.household, members=new))
+        application.household, members=new, incomes=()))
 
 
 @SETTINGS

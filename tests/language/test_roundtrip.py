@@ -45,6 +45,7 @@ def test_printing_then_parsing_gives_the_same_tree(tree):
 
 
 def test_positions_point_into_the_file():
+    # a block scalar (formula: >-) indented by 6: its text starts at column 7 on every line
     tree = parse("a <\n  b + c", file="r.yaml", line=10, col=7)
     assert tree.pos == (10, 7)
-    assert tree.right.pos == (11, 3)
+    assert tree.right.pos == (11, 9)

@@ -82,3 +82,55 @@ def test_a_mistake_in_a_county_template_names_its_line(assessed, tmp_path, templ
 def test_an_unknown_language_is_refused(assessed):
     with pytest.raises(NoticeError, match="language='fr' is not offered"):
         decision_notice(*assessed[0], language="fr")
+
+
+# A county's template is text from outside the code: it runs in jinja2's sandbox and sees
+# only the view. Each of these is a known way out of an unsandboxed template.
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ joiner.__init__.__globals__.os.popen('id').read() }}",
+    "{{ namespace.__init__.__globals__.os.popen('id').read() }}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ range.__self__.__import__('os').popen('id').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ application_id.__class__.__mro__[-1].__subclasses__() }}",
+    "{{ eligible.__class__.__base__.__subclasses__() }}",
+    "{{ (eligible | first).items.__self__.__class__ }}",
+    "{{ ''|attr('__class__') }}",
+    "{{ '{0.__class__.__mro__}'.format(application_id) }}",
+    "{{ '{0.__globals__}'.format(cycler) }}",
+    "{{ '%s'.__mod__.__self__ }}",
+    "{% set x = eligible.append(1) %}{{ x }}",
+    "{{ self._TemplateReference__context.environment }}",
+    "{{ range(10**9) | list | length }}",
+    "{{ 'x' * 10**10 }}",
+    "{{ 10 ** 1000000000 }}",
+]
+
+
+@pytest.mark.parametrize("template", ESCAPES)
+def test_a_county_template_cannot_reach_past_its_view(assessed, tmp_path, template):
+    (tmp_path / "decision.zh.j2").write_text("ok\n" + template + "\n", encoding="utf-8")
+    with pytest.raises(NoticeError) as raised:
+        decision_notice(*assessed[0], templates=tmp_path)
+    message = str(raised.value)
+    assert re.match(r".*decision\.zh\.j2:2: ", message), message
+    assert "\n" not in message and "uid=" not in message
+
+
+def test_a_sandbox_violation_is_one_line_from_the_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from aidrules.cli import app
+    (tmp_path / "decision.zh.j2").write_text(ESCAPES[0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["notice", str(SINGLE), "--templates", str(tmp_path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "decision.zh.j2:1: " in lines[0], result.output
+    assert "uid=" not in result.output
+
+
+def test_a_templates_directory_that_does_not_exist_is_an_error_not_the_shipped_wording(
+        assessed, tmp_path):
+    with pytest.raises(NoticeError, match=r"^templates='.*missing': no such directory$"):
+        decision_notice(*assessed[0], templates=tmp_path / "missing")

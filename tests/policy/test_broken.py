@@ -37,7 +37,7 @@ def test_there_is_a_case_for_each_kind_of_mistake():
 
 def test_several_broken_files_are_all_reported_in_one_pass_and_nothing_loads(tmp_path):
     """Files from five cases, merged into one tree, give exactly the five cases' problems."""
-    merged = ["unknown_unit", "missing_basis", "inexact_conversion", "loose_date",
+    merged = ["unknown_unit", "missing_basis", "money_too_many_decimals", "loose_date",
               "unit_differs_from_layer_above"]
     root = tmp_path / "policies"
     for case in merged:
@@ -53,7 +53,7 @@ def test_several_broken_files_are_all_reported_in_one_pass_and_nothing_loads(tmp
     assert {str(p).split(":", 1)[0] for p in problems} == {
         f"policies/{layer}/dibao/{case}.yaml" for case, layer in [
             ("unknown_unit", "national"), ("missing_basis", "national"),
-            ("inexact_conversion", "national"), ("loose_date", "national"),
+            ("money_too_many_decimals", "national"), ("loose_date", "national"),
             ("unit_differs_from_layer_above", "heilongjiang")]}
     assert len(problems) == 5
     with pytest.raises(RuleBookError) as info:

@@ -36,8 +36,50 @@ def test_floats_are_refused_because_they_are_not_exact():
         Rounding(YUAN, "up").apply(0.1)
 
 
-def test_only_yuan_jiao_and_fen_steps_and_three_modes_exist():
-    with pytest.raises(ValueError):
-        Rounding(Decimal("5"), "up")
+def test_only_the_known_modes_exist():
     with pytest.raises(ValueError):
         Rounding(YUAN, "ceiling")
+
+
+TEN = Decimal("10")
+
+
+@pytest.mark.parametrize(("rule", "amount", "expected"), [
+    (Rounding(TEN, "up"), Decimal("1281.01"), "1290"),
+    (Rounding(TEN, "down"), Decimal("1289.99"), "1280"),
+    (Rounding(TEN, "half_up"), Decimal("1285"), "1290"),
+    (Rounding(TEN, "half_even"), Decimal("1285"), "1280"),
+    (Rounding(TEN, "half_even"), Decimal("1295"), "1300"),
+    (Rounding(YUAN, "half_even"), Decimal("2.5"), "2"),
+    (Rounding(YUAN, "half_even"), Decimal("3.5"), "4"),
+    (Rounding(Decimal("0.5"), "up"), Decimal("7.01"), "7.5"),
+    (Rounding(Decimal("0.05"), "half_up"), Decimal("7.025"), "7.05"),
+])
+def test_any_step_of_whole_fen_and_half_even(rule, amount, expected):
+    assert rule.apply(amount) == Decimal(expected)
+
+
+def test_a_yearly_rounding_rounds_twelve_months_and_gives_the_month_back_exactly():
+    # 16,254.60 a year rounded up to the yuan is 16,255 a year: 16255/12 a month.
+    rule = Rounding(YUAN, "up", per="year")
+    assert rule.apply(Fraction(1625460, 1200)) == Fraction(16255, 12)
+
+
+def test_a_yearly_rounded_amount_is_a_whole_number_of_engine_units():
+    # engine units are 1/1200 yuan: any whole-fen yearly figure over 12 is whole units
+    rule = Rounding(FEN, "half_up", per="year")
+    assert (rule.apply(Fraction(1000, 7)) * 1200).denominator == 1
+
+
+def test_no_rounding_is_declared_explicitly_and_keeps_the_amount_exact():
+    assert Rounding(None, "none").apply(Fraction(2013, 2)) == Fraction(2013, 2)
+
+
+def test_steps_must_be_whole_fen_and_positive():
+    for step in (Decimal("0.005"), Decimal("0"), Decimal("-1")):
+        with pytest.raises(ValueError):
+            Rounding(step, "up")
+    with pytest.raises(ValueError):
+        Rounding(YUAN, "up", per="week")
+    with pytest.raises(ValueError):
+        Rounding(None, "up")

@@ -25,10 +25,10 @@ def every_value(tree):
             for e in entries if hasattr(e, "value")]
 
 
-def test_the_shipped_tree_has_the_four_layers(tree):
+def test_the_shipped_tree_has_the_four_layers_and_the_example_district(tree):
     assert {path: j.code for path, j in tree.jurisdictions().items()} == {
         "national": None, "heilongjiang": "23", "heilongjiang/yichun": "230700",
-        TIELI: "230781"}
+        TIELI: "230781", "example": None}
 
 
 def test_every_value_has_a_source_document_or_an_assumed_reason(tree):
@@ -63,7 +63,7 @@ def test_a_tieli_snapshot_has_every_dibao_and_tekun_number_in_2025(tree):
     snapshot = tree.at(TIELI, date(2025, 3, 1))
     for name in ["dibao.standard.urban", "dibao.standard.rural", "dibao.marginal_multiplier",
                  "dibao.rounding", "dibao.rounding_stage", "tekun.basic_multiplier",
-                 "tekun.care_fraction.partial", "minimum_wage.monthly", "rigid.in_force",
+                 "tekun.care_share", "minimum_wage.monthly", "rigid.in_force",
                  "rigid.income_ceiling_yearly", "deadline.total_wd"]:
         assert name in snapshot, name
     assert snapshot["rigid.in_force"].value is True
@@ -95,5 +95,5 @@ def test_the_worked_example_in_docs_policies_md_holds(tree):
 
 def test_the_error_shown_in_docs_policies_md_is_the_real_one():
     doc = (SHIPPED.parent / "docs" / "policies.md").read_text(encoding="utf-8")
-    broken = Path(__file__).parent / "broken" / "inexact_conversion" / "expected.txt"
+    broken = Path(__file__).parent / "broken" / "bad_rounding_step" / "expected.txt"
     assert broken.read_text(encoding="utf-8").strip() in doc

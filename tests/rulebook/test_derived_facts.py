@@ -44,3 +44,23 @@ def test_the_grace_period_counts_whole_months_since_income_rose():
 def test_an_emergency_grant_above_the_small_amount_is_not_paid_first():
     fields = household_facts(read_application(EXAMPLES / "12-tieli-fire-emergency.yaml"))
     assert fields["temporary_help_first"] is False  # 2 × 710 = 1420 > 800 (assumed cap)
+
+
+def _with_household_incomes(*incomes):
+    from aidrules.model.application import Income
+    application = read_application(EXAMPLES / "03-tieli-elderly-alone-tekun.yaml")
+    return attrs.evolve(application, household=attrs.evolve(
+        application.household, incomes=tuple(Income(kind=k, amount=a, period="monthly")
+                                             for k, a in incomes)))
+
+
+def test_household_level_income_counts_for_dibao_and_tekun_by_their_own_disregarded_kinds():
+    """A household-level family-planning reward is disregarded for dibao (民发〔2021〕57号
+    第十三条) but counted for tekun (特困人员认定办法第七条 does not name it); a rent counts
+    for both."""
+    plain = household_facts(_with_household_incomes())
+    found = household_facts(_with_household_incomes(("family_planning_reward", "80.00"),
+                                                    ("property", "100.00")))
+    assert found["household_level_income"] == 100
+    assert found["monthly_income"] - plain["monthly_income"] == 100
+    assert found["tekun_monthly_income"] - plain["tekun_monthly_income"] == 180
