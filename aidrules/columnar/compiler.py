@@ -33,8 +33,8 @@ from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
 from aidrules.rulebook.book import Rule, RuleBook
 
 TABLES = {"household": "households", "member": "members", "income": "incomes",
-          "vehicle": "vehicles", "expenditure": "expenditures", "supporter": "supporters",
-          "emergency": "emergencies"}
+          "household_income": "household_incomes", "vehicle": "vehicles",
+          "expenditure": "expenditures", "supporter": "supporters", "emergency": "emergencies"}
 
 
 @attrs.frozen
@@ -147,6 +147,8 @@ def _node_items(plan: Plan, book: RuleBook, node: tuple, rules: list[Rule]) -> l
 def _held_builder(book: RuleBook, rule: Rule) -> Callable[[Plan], None]:
     def build(plan: Plan) -> None:
         result, scope = held(plan, book, rule)
+        if result is False:  # never holds under this policy: its amount is never computed
+            plan.never.add(rule.id)
         plan.add(f"rule:{rule.id}", Sql(text(result)), scope)
     return build
 
@@ -186,7 +188,8 @@ def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None
 def _member_amounts(plan: Plan, rules, field: str) -> None:
     """Per member: whether each member rule won, and its amount; summed per household."""
     priced = [(r, node_rules) for node_rules in rules.values() for r in node_rules
-              if r.scope == "member" and getattr(r, field) is not None]
+              if r.scope == "member" and getattr(r, field) is not None
+              and r.id not in plan.never]
     if not priced:
         return
     plan.begin("member")
@@ -194,7 +197,9 @@ def _member_amounts(plan: Plan, rules, field: str) -> None:
         scope = plan.scope("member", f"{rule.at}: rule '{rule.id}' ({field})")
         scope.used.add("h")
         plan.add_sql(f"won:{rule.id}", _winning(node_rules, rule, "m"))
-        value = num(compile_expr(getattr(rule, field), scope))
+        # computed only where the rule won, as the per-case path computes amounts
+        value = num(choose(_winning(node_rules, rule, "m"),
+                           compile_expr(getattr(rule, field), scope), UNKNOWN))
         if not isinstance(value.den, int):
             raise scope.refuse(f"an {field} whose denominator varies by member",
                                getattr(rule, field))
@@ -219,12 +224,14 @@ def _household_amounts(plan: Plan, book: RuleBook, rules, field: str) -> None:
     """Each household rule's amount, then per aid the sum over the rules that won, in
     fen: three short steps, so that no expression repeats another's text."""
     priced = [(r, node_rules) for node_rules in rules.values() for r in node_rules
-              if r.aid and getattr(r, field) is not None]
+              if r.aid and getattr(r, field) is not None and r.id not in plan.never]
     plan.begin("household")
-    for rule, _ in priced:
-        if rule.scope == "household":
+    for rule, node_rules in priced:
+        if rule.scope == "household":  # computed only where the rule won, as per case
             scope = plan.scope("household", f"{rule.at}: rule '{rule.id}' ({field})")
-            plan.add(f"{field}:{rule.id}", compile_expr(getattr(rule, field), scope), scope)
+            amount = compile_expr(getattr(rule, field), scope)
+            plan.add(f"{field}:{rule.id}", choose(_winning(node_rules, rule, "h"), amount,
+                                                  UNKNOWN), scope)
     plan.end()
     plan.begin("household")
     for aid in book.aids:

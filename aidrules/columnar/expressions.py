@@ -10,15 +10,15 @@ the evaluator's own semantics."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
-from aidrules.errors import AidrulesError
+from aidrules.errors import AidrulesError, PolicyLookupError
 from aidrules.language import ast
-from aidrules.language.evaluator import UNKNOWN, compare, kleene
+from aidrules.language.evaluator import UNKNOWN, as_fraction, compare, entry, kleene
 from aidrules.policy import Rounding
 
 
@@ -103,7 +103,10 @@ def compile_expr(node: ast.Expr, scope: Scope) -> Value:
 def _name(node: ast.Name, scope: Scope) -> Value:
     found = scope.find(node.parts[0]) if len(node.parts) == 1 else None
     if found is None:
-        return scope.parameters(node.dotted)
+        try:
+            return scope.parameters(node.dotted)
+        except PolicyLookupError as exc:
+            return absent(str(exc))
     name, column = node.parts[0], found[1]
     if column.kind == "constant":
         return column.value
@@ -114,6 +117,12 @@ def _name(node: ast.Name, scope: Scope) -> Value:
         return Sql(sql)
     den = column.den if isinstance(column.den, int) else scope.column(column.den)
     return Num(sql, den)
+
+
+def absent(message: str) -> Sql:
+    """A parameter with no value in force: an error raised by the database for a household
+    whose screening reaches it, where the per-case path raises the same for that household."""
+    return Sql("error('" + message.replace("'", "''") + "')")
 
 
 def _list_of(node: ast.ListOf, scope: Scope) -> Value:
@@ -179,6 +188,8 @@ def num(value: Value) -> Num:
         return value
     if value is UNKNOWN:
         return Num("CAST(NULL AS HUGEINT)")
+    if isinstance(value, Sql):  # only an absent parameter is a number written as SQL
+        return Num(f"CAST({value.sql} AS HUGEINT)")
     value = Fraction(value)
     return Num(f"CAST({value.numerator} AS HUGEINT)", value.denominator)
 
@@ -207,6 +218,8 @@ def compare_numbers(op: str, a: Num, b: Num) -> str:
 
 
 def _membership(node: ast.Compare, a: Value, b: Value, scope: Scope) -> Sql:
+    if isinstance(b, Sql) and b.sql.startswith("error("):
+        return b
     if not isinstance(b, tuple) or not _constant(a) and not isinstance(a, Sql):
         raise scope.refuse("membership in a list that is not a list of texts", node)
     negated = "NOT " if node.op == "not in" else ""
@@ -290,7 +303,35 @@ def _call(node: ast.Call, scope: Scope) -> Value:
         return _round(values[0], values[1], node, scope)
     if node.function in ("min", "max"):
         return _extreme(node.function, values)
+    if node.function == "lookup":
+        return _lookup(values[0], values[1], node, scope)
     raise scope.refuse(f"the function '{node.function}'", node)
+
+
+def _lookup(table: Any, key: Value, node: ast.Call, scope: Scope) -> Value:
+    """A table's entry, as the evaluator's ``entry``: a text key exactly; a whole-number
+    key the last entry, in the table's order, whose key is not above it; else unknown."""
+    if isinstance(table, Sql):
+        return num(table)  # absent
+    if not isinstance(table, Mapping):
+        raise scope.refuse("lookup(...) in a table that is not a policy constant", node)
+    if _constant(key):
+        return UNKNOWN if key is UNKNOWN else entry(table, key)
+    entries = [(k, as_fraction(v)) for k, v in reversed(list(table.items()))]
+    if isinstance(key, Sql):
+        tests = [f"{key.sql} = {text(k)}" for k, _ in entries]
+    else:
+        tests = [compare_numbers("<=", num(Fraction(k)), key) for k, _ in entries]
+    values = [v for _, v in entries]
+    if not values:
+        return UNKNOWN
+    if all(isinstance(v, Fraction) for v in values):
+        common = math.lcm(*(v.denominator for v in values))
+        cases = "".join(f" WHEN {t} THEN CAST({v * common} AS HUGEINT)"
+                        for t, v in zip(tests, values, strict=True))
+        return Num(f"(CASE{cases} END)", common)
+    cases = "".join(f" WHEN {t} THEN {text(v)}" for t, v in zip(tests, values, strict=True))
+    return Sql(f"(CASE{cases} END)")
 
 
 def _is_collection(name: ast.Name, scope: Scope) -> bool:
@@ -322,18 +363,40 @@ def _pair(function: str, a: Num, b: Num) -> Num:
 
 
 def _round(value: Value, rounding: Any, node: ast.Call, scope: Scope) -> Value:
+    """``round(value, rounding)`` as ``policy.Rounding.apply``: to a step, by a mode, on the
+    month's figure or on the year's (then the month is a twelfth of it)."""
+    if isinstance(rounding, Sql):
+        return num(rounding)  # absent
     if not isinstance(rounding, Rounding):
         raise scope.refuse("round(...) with a rounding that is not a policy constant", node)
     if _constant(value):
         return UNKNOWN if value is UNKNOWN else Fraction(rounding.apply(value))
-    step = Fraction(rounding.to)
+    if rounding.mode == "none":
+        return value
     value = num(value)
+    yearly = rounding.per == "year"
+    if yearly:
+        value = Num(f"({value.num} * 12)", value.den)
+    step = Fraction(rounding.to)
     # steps = value / step = (num * step.den) / (den * step.num)
     top, bottom = _scaled(value.num, step.denominator), _scaled(value.den, step.numerator)
-    count = {"up": f"(-{floor_division(f'(-{top})', bottom)})",
-             "down": floor_division(top, bottom),
-             "half_up": floor_division(f"(2 * {top} + {bottom})", f"(2 * {bottom})")}
-    return Num(_scaled(count[rounding.mode], step.numerator), step.denominator)
+    count = _steps(rounding.mode, top, bottom)
+    return Num(_scaled(count, step.numerator), _times(step.denominator, 12 if yearly else 1))
+
+
+def _steps(mode: str, top: str, bottom: str | int) -> str:
+    """The whole number of steps ``top / bottom`` rounds to, by ``mode``."""
+    if mode == "up":
+        return f"(-{floor_division(f'(-{top})', bottom)})"
+    if mode == "down":
+        return floor_division(top, bottom)
+    if mode == "half_up":
+        return floor_division(f"(2 * {top} + {bottom})", f"(2 * {bottom})")
+    whole = floor_division(top, bottom)  # half_even: ties to the even step
+    twice_rest = f"(2 * ({top} - {whole} * {bottom}))"
+    return (f"(CASE WHEN {twice_rest} > {bottom} THEN {whole} + 1 "
+            f"WHEN {twice_rest} < {bottom} THEN {whole} "
+            f"ELSE {whole} + (({whole} % 2) + 2) % 2 END)")
 
 
 def floor_division(top: str, bottom: str | int) -> str:

@@ -26,19 +26,19 @@ from aidrules.columnar.expressions import (
     num,
     text,
 )
-from aidrules.columnar.tables import MONEY_UNITS, PARENT, keys
+from aidrules.columnar.tables import MONEY_UNITS, PARENT, entity_of, keys, table_of
 from aidrules.language import ast
 from aidrules.rulebook.schema import BASE_FACTS
 
-ALIAS = {"household": "h", "member": "m", "income": "i", "vehicle": "v",
-         "expenditure": "x", "supporter": "s", "emergency": "g"}
+ALIAS = {"household": "h", "member": "m", "income": "i", "household_income": "hi",
+         "vehicle": "v", "expenditure": "x", "supporter": "s", "emergency": "g"}
 
 
-def base_columns(entity: str) -> dict[str, Column]:
+def base_columns(table: str) -> dict[str, Column]:
     found = {}
-    for name, kind in BASE_FACTS[entity].items():
+    for name, kind in BASE_FACTS[entity_of(table)].items():
         if kind.kind == "collection":
-            found[name] = Column("collection", entity=kind.entity)
+            found[name] = Column("collection", entity=table_of(table, name))
             found[f"{name}__known"] = Column("sql")
         elif kind.kind in ("int", "number", "money"):
             found[name] = Column("num", MONEY_UNITS if kind.kind == "money" else 1)
@@ -69,6 +69,7 @@ class Plan:
         self.ctes: list[str] = []
         self.nodes: dict[str, list[tuple[str, str]]] = {}  # aid → [(column, scope)]
         self.step: Step | None = None
+        self.never: set[str] = set()  # rules that cannot hold under the snapshot
 
     # -- scopes ---------------------------------------------------------------------
     def chain(self, entity: str) -> list[Link]:

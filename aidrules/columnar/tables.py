@@ -24,11 +24,13 @@ from aidrules.rulebook.schema import BASE_FACTS
 
 MONEY_UNITS = 1200  # per yuan
 
-# entity → (its parent entity, the key column it adds to its parent's keys)
+# table → (its parent table, the key column it adds to its parent's keys). A table holds
+# one entity of the schema; incomes of members and of the household are two tables.
 PARENT: dict[str, tuple[str | None, str]] = {
     "household": (None, "household"),
     "member": ("household", "member"),
     "income": ("member", "income"),
+    "household_income": ("household", "household_income"),
     "vehicle": ("household", "vehicle"),
     "expenditure": ("household", "expenditure"),
     "supporter": ("household", "supporter"),
@@ -46,9 +48,17 @@ def keys(entity: str) -> tuple[str, ...]:
     return (*(keys(parent) if parent else ()), f"{own}_key")
 
 
-def children(entity: str) -> dict[str, str]:
-    """The collections of an entity: field name → the entity of its items."""
-    return {name: t.entity for name, t in BASE_FACTS[entity].items() if t.kind == "collection"}
+ENTITY = {"household_income": "income"}  # table → the schema entity of its rows
+_TABLE_OF = {("household", "household_incomes"): "household_income"}
+
+
+def entity_of(table: str) -> str:
+    return ENTITY.get(table, table)
+
+
+def table_of(owner: str, collection: str) -> str:
+    """The table holding the items of ``owner``'s ``collection``."""
+    return _TABLE_OF.get((owner, collection), BASE_FACTS[entity_of(owner)][collection].entity)
 
 
 @attrs.define
@@ -64,17 +74,17 @@ class Tables:
         facts = base_facts(application)
         self._add("household", facts.household, (index,))
 
-    def _add(self, entity: str, env: Env, key: tuple[int, ...]) -> None:
-        row = dict(zip(keys(entity), key, strict=True))
-        for name, kind in BASE_FACTS[entity].items():
+    def _add(self, table: str, env: Env, key: tuple[int, ...]) -> None:
+        row = dict(zip(keys(table), key, strict=True))
+        for name, kind in BASE_FACTS[entity_of(table)].items():
             value = env.fields.get(name, UNKNOWN)
             if kind.kind == "collection":
                 row[f"{name}__known"] = value is not UNKNOWN
                 for i, item in enumerate(() if value is UNKNOWN else value):
-                    self._add(kind.entity, item, (*key, i))
+                    self._add(table_of(table, name), item, (*key, i))
             else:
                 row[name] = cell(name, kind, value)
-        self.rows[entity].append(row)
+        self.rows[table].append(row)
 
     def arrow(self) -> dict[str, pa.Table]:
         found = {entity: pa.Table.from_pylist(rows, schema=arrow_schema(entity))
@@ -111,9 +121,9 @@ _ARROW = {"bool": pa.bool_(), "text": pa.string(), "int": pa.int64(), "number": 
           "money": pa.int64()}
 
 
-def arrow_schema(entity: str) -> pa.Schema:
-    fields = [pa.field(k, pa.int64()) for k in keys(entity)]
-    for name, kind in BASE_FACTS[entity].items():
+def arrow_schema(table: str) -> pa.Schema:
+    fields = [pa.field(k, pa.int64()) for k in keys(table)]
+    for name, kind in BASE_FACTS[entity_of(table)].items():
         if kind.kind == "collection":
             fields.append(pa.field(f"{name}__known", pa.bool_()))
         else:
