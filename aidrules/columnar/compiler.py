@@ -27,10 +27,14 @@ from aidrules.columnar.expressions import (
     text,
 )
 from aidrules.columnar.plan import Plan, to_fen
+from aidrules.language import ast
 from aidrules.language.evaluator import as_fraction, kleene
 from aidrules.policy import PolicySnapshot
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, node_of
 from aidrules.rulebook.book import Rule, RuleBook
+from aidrules.rulebook.schema import BASE_FACTS
+
+AGGREGATES = ("count", "sum", "any", "all", "min", "max")
 
 TABLES = {"household": "households", "member": "members", "income": "incomes",
           "household_income": "household_incomes", "vehicle": "vehicles",
@@ -123,7 +127,8 @@ def _node_items(plan: Plan, book: RuleBook, node: tuple, rules: list[Rule]) -> l
     kind, value, scope_name = node
     items = []
     for rule in rules:
-        reads = {n for c in rule.criteria for n in c.reads}
+        lifted = _lift(plan, rule, items)
+        reads = {n for c in rule.criteria for n in c.reads} | lifted
         reads |= {column for c in rule.criteria for aid in c.aids
                   for column, _ in plan.nodes.get(aid, ())}
         reads |= {column for higher in excluded_by(rule, book.exclusive)
@@ -142,6 +147,43 @@ def _node_items(plan: Plan, book: RuleBook, node: tuple, rules: list[Rule]) -> l
     plan.nodes.setdefault(value if kind == "aid" else f"{kind}:{value}", []).append(
         (column, scope_name))
     return items
+
+
+def _lift(plan: Plan, rule: Rule, items: list[Item]) -> set[str]:
+    """The aggregates in ``rule``'s criteria, each a column of its own computed once for
+    every rule that reads it (the same aggregate in two rules is one GROUP BY)."""
+    names = set()
+    for call in (a for c in rule.criteria for a in _aggregates(c.test, rule.scope)):
+        key = (rule.scope, call)
+        if key not in plan.lifted:
+            plan.lifted[key] = name = f"aggregate:{len(plan.lifted)}"
+            items.append(Item(name, rule.scope, frozenset(_names(call)),
+                              _lifted_builder(name, rule, call)))
+        names.add(plan.lifted[key])
+    return names
+
+
+def _aggregates(expr: ast.Expr, entity: str):
+    """The aggregates over a list of ``entity`` or its household, outermost only."""
+    lists = {n for e in {entity, "household"} for n, t in BASE_FACTS[e].items()
+             if t.kind == "collection"}
+    if isinstance(expr, ast.Call) and expr.function in AGGREGATES and expr.args and \
+            isinstance(expr.args[0], ast.Name) and expr.args[0].dotted in lists:
+        yield expr
+        return
+    for child in ast.children(expr):
+        yield from _aggregates(child, entity)
+
+
+def _names(expr: ast.Expr) -> set[str]:
+    return {n.parts[0] for n in ast.walk(expr) if isinstance(n, ast.Name) and len(n.parts) == 1}
+
+
+def _lifted_builder(name: str, rule: Rule, call: ast.Call) -> Callable[[Plan], None]:
+    def build(plan: Plan) -> None:
+        scope = plan.scope(rule.scope, f"{rule.at}: rule '{rule.id}'")
+        plan.add(name, compile_expr(call, scope), scope)
+    return build
 
 
 def _held_builder(book: RuleBook, rule: Rule) -> Callable[[Plan], None]:

@@ -74,6 +74,7 @@ class Scope:
         self.chain, self.parameters, self.owner = chain, parameters, owner
         self.aggregate, self.status = aggregate, status
         self.used: set[str] = set()  # aliases read
+        self.lifted: dict[ast.Call, str] = {}  # aggregates already computed as columns
 
     def find(self, name: str) -> tuple[Link, Column] | None:
         for link in self.chain:
@@ -288,6 +289,8 @@ def choose(condition: str, then: Value, otherwise: Value) -> Value:
 
 
 def _call(node: ast.Call, scope: Scope) -> Value:
+    if node in scope.lifted:
+        return _name(ast.Name((scope.lifted[node],)), scope)
     if node.function == "eligible":
         if scope.status is None:
             raise scope.refuse("eligible(...) in a derived fact", node)

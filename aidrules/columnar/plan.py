@@ -70,6 +70,7 @@ class Plan:
         self.nodes: dict[str, list[tuple[str, str]]] = {}  # aid → [(column, scope)]
         self.step: Step | None = None
         self.never: set[str] = set()  # rules that cannot hold under the snapshot
+        self.lifted: dict[tuple[str, ast.Call], str] = {}  # (entity, aggregate) → column
 
     # -- scopes ---------------------------------------------------------------------
     def chain(self, entity: str) -> list[Link]:
@@ -80,8 +81,11 @@ class Plan:
         return found
 
     def scope(self, entity: str, owner: str, statuses: bool = True) -> Scope:
-        return Scope(self.chain(entity), self.parameters, self.aggregate,
-                     self.status if statuses else None, owner)
+        scope = Scope(self.chain(entity), self.parameters, self.aggregate,
+                      self.status if statuses else None, owner)
+        scope.lifted = {call: name for (e, call), name in self.lifted.items()
+                        if e == entity and name in self.fields[entity]}
+        return scope
 
     # -- steps ----------------------------------------------------------------------
     def begin(self, entity: str) -> Step:
