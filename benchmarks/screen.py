@@ -54,16 +54,17 @@ def small_tables(count: int, seed: int = 14) -> dict[str, pa.Table]:
         total = STANDARD[area] * 100 * size * rng.choice((1, 3 / 2)) if at_line else None
         _household(households, h, area, rng.randrange(0, 40_000_00) * 12)
         cents = _split(rng, int(total) if total else rng.randrange(0, 2000_00) * size, size)
-        for m, fen in enumerate(cents):
+        for fen in cents:
+            m = len(members["member_key"])  # keys are unique in their table
             members["household_key"].append(h)
             members["member_key"].append(m)
             members["incomes__known"].append(True)
-            for column, value in (("household_key", h), ("member_key", m), ("income_key", 0),
+            for column, value in (("household_key", h), ("member_key", m), ("income_key", m),
                                   ("monthly_amount", fen * MONEY_UNITS // 100)):
                 incomes[column].append(value)
         if rng.random() < 0.05:
             vehicles["household_key"].append(h)
-            vehicles["vehicle_key"].append(0)
+            vehicles["vehicle_key"].append(h)
     return _arrow({"household": households, "member": members, "income": incomes,
                    "vehicle": vehicles})
 

@@ -26,7 +26,7 @@ from aidrules.columnar.expressions import (
     num,
     text,
 )
-from aidrules.columnar.tables import MONEY_UNITS, PARENT, entity_of, keys, table_of
+from aidrules.columnar.tables import MONEY_UNITS, PARENT, entity_of, ident, table_of
 from aidrules.language import ast
 from aidrules.rulebook.schema import BASE_FACTS
 
@@ -136,8 +136,9 @@ class Plan:
         while parent is not None:
             alias = ALIAS[parent]
             if alias in used:
-                on = " AND ".join(f"{alias}.{k} = {ALIAS[entity]}.{k}" for k in keys(parent))
-                joins.append(f"JOIN {self.latest[parent]} {alias} ON {on}")
+                key = ident(parent)
+                joins.append(f"JOIN {self.latest[parent]} {alias} "
+                             f"ON {alias}.{key} = {ALIAS[entity]}.{key}")
             parent = PARENT[parent][0]
         return joins
 
@@ -170,14 +171,14 @@ class Plan:
 
     def group_join(self, key: tuple, name: str, columns: dict[str, str]) -> str:
         item, owner, used = key
-        alias, group_keys = ALIAS[item], keys(owner)
-        sql = [f"SELECT {', '.join(f'{alias}.{k}' for k in group_keys)}"
+        alias, key = ALIAS[item], ident(owner)
+        sql = [f"SELECT {alias}.{key}"
                + "".join(f", {expr} AS {column}" for column, expr in columns.items()),
                f"FROM {self.latest[item]} {alias}"]
         sql += self.ancestor_joins(item, set(used))
-        sql.append(f"GROUP BY {', '.join(f'{alias}.{k}' for k in group_keys)}")
-        on = " AND ".join(f"{name}.{k} = {ALIAS[self.step.entity]}.{k}" for k in group_keys)
-        return f"LEFT JOIN ({' '.join(sql)}) {name} ON {on}"
+        sql.append(f"GROUP BY {alias}.{key}")
+        return f"LEFT JOIN ({' '.join(sql)}) {name} ON {name}.{key} = " \
+               f"{ALIAS[self.step.entity]}.{key}"
 
     # -- conclusions --------------------------------------------------------------------
     def status(self, aid: str, scope: Scope, only: str | None = None) -> str:

@@ -42,10 +42,16 @@ class TableError(AidrulesError, ValueError):
     """An application value that has no exact place in the tables."""
 
 
-def keys(entity: str) -> tuple[str, ...]:
-    """The key columns of an entity's table: its ancestors' keys, then its own index."""
-    parent, own = PARENT[entity]
+def keys(table: str) -> tuple[str, ...]:
+    """The key columns of a table: its ancestors' keys, then its own (unique in the table,
+    so a row joins its parent on one column)."""
+    parent, own = PARENT[table]
     return (*(keys(parent) if parent else ()), f"{own}_key")
+
+
+def ident(table: str) -> str:
+    """The column that identifies a row of ``table``, and its children's rows' parent."""
+    return keys(table)[-1]
 
 
 ENTITY = {"household_income": "income"}  # table → the schema entity of its rows
@@ -68,20 +74,23 @@ class Tables:
     rows: dict[str, list[dict[str, Any]]] = attrs.Factory(lambda: {e: [] for e in PARENT})
     application_ids: list[str] = attrs.Factory(list)
 
+    counts: dict[str, int] = attrs.Factory(lambda: dict.fromkeys(PARENT, 0))
+
     def add(self, application: model.Application) -> None:
-        index = len(self.application_ids)
         self.application_ids.append(application.application_id)
         facts = base_facts(application)
-        self._add("household", facts.household, (index,))
+        self._add("household", facts.household, ())
 
-    def _add(self, table: str, env: Env, key: tuple[int, ...]) -> None:
+    def _add(self, table: str, env: Env, ancestors: tuple[int, ...]) -> None:
+        key = (*ancestors, self.counts[table])
+        self.counts[table] += 1
         row = dict(zip(keys(table), key, strict=True))
         for name, kind in BASE_FACTS[entity_of(table)].items():
             value = env.fields.get(name, UNKNOWN)
             if kind.kind == "collection":
                 row[f"{name}__known"] = value is not UNKNOWN
-                for i, item in enumerate(() if value is UNKNOWN else value):
-                    self._add(table_of(table, name), item, (*key, i))
+                for item in () if value is UNKNOWN else value:
+                    self._add(table_of(table, name), item, key)
             else:
                 row[name] = cell(name, kind, value)
         self.rows[table].append(row)
