@@ -13,6 +13,7 @@ from typing import Any
 
 _WHERE = {
     "BadEntry": "chain",
+    "Broken": "integrity",
     "ConflictError": "errors",
     "DueItem": "ledger",
     "Enrolled": "ledger",

@@ -1,10 +1,15 @@
 """The household chain: canonical JSON, entry hashes and verification.
 
 An entry's hash is ``sha256(prev_hash + canonical_json(entry))`` where the entry is
-``{household, seq, kind, day, payload}``; the first entry's ``prev_hash`` is empty.
-Changing an entry breaks its own hash; removing or reordering one breaks the next
-entry's link or the sequence; removing the last one disagrees with the household's
-``chain_length`` / ``chain_head``.
+``{household, seq, kind, day, payload}``, plus ``rows`` (the digests of the operational
+rows the step wrote, see :mod:`aidrules.ledger.integrity`) on entries that seal rows;
+the first entry's ``prev_hash`` is empty. Changing an entry breaks its own hash;
+removing or reordering one breaks the next entry's link or the sequence; removing the
+last one disagrees with the household's ``chain_length`` / ``chain_head``.
+
+The ledger head (``ledger_heads``) chains the households' heads the same way: each
+transaction that appends to any chain appends one head recording the new
+``[chain_length, chain_head]`` of every household it touched.
 """
 
 from __future__ import annotations
@@ -34,10 +39,22 @@ def _plain(value: Any) -> Any:
 
 
 def entry_hash(prev_hash: str, household: str, seq: int, kind: str, day: date,
-               payload: str) -> str:
-    body = canonical_json({"household": household, "seq": seq, "kind": kind,
-                           "day": day.isoformat(), "payload": json.loads(payload)})
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+               payload: str, rows: str | None = None) -> str:
+    entry = {"household": household, "seq": seq, "kind": kind, "day": day.isoformat(),
+             "payload": json.loads(payload)}
+    if rows is not None:  # entries written before migration 0006 seal no rows
+        entry["rows"] = json.loads(rows)
+    return _sha256(prev_hash + canonical_json(entry))
+
+
+def head_hash(prev_hash: str, seq: int, households: str) -> str:
+    """A ledger head: the households a transaction moved on, ``{id: [length, head]}``."""
+    return _sha256(prev_hash + canonical_json({"seq": seq,
+                                               "households": json.loads(households)}))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @attrs.frozen
@@ -77,7 +94,8 @@ def _entry_problem(entry: Any, household: str, seq: int, prev: str) -> str | Non
     if entry.prev_hash != prev:
         return "does not link to the entry before it (entry removed or reordered)"
     try:
-        recomputed = entry_hash(prev, household, entry.seq, entry.kind, entry.day, entry.payload)
+        recomputed = entry_hash(prev, household, entry.seq, entry.kind, entry.day,
+                                entry.payload, entry.rows)
     except ValueError as exc:
         return f"payload is not valid JSON ({exc})"
     if recomputed != entry.hash:

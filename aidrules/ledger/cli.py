@@ -370,13 +370,17 @@ def upgrade(url: Annotated[str | None, typer.Argument(
 
 @ledger_app.command()
 def verify(db: Db = DB_DEFAULT) -> None:
-    """Check every household chain; name the first bad entry and exit 1 if one is found."""
+    """Check every household chain, the ledger heads and every sealed row; name the first
+    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere."""
     with _opened(db) as ledger:
         bad = ledger.verify()
+        head = ledger.head()
     if bad is not None:
         err.print(f"chain broken: {bad}", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     out.print("every household chain verifies", markup=False)
+    if head is not None:
+        out.print(f"ledger head {head[0]}: {head[1]}", markup=False)
 
 
 @ledger_app.command()

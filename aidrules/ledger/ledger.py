@@ -19,17 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from sqlalchemy import create_engine, make_url, update
+from sqlalchemy import create_engine, event, make_url, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from aidrules import model
 from aidrules.engine import Assessor
-from aidrules.ledger import migrate
+from aidrules.ledger import integrity, migrate
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry, canonical_json, entry_hash, first_bad
 from aidrules.ledger.errors import ConflictError, IllegalMove, LedgerError, NotFound, ReplayMismatch
+from aidrules.ledger.integrity import Broken
+from aidrules.ledger.limits import check_flush, check_text, check_values
 from aidrules.ledger.procedure import State, TimeLimits, require_move
 from aidrules.ledger.workdays import (
     add_months,
@@ -90,7 +92,7 @@ class Ledger:
         url = database_url(url_or_path)
         if not create and _no_sqlite_file(url):
             raise NotFound(_no_ledger(url_or_path))
-        engine = create_engine(url)
+        engine = _engine(url)
         try:
             at, head = _bring_up(engine, url_or_path, upgrade, create)
         except BaseException:
@@ -107,7 +109,7 @@ class Ledger:
     def upgrade(url_or_path: str | Path) -> tuple[str | None, str | None]:
         """Bring a database to the newest schema, starting a ledger in it if it has none;
         returns the revisions (before, after)."""
-        engine = create_engine(database_url(url_or_path))
+        engine = _engine(database_url(url_or_path))
         try:
             before = _revision(engine, url_or_path)
             return before, _bring_up(engine, url_or_path, True, True)[0]
@@ -158,18 +160,24 @@ class Ledger:
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        """A session to read with: the open transaction's, or one of its own."""
+        """A session to read with: the open transaction's, or one of its own; a database
+        error (a dropped table) is one LedgerError."""
         open_session = self._open_session()
         if open_session is not None:
             yield open_session
             return
-        with Session(self.engine, expire_on_commit=False) as s:
-            yield s
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                yield s
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"cannot read the ledger ({_reason(exc)})") from None
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         """One transaction: committed whole, or rolled back whole on any error; inside
-        :meth:`transaction`, a part of that one."""
+        :meth:`transaction`, a part of that one. Its rows' texts are checked before each
+        flush; its chains' new heads end in one ledger head. A database error becomes a
+        LedgerError that echoes no value."""
         open_session = self._open_session()
         if open_session is not None:
             try:
@@ -180,18 +188,28 @@ class Ledger:
             return
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                event.listen(session, "before_flush", check_flush)
+                event.listen(session, "after_flush", _note_written)
                 yield session
-        except IntegrityError as exc:  # e.g. a concurrent append took the same chain position
-            raise ConflictError(f"a concurrent change won: {exc.orig}") from None
+                _end_transaction(session)
+        except IntegrityError as exc:
+            if _is_duplicate(exc):  # e.g. a concurrent append took the same chain position
+                raise ConflictError(f"a concurrent change won: {_reason(exc)}") from None
+            raise LedgerError(f"the database refused the change ({_reason(exc)})") from None
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"the database refused the change ({_reason(exc)})") from None
 
     def _append(self, s: Session, household_id: str, kind: str, day: date,
                 payload: dict[str, Any]) -> None:
+        """Append one entry to the household's chain, sealing the covered rows written
+        since the previous entry (see :mod:`aidrules.ledger.integrity`)."""
+        s.flush()
         house = _get(s, t.Household, household_id)
         seq, prev = house.chain_length + 1, house.chain_head
-        text = canonical_json(payload)
-        digest = entry_hash(prev, household_id, seq, kind, day, text)
+        text, rows = canonical_json(payload), _seal(s)
+        digest = entry_hash(prev, household_id, seq, kind, day, text, rows)
         s.add(t.ChainEntry(household_id=household_id, seq=seq, kind=kind, day=day,
-                           payload=text, prev_hash=prev, hash=digest))
+                           payload=text, prev_hash=prev, hash=digest, rows=rows))
         moved = s.connection().execute(
             update(t.Household).where(t.Household.id == household_id,
                                       t.Household.chain_length == house.chain_length)
@@ -200,9 +218,12 @@ class Ledger:
             raise ConflictError(f"household {household_id}'s chain moved on; try again")
         s.flush()
         s.expire(house)
+        s.info.setdefault("heads", {})[household_id] = (seq, digest)
 
     def _save_case(self, s: Session, case: t.Case, **changes: Any) -> None:
         """Write ``changes`` only if nobody changed the case since it was read."""
+        check_values(t.Case.__table__, changes, f"case {case.id}")
+        _written(s, "cases", case.id)
         moved = s.connection().execute(
             update(t.Case).where(t.Case.id == case.id, t.Case.version == case.version)
             .values(version=case.version + 1, **changes)).rowcount
@@ -230,6 +251,7 @@ class Ledger:
 
     def _file(self, s: Session, household_id: str, application: model.Application,
               on: date, source: str) -> t.Application:
+        _check_filed(household_id, application)
         doc = model.application_to_dict(application)
         row = t.Application(household_id=household_id, reference=application.application_id,
                             filed_on=on, source=source, document=canonical_json(doc))
@@ -256,6 +278,7 @@ class Ledger:
         s.flush()
         s.connection().execute(update(t.Household).where(t.Household.id == household_id)
                                .values(risk_level=result.risk_level))
+        _written(s, "households", household_id)
         self._append(s, household_id, "assessed", on, {
             "assessment": row.id, "application": filed.id, "case": case_id, "on": on,
             "jurisdiction": result.jurisdiction, "rulebook": result.rulebook,
@@ -267,6 +290,7 @@ class Ledger:
                    application: model.Application) -> t.Household:
         house = s.get(t.Household, household_id)
         if house is None:
+            check_text(household_id, "the household id", t.Household.__table__.c.id.type.length)
             if grid is None:
                 raise IllegalMove(f"household {household_id} is new: give its grid (网格)")
             house = t.Household(id=household_id, grid=grid,
@@ -329,6 +353,8 @@ class Ledger:
             case = self._case(s, case_id, "investigate", version, on)
             team = sorted({person(name, f"case {case_id}: the investigating staff")
                            for name in staff})
+            check_text(",".join(team), f"case {case_id}: the investigating staff "
+                       f"({len(team)} names, comma-separated)", INVESTIGATORS_MOST)
             need = self._limits(s, case).min_investigators
             if len(team) < need:
                 raise IllegalMove(f"case {case_id}: the investigation needs at least {need} "
@@ -429,6 +455,7 @@ class Ledger:
             rows = []
             for aid in filter(None, decision.aids.split(",")):
                 _check_no_overlap(s, case.household_id, aid, starts)
+                _check_not_enrolled_elsewhere(s, case, aid, starts)
                 once = _period(assessment, aid) == "once"  # a one-off payment: one month
                 rows.append(t.Enrolment(household_id=case.household_id, case_id=case_id, aid=aid,
                                         starts_on=starts, review_interval=interval,
@@ -697,22 +724,37 @@ class Ledger:
                                                           household_id).order_by(t.ChainEntry.seq,
                                                                                  t.ChainEntry.id)))
 
-    def verify(self) -> BadEntry | None:
-        """The first entry, over every household's chain, that does not verify; or None."""
-        with Session(self.engine) as s:
+    def verify(self) -> BadEntry | Broken | None:
+        """The first problem found, or None: an entry of a household's chain that does not
+        verify, then a ledger head or a household the heads record that does not match,
+        then a covered row that differs from what its chain entry sealed."""
+        with self._reading() as s:
+            sealed: dict[str, integrity.Seal] = {}
             houses = list(s.exec(select(t.Household).order_by(t.Household.id)))
             for house in houses:
-                entries = s.exec(select(t.ChainEntry).where(
+                entries = list(s.exec(select(t.ChainEntry).where(
                     t.ChainEntry.household_id == house.id).order_by(t.ChainEntry.seq,
-                                                                    t.ChainEntry.id))
+                                                                    t.ChainEntry.id)))
                 bad = first_bad(house.id, house.chain_length, house.chain_head, entries)
                 if bad is not None:
                     return bad
+                integrity.fold_seals(sealed, house.id, entries)
             strays = s.exec(select(t.ChainEntry).where(
                 t.ChainEntry.household_id.not_in([h.id for h in houses]))).first()
             if strays is not None:
                 return BadEntry(strays.household_id, strays.seq, strays.id, "no such household")
-        return None
+            heads = s.exec(select(t.LedgerHead).order_by(t.LedgerHead.seq))
+            return integrity.head_problem(
+                heads, {h.id: (h.chain_length, h.chain_head) for h in houses}) or \
+                integrity.row_problem(integrity.all_digests(s.connection(), t.metadata.tables),
+                                      sealed)
+
+    def head(self) -> tuple[int, str] | None:
+        """The latest ledger head (its number and hash), or None in an empty ledger. Kept
+        elsewhere (printed, archived), it shows later whether the ledger was rewritten."""
+        with self._reading() as s:
+            last = s.exec(select(t.LedgerHead).order_by(t.LedgerHead.seq.desc())).first()
+            return None if last is None else (last.seq, last.hash)
 
     def due(self) -> list[DueItem]:
         """Everything outstanding, soonest first: investigations, decisions, written refusals,
@@ -808,6 +850,59 @@ class Ledger:
 
 # ---- helpers ----------------------------------------------------------------------------
 
+def _engine(url: str) -> Engine:
+    """An engine whose errors never echo a statement's parameters (names, identity numbers)."""
+    return create_engine(url, hide_parameters=True)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own first line (PostgreSQL puts the row's values on later lines)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig).strip() if orig is not None else ""
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _is_duplicate(exc: IntegrityError) -> bool:
+    """A unique key taken (by a concurrent writer), not another constraint."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint" in str(exc.orig)
+
+
+def _note_written(session: Session, _context: Any) -> None:
+    """After each flush: the covered rows it wrote, to be sealed by the next chain entry."""
+    for row in (*session.new, *session.dirty):
+        name = getattr(row, "__tablename__", None)
+        if name in integrity.COVERED:
+            _written(session, name, row.id)
+
+
+def _written(s: Session, table: str, row_id: Any) -> None:
+    s.info.setdefault("written", set()).add((table, row_id))
+
+
+def _seal(s: Session) -> str | None:
+    """The digests of the covered rows written since the last chain entry, as stored."""
+    written = s.info.pop("written", set())
+    by_table: dict[str, list[Any]] = {}
+    for table, row_id in written:
+        by_table.setdefault(table, []).append(row_id)
+    rows: dict[str, str] = {}
+    for table, ids in by_table.items():
+        rows.update(integrity.digests(s.connection(), t.metadata.tables[table], ids))
+    return canonical_json(rows) if rows else None
+
+
+def _end_transaction(s: Session) -> None:
+    """Every covered row written is sealed by a chain entry; the chains moved on end in
+    one ledger head."""
+    s.flush()
+    if s.info.get("written"):
+        unsealed = sorted(f"{table}:{row_id}" for table, row_id in s.info["written"])
+        raise LedgerError(f"internal error: rows written with no chain entry: {unsealed}")
+    moved = s.info.pop("heads", None)
+    if moved:
+        integrity.append_head(s.connection(), moved)
+
+
 def _shown(url_or_path: str | Path) -> str:
     """A path as given; a URL with its password masked."""
     text = str(url_or_path)
@@ -849,13 +944,28 @@ def _revision(engine: Engine, url_or_path: str | Path) -> str | None:
         raise LedgerError(f"{_shown(url_or_path)}: cannot open it as a ledger ({reason})") from None
 
 
+NAME_MOST = 64  # characters in a person's name, as every name column keeps
+
+
 def person(name: str, role: str) -> str:
     """An officer's or worker's name as stored and compared: surrounding whitespace
-    stripped, Unicode NFC; an empty name is refused (so " 李" is 李)."""
+    stripped, Unicode NFC; an empty name, one over 64 characters or one with a control or
+    formatting character (NUL, a right-to-left mark) is refused (so " 李" is 李)."""
     clean = unicodedata.normalize("NFC", name.strip())
     if not clean:
         raise IllegalMove(f"{role}: give the name of the person acting")
+    check_text(clean, role, NAME_MOST)
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in clean):
+        raise IllegalMove(f"{role}: a name has no control or formatting characters")
     return clean
+
+
+def _check_filed(household_id: str, application: model.Application) -> None:
+    """What the application puts in columns of their own, by its path in the document."""
+    where = f"household {household_id}: application"
+    check_text(application.application_id, f"{where} $.application_id", 64)
+    for position, member in enumerate(application.household.members):
+        check_text(member.name, f"{where} $.household.members[{position}].name", NAME_MOST)
 
 
 def _get(s: Session, table: type, key: Any) -> Any:
@@ -915,6 +1025,9 @@ def _check_decider(case: t.Case, by: str) -> None:
                           "decide it (two different people)")
 
 
+INVESTIGATORS_MOST = t.Case.__table__.c.investigators.type.length
+
+
 def _check_notice_over(case: t.Case, on: date) -> None:
     if case.state == State.noticed and case.has_objection:
         raise IllegalMove(f"case {case.id}: the notice drew an objection; appraise first")
@@ -943,6 +1056,30 @@ def _check_no_overlap(s: Session, household_id: str, aid: str, starts: date) -> 
     if clash is not None:
         raise IllegalMove(f"household {household_id} is already enrolled in {aid} "
                           f"(enrolment {clash.id} from {clash.starts_on}); it cannot overlap")
+
+
+def _check_not_enrolled_elsewhere(s: Session, case: t.Case, aid: str, starts: date) -> None:
+    """One person is enrolled in an aid in one household at a time: no member of the case's
+    application may be in another household's enrolment of ``aid`` still in force on
+    ``starts`` (the new enrolment runs open-ended from then)."""
+    ours = {m.id_number: m.position for m in s.exec(
+        select(t.Member).where(t.Member.application_id == case.application_id))}
+    clash = s.exec(select(t.Enrolment, t.Member)
+                   .join(t.Case, t.Case.id == t.Enrolment.case_id)
+                   .join(t.Member, t.Member.application_id == t.Case.application_id)
+                   .where(t.Enrolment.aid == aid,
+                          t.Enrolment.household_id != case.household_id,
+                          t.Member.id_number.in_(list(ours)),
+                          t.Enrolment.ends_on.is_(None) | (t.Enrolment.ends_on >= starts))
+                   .order_by(t.Enrolment.id)).first()
+    if clash is not None:
+        enrolment, member = clash
+        raise IllegalMove(
+            f"case {case.id}: $.household.members[{ours[member.id_number]}] "
+            f"({model.mask_id_number(member.id_number)}) is already enrolled in {aid} in "
+            f"household {enrolment.household_id} (case {enrolment.case_id}, enrolment "
+            f"{enrolment.id}, from {enrolment.starts_on}); a person is enrolled in an aid "
+            "in one household at a time")
 
 
 def _amount(assessment: t.Assessment, aid: str) -> str | None:

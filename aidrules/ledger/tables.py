@@ -179,7 +179,9 @@ class ChainEntry(SQLModel, table=True):
     """One event in a household's chain (一户一条救助链). Appended, never changed.
 
     ``hash`` = sha256 of the previous entry's hash and the canonical JSON of this entry
-    (household, seq, kind, day, payload); see :mod:`aidrules.ledger.chain`.
+    (household, seq, kind, day, payload, and ``rows`` where set); see
+    :mod:`aidrules.ledger.chain`. ``rows`` (migration 0006) seals the operational rows the
+    step wrote: ``{"cases:3": sha256 of the row's covered columns, ...}``.
     """
     __tablename__ = "chain_entries"
     __table_args__ = (sa.UniqueConstraint("household_id", "seq", name="uq_chain_household_seq"),)
@@ -189,6 +191,18 @@ class ChainEntry(SQLModel, table=True):
     kind: str = Field(max_length=32)
     day: date
     payload: str = Field(sa_type=sa.Text)  # canonical JSON
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    rows: str | None = Field(default=None, sa_type=sa.Text)  # canonical JSON; None before 0006
+
+
+class LedgerHead(SQLModel, table=True):
+    """The ledger-level head (migration 0006), appended once per transaction that moves any
+    chain on: the new ``[chain_length, chain_head]`` of each household it touched, chained
+    by hash, so a household that vanishes (row and chain) or a truncated table is noticed."""
+    __tablename__ = "ledger_heads"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    households: str = Field(sa_type=sa.Text)  # canonical JSON {household: [length, head]}
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

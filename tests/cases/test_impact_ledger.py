@@ -25,15 +25,16 @@ NEW_YEAR = date(2026, 1, 1)
 
 @pytest.fixture(scope="module")
 def ledger_file(tmp_path_factory):
-    """Three households enrolled on 2026-01-01, one exited before, one only monitored."""
+    """Three households enrolled on 2026-01-01, one exited before, one only monitored
+    (other people in each: one person is enrolled in an aid in one household at a time)."""
     path = tmp_path_factory.mktemp("impact") / "ledger.db"
     ledger = Ledger.open(path, assessor=Books().assessor(ROOT / "rules", ROOT / "policies"))
     try:
         case = enrolled(ledger, "H-1", wang("2100.00"), ["dibao"])            # 700 a head
         ledger.review(case, "复核员", date(2025, 10, 1), wang("2115.00"))      # 705: 15.00
-        enrolled(ledger, "H-2", wang("2150.00"), ["dibao_marginal"])           # 716.67 a head
-        enrolled(ledger, "H-3", wang("3000.00"), ["dibao_marginal"])           # 1000 a head
-        gone = enrolled(ledger, "H-4", wang("2010.00"), ["dibao"])
+        enrolled(ledger, "H-2", wang("2150.00", family=2), ["dibao_marginal"])  # 716.67 a head
+        enrolled(ledger, "H-3", wang("3000.00", family=3), ["dibao_marginal"])  # 1000 a head
+        gone = enrolled(ledger, "H-4", wang("2010.00", family=4), ["dibao"])
         ledger.exit(gone, "审批员", date(2025, 6, 2), "户籍迁出")
         ledger.register_household("H-5", "grid-07", wang("1000.00"), date(2025, 3, 1))
     finally:

@@ -19,7 +19,7 @@ def _ok(result):
 
 
 def test_a_case_goes_through_the_procedure_from_the_command_line(run):
-    assert "schema None → 0005" in _ok(run("ledger", "upgrade", run.db))
+    assert "schema None → 0006" in _ok(run("ledger", "upgrade", run.db))
     assert "case 1 accepted" in _ok(run("case", "file", WANG, "--household", "H-1",
                                         "--grid", "g-1", "--by", "受理员"))
     _ok(run("case", "investigate", 1, "--staff", "甲", "--staff", "乙", "--findings", "属实",
@@ -138,3 +138,19 @@ def test_a_back_dated_move_is_refused_from_the_command_line(run):
     _ok(run("case", "notice", 1, "--on", "2025-03-05"))
     _one_line_error(run("case", "decide", 1, "--approve", "--by", " 李", "--on", "2025-03-12"),
                     "李 investigated this case and may not also decide it")
+
+
+def test_verify_on_a_ledger_with_a_dropped_table_is_one_error_line(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    engine = sa.create_engine(f"sqlite:///{run.db}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE enrolments"))
+    engine.dispose()
+    _one_line_error(run("ledger", "verify"),
+                    "error: cannot read the ledger (no such table: enrolments)")
+
+
+def test_verify_prints_the_ledger_head_to_archive(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    shown = _ok(run("ledger", "verify"))
+    assert re.search(r"ledger head 1: [0-9a-f]{64}", shown), shown

@@ -64,6 +64,41 @@ def test_two_officers_at_once_on_postgres_one_wins(postgres_url, assessor):
         second.close()
 
 
+@pytest.mark.postgres
+def test_officers_on_different_households_at_once_on_postgres_both_win(postgres_url, assessor):
+    """The ledger head is one row per transaction: writers on different households take
+    turns for it (an advisory lock), neither gets a ConflictError, and the heads verify."""
+    first = Ledger.open(postgres_url, assessor=assessor, upgrade=True)
+    second = Ledger.open(postgres_url, assessor=assessor)
+    try:
+        for household in ("A", "B"):
+            first.register_household(household, "g", wang(family=ord(household)),
+                                     date(2025, 3, 1))
+        start, failures = threading.Barrier(2), []
+
+        def act(ledger, household):
+            start.wait()
+            try:
+                for _ in range(30):
+                    ledger.record_warning(household, "民政局", "x", date(2025, 3, 2), "网格员",
+                                          date(2025, 3, 9))
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                failures.append(repr(exc))
+
+        threads = [threading.Thread(target=act, args=(lg, household))
+                   for lg, household in ((first, "A"), (second, "B"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert first.verify() is None
+        assert first.head()[0] == 62
+    finally:
+        first.close()
+        second.close()
+
+
 def test_a_failure_half_way_leaves_the_ledger_as_it_was(ledger, monkeypatch):
     """The investigation is saved, then re-assessing the facts found fails: all rolls back."""
     case = ledger.file_application(wang(), "H-1", by="受理员", grid="grid-07")

@@ -15,10 +15,10 @@ def _wages(found):
 def test_enrolled_households_are_those_paid_on_the_day_with_their_latest_facts(ledger):
     case = enrolled(ledger, "H-1", wang(), ["dibao"])
     ledger.review(case, "复核员", date(2025, 10, 1), wang("2115.00"))
-    gone = enrolled(ledger, "H-2", wang("2010.00"), ["dibao"])
+    gone = enrolled(ledger, "H-2", wang("2010.00", family=2), ["dibao"])
     ledger.exit(gone, "审批员", date(2025, 6, 2), "户籍迁出")
     ledger.register_household("H-3", "grid-07", wang("1000.00"), date(2025, 3, 1))  # monitored
-    working = enrolled(ledger, "H-4", wang("2050.00"), ["dibao"])
+    working = enrolled(ledger, "H-4", wang("2050.00", family=4), ["dibao"])
     ledger.exit(working, "审批员", date(2025, 11, 3), "就业", grace_months=3,
                 because_of_work=True)  # paid in its grace period until 2026-02-28
 
