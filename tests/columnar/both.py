@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from aidrules.engine import Assessor
 
@@ -36,3 +37,7 @@ def differences(expected: list[dict], screened: list[dict]) -> list[tuple]:
             if got.get(column) != value:
                 found.append((want["application_id"], column, value, got.get(column)))
     return found
+
+
+ROOT_APPLICATIONS = sorted((Path(__file__).resolve().parents[2] / "examples" /
+                            "applications").glob("*.yaml"))

@@ -58,3 +58,17 @@ def test_every_shipped_case_screens_as_it_assesses(book):
         expected = [per_case(own, c.application, c.on, c.jurisdiction) for c in cases]
         found += differences(expected, screened.to_pylist())
     assert found == []
+
+
+def test_the_screening_is_a_duckdb_relation_to_query_further(book, screener):
+    """The Python API also gives a DuckDB relation: a county sums its own way."""
+    from aidrules.columnar import tables_from_applications
+    applications = [read_application(p)
+                    for p in sorted((ROOT / "examples" / "applications").glob("*.yaml"))]
+    connection = screener.connect()
+    relation = screener.relation(connection, tables_from_applications(applications),
+                                 "heilongjiang/yichun/tieli", applications[0].applied_on)
+    eligible = relation.filter("dibao = 'eligible'").aggregate("count(*)").fetchall()
+    screened = screener.screen(applications, applications[0].applied_on,
+                               "heilongjiang/yichun/tieli").column("dibao").to_pylist()
+    assert eligible == [(screened.count("eligible"),)]

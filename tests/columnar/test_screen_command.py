@@ -38,3 +38,16 @@ def test_a_register_that_is_not_there(run, tmp_path):
     result = run("screen", tmp_path / "nothing", "--on", "2025-03-01",
                  "--out", tmp_path / "x.parquet")
     assert result.exit_code == 1 and "nothing" in result.output
+
+
+def test_screen_under_another_jurisdiction(run, tmp_path, assessor):
+    out = tmp_path / "yichun.parquet"
+    result = run("screen", "examples/applications", "--on", "2025-03-01",
+                 "--jurisdiction", "heilongjiang/yichun", "--out", out)
+    assert result.exit_code == 0, result.output
+    from aidrules.model import read_application
+    from tests.columnar.both import ROOT_APPLICATIONS
+    applications = [read_application(p) for p in ROOT_APPLICATIONS]
+    expected = [per_case(assessor, a, date(2025, 3, 1), "heilongjiang/yichun")
+                for a in applications]
+    assert differences(expected, pq.read_table(out).to_pylist()) == []
