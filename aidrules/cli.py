@@ -252,10 +252,10 @@ def screen(
     book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
     found = _guarded(lambda: screen_register(Screener(book), register, day(on), result,
                                              jurisdiction), str(register)).to_pylist()
-    table = Table("aid", *STATUSES, "monthly amount (yuan)")
+    table = Table("aid", *STATUSES, "monthly amount (yuan)", "amount pending")
     for row in found:
         table.add_row(row["aid"], *(str(row[s]) for s in STATUSES),
-                      f"{row['monthly_amount_fen'] / 100:,.2f}")
+                      f"{row['monthly_amount_fen'] / 100:,.2f}", str(row["amount_pending"]))
     households = sum(found[0][s] for s in STATUSES) if found else 0
     say(f"{result}: {households} households screened as of {on}")
     out.print(table)

@@ -286,9 +286,11 @@ def _household_amounts(plan: Plan, book: RuleBook, rules, field: str) -> None:
         total = f"{aid}.{field}-total"
         if total in plan.fields["household"]:
             status = plan.status(aid, plan.scope("household", aid))
+            value = num(_read(plan, total))
             plan.add_sql(f"{aid}.{field}_fen", f"(CASE WHEN ({status}) IS TRUE AND "
-                                               f'h."{total}:won" THEN '
-                                               f"{to_fen(num(_read(plan, total)))} END)")
+                                               f'h."{total}:won" THEN {to_fen(value)} END)')
+            plan.add_sql(f"{aid}.{field}-pending", f'(({status}) IS TRUE AND h."{total}:won" '
+                                                   f"AND {value.num} IS NULL)")
     plan.end()
 
 
@@ -330,6 +332,9 @@ def _select(plan: Plan, book: RuleBook, rules) -> str:
             name = f"{aid}.{field}_fen"
             columns.append(f'h."{name}" AS "{name}"' if name in plan.fields["household"]
                            else f'CAST(NULL AS BIGINT) AS "{name}"')
+        pending = [f'h."{aid}.{f}-pending"' for f in ("amount", "amount_max")
+                   if f"{aid}.{f}-pending" in plan.fields["household"]]
+        columns.append(f'({" OR ".join(pending) or "FALSE"}) AS "{aid}.amount_pending"')
     columns.append(_risk(plan, book, scope) + " AS risk_level")
     columns.append(_referrals(rules) + " AS referrals")
     return (f"WITH {', '.join(plan.ctes)} SELECT {', '.join(columns)} "

@@ -36,13 +36,16 @@ def read_register(path: Path | str, on: date) -> Iterator[model.Application]:
 
 
 def summary(screened: pa.Table, aids: tuple[str, ...]) -> pa.Table:
-    """Per aid type: households by status, and the monthly amount of the eligible in fen."""
+    """Per aid type: households by status, the monthly amount of the eligible in fen, and
+    how many eligible households' amount waits on unreported facts."""
     rows = []
     for aid in aids:
         statuses = screened.column(aid).to_pylist()
         amounts = screened.column(f"{aid}.amount_fen").to_pylist()
+        pending = screened.column(f"{aid}.amount_pending").to_pylist()
         rows.append({"aid": aid, **{s: statuses.count(s) for s in STATUSES},
-                     "monthly_amount_fen": sum(a for a in amounts if a is not None)})
+                     "monthly_amount_fen": sum(a for a in amounts if a is not None),
+                     "amount_pending": sum(pending)})
     return pa.Table.from_pylist(rows)
 
 

@@ -16,6 +16,8 @@ def per_case(assessor: Assessor, application, on=None, jurisdiction=None) -> dic
         row[aid.aid] = aid.status
         row[f"{aid.aid}.amount_fen"] = _fen(aid.amount)
         row[f"{aid.aid}.amount_max_fen"] = _fen(aid.amount_max)
+        # eligible, and an amount waits on unreported facts (then they are listed)
+        row[f"{aid.aid}.amount_pending"] = aid.status == "eligible" and bool(aid.missing)
     row["risk_level"] = result.risk_level
     row["referrals"] = [r.rule for r in result.referrals]
     return row

@@ -21,6 +21,7 @@ def test_screen_a_generated_county(run, tmp_path, assessor):
     result = run("screen", tmp_path / "county", "--on", ON.isoformat(), "--out", out)
     assert result.exit_code == 0, result.output
     assert "dibao" in result.output and "60 households" in result.output
+    assert "amount pending" in result.output
     screened = pq.read_table(out).to_pylist()
     facts = Facts(tmp_path / "county" / "register")
     applications = [application_from_dict(facts.application(h, ON)) for h in facts.households]
