@@ -12,8 +12,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from aidrules.errors import Problem
 
@@ -34,10 +36,67 @@ class _LenientDates(RoundTripConstructor):
 _LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
 
 
+MAX_EXPANDED = 100_000  # values in one file with its aliases written out: ten times the rule book
+TOO_MANY = (f"aliases (*name) here expand the file to more than {MAX_EXPANDED:,} values; "
+            "write the repeated part out, or split the file")
+SELF_ALIAS = "an alias (*name) inside the value it names repeats it without end"
+
+
+class _BoundedAliases(Composer):
+    """Anchors and aliases, bounded: a file whose aliases expand it past MAX_EXPANDED values
+    is refused at its first alias. (Aliases to aliases multiply: a 13 KB file once stood
+    for billions of values and took 46 s to read.)"""
+
+    def compose_document(self) -> Any:
+        self._aliases: list[Any] = []
+        node = super().compose_document()
+        if self._aliases:
+            _check_expansion(node, self._aliases[0])
+        return node
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            self._aliases.append(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _check_expansion(root: Any, mark: Any) -> None:
+    """Count the values ``root`` stands for, each alias written out, in linear time."""
+    weight: dict[int, int | None] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        children = _children(node)
+        if done:
+            weight[id(node)] = 1 + sum(weight[id(c)] or 0 for c in children)
+            if weight[id(node)] > MAX_EXPANDED:
+                raise ComposerError(None, None, TOO_MANY, mark)
+            continue
+        if id(node) in weight:
+            if weight[id(node)] is None:
+                raise ComposerError(None, None, SELF_ALIAS, mark)
+            continue
+        weight[id(node)] = None
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if weight.get(id(c), 0) is None
+                     or id(c) not in weight)
+
+
+def _children(node: Any) -> list[Any]:
+    value = getattr(node, "value", None)
+    if not isinstance(value, list):
+        return []
+    return [part for item in value for part in (item if isinstance(item, tuple) else (item,))]
+
+
 def _reader() -> YAML:
+    """The one YAML reader: YAML 1.2, no duplicate keys, aliases bounded, impossible dates
+    as text."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.Constructor = _LenientDates
+    yaml.Composer = _BoundedAliases
     return yaml
 
 

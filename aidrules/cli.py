@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from aidrules import messages
 from aidrules.cases.cli import register as register_cases
 from aidrules.console import day, fail, out, say, say_err
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
@@ -46,6 +47,9 @@ OnOption = Annotated[str | None, typer.Option(
 OverlayOption = Annotated[list[Path] | None, typer.Option(
     "--overlay", help="A directory of policy files laid over --policies: files at the same "
     "path replace, new ones are added (repeatable; later ones win).")]
+LangOption = Annotated[str | None, typer.Option(
+    "--lang", help="Language of the problems: zh (中文) or en; default: zh when LANG or LC_ALL "
+    "starts with zh, else en.")]
 JurisdictionOption = Annotated[str | None, typer.Option(
     "--jurisdiction", help="Jurisdiction path, like heilongjiang/yichun/tieli; default: the "
     "application's own.")]
@@ -65,14 +69,19 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
                                          "that can never fire, dates without values, identical "
                                          "rules); exit 1 on any warning.")] = False,
+    lang: LangOption = None,
     overlay: OverlayOption = None,
 ) -> None:
     """Load and check the rule book and policies; list every problem, or the assumed values."""
+    if lang:
+        _use_language(lang)
     book, problems = check_rulebook(rules, policies, overlay or [])
     if problems or book is None:
         for problem in problems:
-            say(str(problem))
-        say(f"{len(problems)} problem(s); nothing was loaded.")
+            say(messages.render(problem, LANGUAGE[0]))
+        say(f"{len(problems)} problem(s); nothing was loaded."
+            + (f"（共 {len(problems)} 个问题，未加载任何内容。）"
+               if LANGUAGE[0] == "zh" else ""))
         raise typer.Exit(1)
     _print_summary(book)
     _print_assumed(book)
@@ -148,8 +157,11 @@ def document(
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Application files (YAML or JSON).")],
+    lang: LangOption = None,
 ) -> None:
     """Read applications; print every bad field by its path."""
+    if lang:
+        _use_language(lang)
     bad = False
     for file in files:
         try:
@@ -157,7 +169,7 @@ def validate(
         except ApplicationError as exc:
             bad = True
             for problem in exc.problems:
-                say(f"{file}: {problem}")
+                say(f"{file}: {messages.render(problem, LANGUAGE[0])}")
         except OSError as exc:
             bad = True
             say(f"{file}: cannot read: {exc.strerror or exc}")
@@ -319,6 +331,22 @@ def _print_assessment(a: Any) -> None:
 
 # ---- helpers -------------------------------------------------------------------------
 
+LANGUAGE = ["en"]  # of the problems printed: --lang, or the locale (set before each command)
+
+
+def _use_language(flag: str | None) -> None:
+    if flag is not None and flag not in messages.LANGUAGES:
+        raise typer.BadParameter(f"--lang={flag!r} is not a language; expected zh or en",
+                                 param_hint="--lang")
+    LANGUAGE[0] = messages.language(flag)
+
+
+@app.callback()
+def _every_command(lang: LangOption = None) -> None:
+    """Classify social-assistance applications across every aid type, with reasons."""
+    _use_language(lang)
+
+
 def _assessor(rules: Path, policies: Path, overlays: list[Path] | None = None) -> Any:
     from aidrules.engine import Assessor  # late: only the commands that assess need it
 
@@ -332,8 +360,8 @@ def _guarded(call: Callable[[], Any], source: str) -> Any:
         return call()
     except (RuleBookError, ApplicationError) as exc:
         for problem in exc.problems:
-            line = f"{source}: {problem}" if isinstance(exc, ApplicationError) else str(problem)
-            say_err(line)
+            line = messages.render(problem, LANGUAGE[0])
+            say_err(f"{source}: {line}" if isinstance(exc, ApplicationError) else line)
         fail(f"{len(exc.problems)} problem(s) in {exc.source or source}")
     except AidrulesError as exc:  # a message naming the source already is not prefixed
         fail(str(exc) if str(exc).startswith(f"{source}: ") else f"{source}: {exc}")

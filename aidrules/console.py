@@ -11,8 +11,8 @@ from datetime import date
 import typer
 from rich.console import Console
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False)  # ":100:" in file:100:15 is no emoji
+err = Console(stderr=True, highlight=False, emoji=False)
 if not out.is_terminal:  # piped or captured: wide enough that tables do not fold every cell
     out.width = max(out.width, 160)
 

@@ -67,6 +67,17 @@ class PolicyLookupError(AidrulesError, LookupError):
     """A parameter has no value for a jurisdiction on a date, or not in the unit asked for."""
 
 
+class UnknownAidError(AidrulesError, LookupError):
+    """An aid type id that the rule book does not declare (a typo on the command line)."""
+
+    def __init__(self, aid: str, known: Iterable[str]) -> None:
+        known = sorted(known)
+        close = did_you_mean(aid, known)
+        super().__init__(f"unknown aid type {aid!r}; expected one of {', '.join(known)}"
+                         + (f"; did you mean '{close}'?" if close else ""))
+        self.aid = aid
+
+
 class EngineError(AidrulesError, RuntimeError):
     """The rules engine failed in a way the compiler should have prevented."""
 

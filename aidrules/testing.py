@@ -49,6 +49,7 @@ from aidrules.model import (
     WorkAbility,
     make_id_number,
 )
+from aidrules.model.application import APPLICATION_HORIZON
 
 __all__ = ["REGIONS", "TIELI", "amounts", "applications", "assets", "id_numbers", "incomes",
            "jurisdictions", "members", "self_cares", "texts"]
@@ -73,8 +74,8 @@ def texts() -> st.SearchStrategy[str]:
     """Non-empty free text, names in Chinese and otherwise."""
     chinese = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2,
                       max_size=4)
-    anything = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
-                       max_size=12).filter(str.strip)
+    anything = st.text(st.characters(codec="utf-8", exclude_categories=(
+        "Cs", "Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=12).filter(str.strip)
     return chinese | anything
 
 
@@ -93,8 +94,10 @@ def self_cares() -> st.SearchStrategy[SelfCare]:
     return st.builds(SelfCare, **flags)
 
 
-def members(relation: st.SearchStrategy[Relation] | None = None) -> st.SearchStrategy[Member]:
-    """Valid members with any relation (an application's strategy fixes the head)."""
+def members(relation: st.SearchStrategy[Relation] | None = None,
+            counted: bool = False) -> st.SearchStrategy[Member]:
+    """Valid members with any relation (an application's strategy fixes the head, and counts
+    it as living in the household: a household needs one such member)."""
     return st.builds(
         Member,
         id_number=id_numbers(),
@@ -109,8 +112,8 @@ def members(relation: st.SearchStrategy[Relation] | None = None) -> st.SearchStr
         employment=_optional(st.sampled_from(Employment)),
         self_care=_optional(self_cares()),
         incomes=_optional(st.lists(incomes(), max_size=3).map(tuple)),
-        is_co_residing=st.booleans(),
-        absence=_optional(st.sampled_from(Absence)),
+        is_co_residing=st.just(True) if counted else st.booleans(),
+        absence=st.none() if counted else _optional(st.sampled_from(Absence)),
         refused_job_offers=st.integers(0, 5),
     )
 
@@ -124,7 +127,7 @@ def assets() -> st.SearchStrategy[Assets]:
 
 def _households() -> st.SearchStrategy[Household]:
     others = st.sampled_from([r for r in Relation if r is not Relation.head])
-    people = st.tuples(members(st.just(Relation.head)),
+    people = st.tuples(members(st.just(Relation.head), counted=True),
                        st.lists(members(others), max_size=3))
     unique = people.map(lambda p: (p[0], *p[1])).filter(
         lambda ms: len({m.id_number for m in ms}) == len(ms))
@@ -158,8 +161,9 @@ def applications(on: date | None = None) -> st.SearchStrategy[Application]:
         return st.builds(
             Application,
             application_id=texts(),
-            applied_on=st.just(on) if on else st.dates(max(date(2020, 1, 1), latest_birth),
-                                                       date(2030, 12, 31)),
+            applied_on=st.just(on) if on else st.dates(
+                max(date(2020, 1, 1), latest_birth),
+                min(date(2030, 12, 31), date.today() + APPLICATION_HORIZON)),
             jurisdiction=jurisdictions(),
             area=st.sampled_from(Area),
             household=st.just(household),

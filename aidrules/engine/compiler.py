@@ -24,9 +24,10 @@ from aidrules.language import ast
 from aidrules.language.evaluator import UNKNOWN, as_fraction, compare, entry
 from aidrules.rulebook.analysis import excluded_by
 from aidrules.rulebook.book import Rule, RuleBook
+from aidrules.rulebook.proofs import MAX_ALTERNATIVES
 
 MONEY_UNITS = 1200  # engine units per yuan
-MAX_DISJUNCTS = 64
+MAX_DISJUNCTS = MAX_ALTERNATIVES  # proved at load: aidrules.rulebook.proofs
 SESSION_RULE = "_session"
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _DURABLE_OP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}

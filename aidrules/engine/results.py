@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from aidrules.errors import UnknownAidError
+
 SCHEMA = "aidrules.assessment/1"
 
 
@@ -93,7 +95,11 @@ class Assessment:
     referrals: tuple[Referral, ...]
 
     def result(self, aid: str) -> AidResult:
-        return next(r for r in self.results if r.aid == aid)
+        """The result for ``aid``; UnknownAidError (with a did-you-mean) for an unknown id."""
+        found = next((r for r in self.results if r.aid == aid), None)
+        if found is None:
+            raise UnknownAidError(aid, (r.aid for r in self.results))
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {"schema": SCHEMA, **_plain(attrs.asdict(self, recurse=True))}

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 
 from aidrules import model
 from aidrules.engine import Assessor
+from aidrules.errors import UnknownAidError
 from aidrules.ledger import integrity, migrate
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry, canonical_json, entry_hash, first_bad
@@ -1041,6 +1042,9 @@ def _approved_aids(case_id: int, assessment: t.Assessment, aids: Sequence[str] |
     results = json.loads(assessment.result)["results"]
     eligible = [r["aid"] for r in results if r["status"] == "eligible"]
     chosen = list(aids) if aids is not None else eligible
+    for aid in chosen:
+        if aid not in {r["aid"] for r in results}:
+            raise UnknownAidError(aid, (r["aid"] for r in results))
     wrong = [aid for aid in chosen if aid not in eligible]
     if wrong or not chosen:
         raise IllegalMove(f"case {case_id}: cannot approve {', '.join(wrong) or 'nothing'}; "

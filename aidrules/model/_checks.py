@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,7 +24,12 @@ Rule = Callable[[Any], "str | None"]
 # A check on a whole collection: (path below the field, message) for each problem.
 Check = Callable[[Any], Iterable[tuple[str, str]]]
 
-AMOUNT_LIMIT = Decimal(10) ** 12  # a trillion yuan: far beyond any household, short of 1e999
+# Limits no real household reaches, chosen so that the engine's whole units (1/1200 yuan)
+# stay far inside 64-bit integers even summed over every entry an application may hold
+# (50 members × 24 incomes, 1,000 expenditures: at most 1.2·10^11 yuan, 1.44·10^14 units,
+# four orders of magnitude of room for the coefficients a comparison multiplies them by).
+AMOUNT_LIMIT = Decimal(10) ** 8  # one hundred million yuan (一亿元) per amount
+NAME_LENGTH = 64  # characters in a person's name
 _FEN = Decimal("0.01")
 _AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 _SHOWN_LENGTH = 40
@@ -69,9 +75,39 @@ def optional(rule: Rule) -> Rule:
 
 
 def text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return None
-    return f"must be non-empty text, got {shown(value)}"
+    """Free text (notes, descriptions): line breaks allowed, hidden control characters not."""
+    if not isinstance(value, str) or not value.strip():
+        return f"must be non-empty text, got {shown(value)}"
+    hidden = next((ch for ch in value if _is_hidden(ch) and ch not in _LINE_BREAKS), None)
+    return None if hidden is None else _hidden_message(hidden)
+
+
+def name(value: Any) -> str | None:
+    """A person's name: text on one line, without hidden characters, of a sane length."""
+    if not isinstance(value, str) or not value.strip():
+        return f"must be non-empty text, got {shown(value)}"
+    hidden = next((ch for ch in value if _is_hidden(ch) or ch in _LINE_BREAKS), None)
+    if hidden is not None:
+        return _hidden_message(hidden)
+    if len(value) > NAME_LENGTH:
+        return f"must be a name of at most {NAME_LENGTH} characters, got {len(value)}"
+    return None
+
+
+_LINE_BREAKS = frozenset("\t\n\r\x85\u2028\u2029")
+# Marks that reverse or isolate the direction of text: they make a name read differently
+# from what it holds (in a notice, a log, the ledger).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_hidden(char: str) -> bool:
+    """A control or format character (NUL, escape, bidirectional marks, zero-width ones)."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") or char in _BIDI
+
+
+def _hidden_message(char: str) -> str:
+    return (f"must not hold the hidden character U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'a control character').lower()})")
 
 
 def flag(value: Any) -> str | None:
@@ -135,11 +171,14 @@ def to_member(kind: type[enum.StrEnum]) -> Callable[[Any], Any]:
     return lambda value: values.get(value, value) if isinstance(value, str) else value
 
 
-def items(kind: type) -> Rule:
+def items(kind: type, most: int | None = None) -> Rule:
+    """A list of ``kind``, with at most ``most`` entries (no real household has more)."""
     def rule(value: Any) -> str | None:
-        if isinstance(value, tuple) and all(isinstance(item, kind) for item in value):
-            return None
-        return f"must be a list of {kind.__name__}, got {shown(value)}"
+        if not (isinstance(value, tuple) and all(isinstance(item, kind) for item in value)):
+            return f"must be a list of {kind.__name__}, got {shown(value)}"
+        if most is not None and len(value) > most:
+            return f"must list at most {most} entries, got {len(value)}"
+        return None
 
     return rule
 

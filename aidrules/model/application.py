@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -173,12 +173,24 @@ def _money(**kwargs: object) -> object:
     return c.field(c.amount, converter=c.to_amount, **kwargs)
 
 
-def _list_of(kind: type, **kwargs: object) -> object:
-    return c.field(c.items(kind), converter=c.to_tuple, **kwargs)
+def _list_of(kind: type, most: int, **kwargs: object) -> object:
+    return c.field(c.items(kind, most), converter=c.to_tuple, **kwargs)
 
 
-def _optional_list_of(kind: type, **kwargs: object) -> object:
-    return c.field(c.optional(c.items(kind)), converter=c.to_tuple, **kwargs)
+def _optional_list_of(kind: type, most: int, **kwargs: object) -> object:
+    return c.field(c.optional(c.items(kind, most)), converter=c.to_tuple, **kwargs)
+
+
+# The most entries of each kind an application may list, and the largest counts: far beyond
+# any real household, and small enough that sums stay exact in the engine's integers.
+MOST_MEMBERS = 50
+MOST_INCOMES = 24  # per member: one a month for two years
+MOST_EXPENDITURES = 1000
+MOST_OTHER_ENTRIES = 100  # vehicles, supporters, emergencies
+MOST_UNITS = 100  # housing units, business registrations, refused job offers
+OLDEST_AGE = 130
+# How far ahead of today an application may be dated (a typo such as 9999-12-31 is refused).
+APPLICATION_HORIZON = timedelta(days=366)
 
 
 def _id_number_rule(value: object) -> str | None:
@@ -253,7 +265,7 @@ class Income:
 class Member:
     # Shown masked in repr, so a logged Member does not leak the whole number.
     id_number: str = c.field(_id_number_rule, converter=_normalised_id, repr=_masked)
-    name: str = c.field(c.text)
+    name: str = c.field(c.name)
     relation: Relation = _choice(Relation)
     work_ability: WorkAbility | None = _optional_choice(WorkAbility)  # None: unknown
     disability: Disability | None = c.field(c.optional(c.instance(Disability)))  # None: none
@@ -262,10 +274,10 @@ class Member:
     student_level: StudentLevel | None = _optional_choice(StudentLevel, default=None)
     employment: Employment | None = _optional_choice(Employment, default=None)  # None: unknown
     self_care: SelfCare | None = c.field(c.optional(c.instance(SelfCare)), default=None)
-    incomes: tuple[Income, ...] | None = _optional_list_of(Income)  # None: not reported
+    incomes: tuple[Income, ...] | None = _optional_list_of(Income, MOST_INCOMES)  # None: unknown
     is_co_residing: bool = c.field(c.flag, default=True)
     absence: Absence | None = _optional_choice(Absence, default=None)
-    refused_job_offers: int = c.field(c.whole_number(0), default=0)
+    refused_job_offers: int = c.field(c.whole_number(0, MOST_UNITS), default=0)
     # Necessary costs of working (transport, ...) per month, deducted from income (就业成本).
     employment_cost: Decimal = _money(default=Decimal(0))
     is_tekun_recipient: bool = c.field(c.flag, default=False)  # already supported as 特困
@@ -294,9 +306,9 @@ class Vehicle:
 @attrs.frozen(kw_only=True)
 class Assets:
     financial_assets: Decimal = _money()  # deposits, securities, funds, insurance, online
-    vehicles: tuple[Vehicle, ...] = _list_of(Vehicle, default=())
-    housing_units: int = c.field(c.whole_number(0), default=0)
-    business_registrations: int = c.field(c.whole_number(0), default=0)
+    vehicles: tuple[Vehicle, ...] = _list_of(Vehicle, MOST_OTHER_ENTRIES, default=())
+    housing_units: int = c.field(c.whole_number(0, MOST_UNITS), default=0)
+    business_registrations: int = c.field(c.whole_number(0, MOST_UNITS), default=0)
 
 
 @attrs.frozen(kw_only=True)
@@ -309,7 +321,7 @@ class Expenditure:
 class Supporter:
     """A legal supporter (赡养、抚养、扶养义务人) living outside the household."""
 
-    name: str = c.field(c.text)
+    name: str = c.field(c.name)
     relation: Relation = _choice(Relation)
     is_able: bool = c.field(c.flag)
     inability_reason: str | None = c.field(c.optional(c.text), default=None)
@@ -329,6 +341,9 @@ def member_problems(members: tuple[Member, ...]) -> Iterator[tuple[str, str]]:
     if not members:
         yield "", "must list at least one member"
         return
+    if not any(member.is_co_residing and member.absence is None for member in members):
+        yield "", ("must count at least one member as living in the household (every member "
+                   "is away or not co-residing)")
     heads = sum(member.relation is Relation.head for member in members)
     if heads != 1:
         yield "", f"exactly one member must be the head (relation: head), found {heads}"
@@ -341,14 +356,16 @@ def member_problems(members: tuple[Member, ...]) -> Iterator[tuple[str, str]]:
 
 @attrs.frozen(kw_only=True)
 class Household:
-    members: tuple[Member, ...] = c.field(c.items(Member), member_problems, converter=c.to_tuple)
+    members: tuple[Member, ...] = c.field(c.items(Member, MOST_MEMBERS), member_problems,
+                                          converter=c.to_tuple)
     assets: Assets | None = c.field(c.optional(c.instance(Assets)))  # None: not reported
-    expenditures: tuple[Expenditure, ...] | None = _optional_list_of(Expenditure)  # None: unknown
-    supporters: tuple[Supporter, ...] = _list_of(Supporter, default=())
-    emergencies: tuple[Emergency, ...] = _list_of(Emergency, default=())
+    expenditures: tuple[Expenditure, ...] | None = _optional_list_of(  # None: unknown
+        Expenditure, MOST_EXPENDITURES)
+    supporters: tuple[Supporter, ...] = _list_of(Supporter, MOST_OTHER_ENTRIES, default=())
+    emergencies: tuple[Emergency, ...] = _list_of(Emergency, MOST_OTHER_ENTRIES, default=())
     # Income of the household as a whole, attached to no member (a family-planning reward,
     # a rent on jointly owned property): counted with the members' incomes, by the same kinds.
-    incomes: tuple[Income, ...] = _list_of(Income, default=())
+    incomes: tuple[Income, ...] = _list_of(Income, MOST_INCOMES, default=())
     support_form: SupportForm = _choice(SupportForm, default=SupportForm.dispersed)
     # Current dibao recipients whose income rose above the standard through a job (渐退期).
     is_dibao_recipient: bool = c.field(c.flag, default=False)
@@ -382,12 +399,21 @@ class Application:
 
 
 def dating_problems(application: Application) -> Iterator[tuple[str, str]]:
-    """Nobody in the household can be born after the application was made."""
+    """The application is not dated far ahead of today, nobody in the household is born
+    after it was made, and nobody is older than anyone lives."""
+    on, latest = application.applied_on, date.today() + APPLICATION_HORIZON
+    if on > latest:
+        yield ".applied_on", (f"must be a date no later than {latest} (a year ahead of today), "
+                              f"got {on}")
+        return
     for index, member in enumerate(application.household.members):
-        if member.birth_date > application.applied_on:
+        if member.birth_date > on:
             yield (f".household.members[{index}].id_number",
-                   f"gives a birth date of {member.birth_date}, after the application date "
-                   f"{application.applied_on}")
+                   f"gives a birth date of {member.birth_date}, after the application date {on}")
+        elif member.age_on(on) > OLDEST_AGE:
+            yield (f".household.members[{index}].id_number",
+                   f"gives a birth date of {member.birth_date}: {member.age_on(on)} years old on "
+                   f"{on}, older than {OLDEST_AGE}")
 
 
 # Field types as real classes (not strings), for the reader and for anyone building a schema.

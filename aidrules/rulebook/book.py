@@ -62,6 +62,7 @@ class DerivedFact:
     type: Type
     reads: frozenset[str]  # facts and parameters the formula reads
     at: Located
+    nonzero: bool = False  # declared never 0 (validation guarantees it): a safe divisor
 
 
 @attrs.frozen

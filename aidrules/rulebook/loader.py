@@ -17,7 +17,7 @@ from aidrules.language import ast, check, parse
 from aidrules.language.parser import ExpressionSyntaxError
 from aidrules.language.types import BOOL, MONEY, Schema, Type, table_of
 from aidrules.policy import Overlay, PolicyTree
-from aidrules.rulebook import analysis
+from aidrules.rulebook import analysis, proofs
 from aidrules.rulebook.book import (
     PERIODS,
     Aid,
@@ -31,7 +31,7 @@ from aidrules.rulebook.book import (
     Rule,
     RuleBook,
 )
-from aidrules.rulebook.schema import BASE_FACTS
+from aidrules.rulebook.schema import BASE_FACTS, BASE_TITLES
 
 BOOK_FILE = "book.yaml"
 CASES_DIR = "cases"  # case files (tests of the rules) live beside the rules, never in the book
@@ -40,7 +40,7 @@ _FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCOPES = ("household", "member")
 _BOOK_KEYS = {"name", "version", "aids", "brands", "risk_levels", "exclusive"}
 _FILE_KEYS = {"facts", "rules"}
-_FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note"}
+_FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note", "nonzero"}
 _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
               "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples"}
 _CRITERION_KEYS = {"test", "title", "title_en"}
@@ -103,6 +103,10 @@ class _Reader:
         self.raw_facts: list[tuple[_File, Any, int]] = []
         self.raw_rules: list[tuple[_File, Any, int]] = []
         self.rule_ids: list[str] = []  # every id a rule item declares, loaded or not
+        self.concluded: set[str] = set()  # every aid a rule item concludes, loaded or not
+        self.aid_at: dict[str, tuple[str, int, int]] = {}
+        self._glossary: dict[str, str] | None = None
+        self.unreadable_facts: set[str] = set()  # facts already reported: not 'unknown' again
 
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
@@ -154,6 +158,9 @@ class _Reader:
         self.digest.update(str(path.relative_to(self.root)).encode() + b"\0" + raw + b"\0")
         doc, problems = _yaml.loads(raw, label)
         self.problems.extend(problems)
+        if doc is None and not problems:
+            self.problems.append(Problem(label, 1, 1, "the file is empty", expected=(
+                "'facts:' and/or 'rules:'" if not is_book else "the aid types of the book")))
         if doc is None:
             return
         file = _File(label, raw.decode("utf-8-sig", "replace"))
@@ -210,6 +217,7 @@ class _Reader:
             return
         if aid_id in self.aids:
             self.fail(file, item, "id", f"aid type '{aid_id}' is declared twice")
+        self.aid_at[aid_id] = (file.label, *_yaml.value_position(item, "id"))
         self.aids[aid_id] = Aid(aid_id, name, item.get("name_en") or aid_id, item.get("brand"),
                                 self.period(file, item, aid_id))
         self.aid_items[aid_id] = (file, item)
@@ -288,10 +296,23 @@ class _Reader:
                                          f"expected an expression, got {type(text).__name__}"))
             return None
         try:
-            return parse(str(text), file=file.label, line=line, col=col)
+            return parse(str(text), file=file.label, line=line, col=col,
+                         glossary=self.glossary())
         except ExpressionSyntaxError as exc:
             self.problems.append(exc.problem)
             return None
+
+    def glossary(self) -> dict[str, str]:
+        """Titles of the derived facts (中文 and English) → their ids, for did-you-mean."""
+        if self._glossary is None:
+            self._glossary = dict(BASE_TITLES)
+            for _, items, i in self.raw_facts:
+                item = items[i]
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    for key in ("title", "title_en"):
+                        if isinstance(item.get(key), str):
+                            self._glossary[item[key]] = item["id"]
+        return self._glossary
 
     def typed(self, expr, schema: Schema, scope: str, file: _File, expect: Type | None):
         checked = check(expr, schema, _scope(scope), file.label, expect)
@@ -306,8 +327,13 @@ class _Reader:
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
+        self.problems = [p for p in self.problems if not self.about_unreadable_fact(p)]
+        self.problems.extend(proofs.prove(
+            facts, rules, self.parameter_values, _collections(schema),
+            {name for fields in schema.entities.values() for name in fields}))
         unreadable = frozenset(self.rule_ids) - {r.id for r in rules}
         self.check_periods(rules)
+        self.aids_without_rules()
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
         if self.problems:
@@ -315,6 +341,27 @@ class _Reader:
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
                         self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
                         tuple(self.exclusive), tuple(facts), tuple(rules), schema, self.policies)
+
+    def aids_without_rules(self) -> None:
+        """An aid type no rule concludes could never be settled: the engine would wait for
+        its status (exclusive groups, eligible(...)) while the evaluator decides without it.
+        A rule naming a misspelt aid counts for the aid it most likely means (reported)."""
+        meant = {did_you_mean(a, self.aids) for a in self.concluded - set(self.aids)}
+        for aid_id in sorted(set(self.aids) - self.concluded - meant):
+            self.problems.append(Problem(
+                *self.aid_at[aid_id], f"aid type '{aid_id}' has no rule that concludes it",
+                expected=f"a rule with 'aid: {aid_id}' in a rule file, or no '{aid_id}' in "
+                "book.yaml"))
+
+    def parameter_values(self, name: str) -> list:
+        """Every value ``name`` takes, in any layer from any date (none if policies broke)."""
+        return self.policies.history(name) if self.policies is not None else []
+
+    def about_unreadable_fact(self, problem: Problem) -> bool:
+        """'unknown fact' for a fact whose own formula is already reported: one mistake,
+        one problem, not one more for every formula and rule that reads the fact."""
+        return any(problem.message == f"unknown fact '{fact}'"
+                   for fact in self.unreadable_facts if fact)
 
     def read_facts(self, schema: Schema) -> tuple[list[DerivedFact], Schema]:
         parsed = {}
@@ -335,6 +382,7 @@ class _Reader:
             if "formula" not in item:
                 self.fail(file, item, None, f"fact '{fact_id}' has no 'formula'")
             if fact_id is None or formula is None:
+                self.unreadable_facts.add(fact_id)
                 continue
             if not _FACT_ID.match(fact_id):
                 self.fail(file, item, "id", f"fact id '{fact_id}' must be lower_case_with_"
@@ -355,13 +403,25 @@ class _Reader:
             file, item, scope, formula = parsed[fact_id]
             checked = self.typed(formula, schema, scope, file, None)
             if checked.type is None:
+                self.unreadable_facts.add(fact_id)
                 continue
             schema = schema.with_fields(scope, {fact_id: checked.type})
             facts.append(DerivedFact(
                 fact_id, self.text(file, item, "title", f"fact '{fact_id}'") or fact_id,
                 item.get("title_en") or fact_id, scope, formula, checked.type,
-                checked.names, Located(file.label, *_yaml.position(item))))
+                checked.names, Located(file.label, *_yaml.position(item)),
+                self.nonzero(file, item)))
         return facts, schema
+
+    def nonzero(self, file: _File, item: dict) -> bool:
+        """``nonzero: true``: the fact is never 0 (a divisor needs no guard). A value that
+        is not true or false is reported once, and taken as declared."""
+        value = item.get("nonzero", False)
+        if not isinstance(value, bool):
+            self.fail(file, item, "nonzero", f"'nonzero' must be true or false, got {value!r}",
+                      expected="true or false", by_value=True)
+            return True
+        return value
 
     def read_rule(self, file: _File, items: list, i: int, schema: Schema) -> Rule | None:
         item = items[i]
@@ -369,6 +429,8 @@ class _Reader:
             self.fail(file, items, i, "a rule must be a mapping", expected="'- id: ...'")
             return None
         self.unknown_keys(file, item, _RULE_KEYS, "a rule")
+        if "aid" in item:
+            self.concluded.add(str(item["aid"]))
         rule_id = self.text(file, item, "id", "a rule")
         if rule_id is not None:
             self.rule_ids.append(rule_id)
@@ -478,6 +540,11 @@ class _Reader:
 
 def _scope(scope: str) -> tuple[str, ...]:
     return ("household",) if scope == "household" else ("household", "member")
+
+
+def _collections(schema: Schema) -> dict[str, set[str]]:
+    return {entity: {name for name, t in fields.items() if t.kind == "collection"}
+            for entity, fields in schema.entities.items()}
 
 
 def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:

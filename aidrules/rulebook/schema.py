@@ -79,3 +79,15 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "value": MONEY,
     },
 }
+
+# The Chinese names policy officers use for base facts, so a rule that writes one gets the
+# fact's id as its did-you-mean (derived facts bring their own titles).
+BASE_TITLES: dict[str, str] = {
+    "年龄": "age", "性别": "sex", "与户主关系": "relation", "劳动能力": "work_ability",
+    "残疾": "has_disability", "残疾类别": "disability_kind", "残疾等级": "disability_grade",
+    "重病": "is_seriously_ill", "在校学生": "is_student", "学段": "student_level",
+    "就业状况": "employment", "共同居住": "is_co_residing", "城乡": "area", "城乡类别": "area",
+    "金融资产": "financial_assets", "住房套数": "housing_units", "家庭成员": "members",
+    "车辆": "vehicles", "支出": "expenditures", "赡养人": "supporters", "急难事件": "emergencies",
+    "供养方式": "support_form", "收入": "incomes", "就业成本": "employment_cost",
+}

@@ -86,3 +86,21 @@ def test_assess_reports_a_bad_application_by_path_and_exits_1(run):
     assert "$.household.members[0].incomes[0].amount: must be an amount in whole fen" in \
         result.output
     assert "Traceback" not in result.output
+
+
+def test_explain_with_an_unknown_aid_is_one_line_with_a_did_you_mean(run):
+    result = run("explain", EXAMPLES[0], "--aid", "dibaoo")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"{EXAMPLES[0]}: unknown aid type 'dibaoo'; expected one of ")
+    assert lines[0].endswith("; did you mean 'dibao'?")
+
+
+def test_a_problem_on_line_100_prints_as_written_not_as_an_emoji(capsys):
+    """rich turned 'file.yaml:100:15' into 'file.yaml💯15' (found by fuzzing)."""
+    from aidrules.console import say, say_err
+    say("rules/dibao/eligibility.yaml:100:15: unknown fact 'x'")
+    say_err("rules/dibao/eligibility.yaml:100:15: unknown fact 'x'")
+    captured = capsys.readouterr()
+    assert captured.out == captured.err == "rules/dibao/eligibility.yaml:100:15: unknown fact 'x'\n"

@@ -154,3 +154,16 @@ def test_verify_prints_the_ledger_head_to_archive(run):
     _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
     shown = _ok(run("ledger", "verify"))
     assert re.search(r"ledger head 1: [0-9a-f]{64}", shown), shown
+
+
+def test_deciding_for_an_unknown_aid_is_one_line_with_a_did_you_mean(run):
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    _ok(run("case", "investigate", 1, "--staff", "甲", "--staff", "乙", "--findings", "属实",
+            "--on", "2025-03-04"))
+    _ok(run("case", "notice", 1, "--on", "2025-03-05"))
+    result = run("case", "decide", 1, "--approve", "--aid", "dibaoo", "--by", "审批员",
+                 "--on", "2025-03-12")
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1, result.output
+    assert "unknown aid type 'dibaoo'" in result.output
+    assert result.output.rstrip().endswith("did you mean 'dibao'?")

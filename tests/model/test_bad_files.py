@@ -6,12 +6,14 @@ problem is reported in one go).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from aidrules.errors import ApplicationError
 from aidrules.model import read_application
+from aidrules.model.application import APPLICATION_HORIZON
 
 BAD = Path(__file__).parent / "bad"
 M0 = "$.household.members[0]"
@@ -44,7 +46,28 @@ EXPECTED = {
     "disability-grade-out-of-range.yaml": [
         f"{M1}.disability.grade: must be a whole number from 1 to 4, got 7"],
     "not-a-boolean.yaml": [f"{M1}.is_seriously_ill: must be true or false, got 'yes'"],
-    "negative-count.yaml": [f"{M1}.refused_job_offers: must be a whole number ≥ 0, got -1"],
+    "negative-count.yaml": [
+        f"{M1}.refused_job_offers: must be a whole number from 0 to 100, got -1"],
+    "applied-far-ahead.yaml": [
+        f"$.applied_on: must be a date no later than {date.today() + APPLICATION_HORIZON} "
+        "(a year ahead of today), got 9999-12-31"],
+    "older-than-130.yaml": [
+        f"{M1}.id_number: gives a birth date of 1890-01-01: 135 years old on 2025-03-01, older "
+        "than 130"],
+    "nobody-counted.yaml": [
+        "$.household.members: must count at least one member as living in the household "
+        "(every member is away or not co-residing)"],
+    "name-with-nul.yaml": [
+        f"{M1}.name: must not hold the hidden character U+0000 (a control character)"],
+    "name-with-right-to-left-mark.yaml": [
+        f"{M1}.name: must not hold the hidden character U+202E (right-to-left override)"],
+    "name-too-long.yaml": [f"{M1}.name: must be a name of at most 64 characters, got 65"],
+    "absurd-count.yaml": [
+        "$.household.assets.housing_units: must be a whole number from 0 to 100, got "
+        "9999999999999999999999999999999999999999"],
+    "absurd-amount.yaml": [
+        f"{M0}.incomes[0].amount: must be an amount below 100,000,000 yuan, "
+        "got '999999999999.99'"],
     "bad-jurisdiction.yaml": [
         "$.jurisdiction: must be a path of lower-case names joined by '/', "
         "like heilongjiang/yichun/tieli, got 'Heilongjiang/Yichun/Tieli'"],

@@ -31,8 +31,8 @@ BROKEN = {
         "dibao_marginal, none, rigid_expenditure, tekun, unknown; did you mean 'dibao'?",
         "10:13: reason needs a Chinese and an English text; expected zh: ... and en: ..."],
     "syntax.yaml": [
-        "4:23: cannot read the expression: the expression ends too early; expected '(' or '-' "
-        "or '[' or 'false' or 'true' or a name"],
+        "4:23: cannot read the expression: the expression ends too early; expected a name or "
+        "a number or a quoted text or '(' or '-' or '['"],
     "unknown_fact.yaml": ["4:11: unknown parameter 'event.amout'; did you mean 'event.amount'?"],
 }
 
