@@ -26,7 +26,7 @@ def test_a_sum_of_shares_with_varying_denominators_is_refused(tmp_path):
   - id: shares_total
     title: t
     title_en: t
-    formula: sum(members, first_income / age)
+    formula: sum(members, if age > 0 then first_income / age else 0)
 """)
     with pytest.raises(NotCompiled, match=r"extra.yaml:2: fact 'shares_total': cannot compile "
                                           r"sum\(\.\.\.\) of a value whose denominator varies"):
