@@ -43,3 +43,12 @@ def test_an_aggregate_inside_an_aggregate_is_refused(tmp_path):
     with pytest.raises(NotCompiled, match=r"fact 'incomes_counted': cannot compile count\(\.\.\.\) "
                                           r"over a list inside another list's aggregate"):
         compile_screening(book, book.policies.at("national", date(2025, 3, 1)))
+
+
+@pytest.mark.parametrize("on", [date(2023, 6, 1), date(2025, 3, 1), date(2026, 1, 1)])
+def test_the_shipped_book_compiles_whole_in_every_jurisdiction(book, on):
+    """Nothing of the shipped book is refused: every household can be screened in columns
+    (a refusal here names the rule and construct to compile next)."""
+    for jurisdiction in book.policies.jurisdictions():
+        if jurisdiction != "national":
+            assert compile_screening(book, book.policies.at(jurisdiction, on)).sql
