@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from aidrules import messages
+from aidrules import __version__, messages
 from aidrules.cases.cli import register as register_cases
 from aidrules.console import day, fail, out, say, say_err
 from aidrules.errors import AidrulesError, ApplicationError, RuleBookError
@@ -25,6 +25,8 @@ from aidrules.ledger.cli import case_app, ledger_app
 from aidrules.model import read_applications
 from aidrules.monitoring.cli import county_app, feeds_app
 from aidrules.rulebook import RuleBook, check_rulebook, load_rulebook
+from aidrules.service.command import register as register_serve
+from aidrules.shipped import load_book, located, located_overlays
 
 app = typer.Typer(
     name="aidrules",
@@ -36,12 +38,13 @@ app = typer.Typer(
 for sub_commands in (case_app, ledger_app, feeds_app, county_app):
     app.add_typer(sub_commands)
 register_cases(app)  # replay, impact, boundaries
+register_serve(app)  # serve (HTTP)
 
-EXAMPLES = Path("examples/applications")
-
-
-RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
-PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="The rules directory; default: "
+                       "$AIDRULES_RULES, aidrules.toml, ./rules, or the shipped book.")]
+PoliciesOption = Annotated[Path | None, typer.Option("--policies", help="The policies directory; "
+                          "default: $AIDRULES_POLICIES, aidrules.toml, ./policies, or the "
+                          "shipped book.")]
 OnOption = Annotated[str | None, typer.Option(
     "--on", help="Assess as of this date (YYYY-MM-DD); default: the application date.")]
 OverlayOption = Annotated[list[Path] | None, typer.Option(
@@ -60,12 +63,19 @@ def main() -> None:
     app()
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        say(f"aidrules {__version__}")
+        raise typer.Exit()
+
+
 # ---- check ---------------------------------------------------------------------------
 
 @app.command()
 def check(
-    rules: Annotated[Path, typer.Argument(help="The rules directory.")] = Path("rules"),
-    policies: Annotated[Path, typer.Argument(help="The policies directory.")] = Path("policies"),
+    rules: Annotated[Path | None, typer.Argument(help="The rules directory; default: as for "
+                                                 "assess.")] = None,
+    policies: Annotated[Path | None, typer.Argument(help="The policies directory.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Also lint (unused parameters, rules "
                                          "that can never fire, dates without values, identical "
                                          "rules); exit 1 on any warning.")] = False,
@@ -75,7 +85,8 @@ def check(
     """Load and check the rule book and policies; list every problem, or the assumed values."""
     if lang:
         _use_language(lang)
-    book, problems = check_rulebook(rules, policies, overlay or [])
+    book, problems = check_rulebook(located("rules", rules), located("policies", policies),
+                                    located_overlays(overlay))
     if problems or book is None:
         for problem in problems:
             say(messages.render(problem, LANGUAGE[0]))
@@ -187,8 +198,8 @@ def assess(
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
     overlay: OverlayOption = None,
 ) -> None:
     """Assess every application in FILE across every aid type."""
@@ -209,8 +220,8 @@ def explain(
     aid: Annotated[str, typer.Option("--aid", help="The aid type id, like dibao.")],
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
     overlay: OverlayOption = None,
 ) -> None:
     """Print the full reasoning for one aid type."""
@@ -227,8 +238,8 @@ def notice(
         "--templates", help="A directory of the county's own templates (same names).")] = None,
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
     overlay: OverlayOption = None,
 ) -> None:
     """Print the applicant's written notice: outcome, amount and reasons per aid type."""
@@ -238,12 +249,12 @@ def notice(
             a, application, language=language, templates=templates), str(file)))
 
 
-def _assessments(file: Path, on, jurisdiction, rules: Path, policies: Path,
+def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None,
                  overlays: list[Path] | None = None):
     """The assessor, and every application in ``file`` with its assessment."""
     when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
-    assessor = _assessor(rules, policies, overlays or [])
+    assessor = _assessor(rules, policies, overlays)
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
         application, on=when, jurisdiction=jurisdiction), str(file)))
         for application in applications]
@@ -283,8 +294,8 @@ def demo(
     = Path("aidrules-demo.db"),
     month: Annotated[str, typer.Option("--month", help="The month of feeds, YYYY-MM.")]
     = "2025-03",
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """The main job: one month of monitoring, verification and enrolment on a synthetic county
     in an SQLite ledger, and its summary (docs/monitoring.md, "The demo")."""
@@ -295,7 +306,9 @@ def demo(
     except ValueError:
         raise typer.BadParameter(f"--month={month!r} is not a month; expected YYYY-MM",
                                  param_hint="--month") from None
-    places = Places(rules=rules, policies=policies, examples=EXAMPLES)
+    places = Places(rules=located("rules", rules), policies=located("policies", policies),
+                    feeds=located("feeds"), warnings=located("warnings"),
+                    examples=located("examples/applications"))
     result = _guarded(lambda: run_demo(db, households, seed, first, places), str(db))
     for line in summary(result):
         say(line)
@@ -342,15 +355,18 @@ def _use_language(flag: str | None) -> None:
 
 
 @app.callback()
-def _every_command(lang: LangOption = None) -> None:
+def _every_command(lang: LangOption = None, version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
     """Classify social-assistance applications across every aid type, with reasons."""
     _use_language(lang)
 
 
-def _assessor(rules: Path, policies: Path, overlays: list[Path] | None = None) -> Any:
+def _assessor(rules: Path | None, policies: Path | None,
+              overlays: list[Path] | None = None) -> Any:
     from aidrules.engine import Assessor  # late: only the commands that assess need it
 
-    book = _guarded(lambda: load_rulebook(rules, policies, overlays or []), str(rules))
+    book = _guarded(lambda: load_book(rules, policies, overlays), str(rules or "rules"))
     return Assessor(book)
 
 

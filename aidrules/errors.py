@@ -82,6 +82,10 @@ class EngineError(AidrulesError, RuntimeError):
     """The rules engine failed in a way the compiler should have prevented."""
 
 
+class InstallationError(AidrulesError, ImportError):
+    """A dependency is installed in a way that cannot work here; the message says how to fix it."""
+
+
 class NoticeError(AidrulesError, ValueError):
     """A notice could not be rendered: a template with a mistake, or an unknown language."""
 

@@ -20,13 +20,13 @@ from aidrules.cases.case import Case
 from aidrules.cases.reading import read_cases, read_examples
 from aidrules.cases.replay import Books, in_cases_dir, rules_in
 from aidrules.engine import Assessor
-from aidrules.errors import RuleBookError
+from aidrules.errors import AidrulesError, RuleBookError
 from aidrules.rulebook import Rule
 
 _BOOKS = pytest.StashKey[Books]()
 
 
-class CaseFileError(Exception):
+class CaseFileError(AidrulesError):
     """A case file, or the rule book it is checked against, did not load."""
 
 

@@ -22,6 +22,10 @@ CONFINED = {
     "duckdb": ("columnar/",),
     "pyarrow": ("columnar/",),
     "pyspark": ("columnar/",),
+    # the web framework and its server: the HTTP service only
+    "fastapi": ("service/",),
+    "starlette": ("service/",),
+    "uvicorn": ("service/",),
 }
 
 # A room of the library → the rooms it may import (besides itself, errors and _yaml).
@@ -36,6 +40,9 @@ LOWER = {
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
     # the columnar executor compiles the checked trees itself: it never imports the engine
     "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
+    # the HTTP service: an entry point over the library (and the package's __version__)
+    "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
+                "shipped", "console", "__version__"},
 }
 
 
@@ -80,6 +87,12 @@ def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
 def test_nothing_imports_the_command_line():
     assert [p.name for p in modules() if room(p) != "cli" and "aidrules.cli" in imported(p)
             and p.name != "__main__.py"] == []
+
+
+def test_only_the_command_line_reaches_the_service():
+    assert [str(p.relative_to(PACKAGE)) for p in modules()
+            if room(p) not in {"service", "cli"}
+            and any(n.startswith("aidrules.service") for n in imported(p))] == []
 
 
 def test_the_cases_room_opens_the_ledger_only_when_asked():

@@ -19,10 +19,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from durable import engine as durable_engine
-
 from aidrules.engine.compiler import SESSION_RULE, Compiled
-from aidrules.errors import EngineError
+from aidrules.errors import EngineError, InstallationError
+
+# durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed: built without
+# the define below it installs, then fails here with an undefined symbol.
+BUILD_FLAG = "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject"
+
+try:
+    from durable import engine as durable_engine
+except ImportError as exc:
+    if "PyEval_CallObject" not in str(exc):
+        raise
+    raise InstallationError(
+        "durable-rules was built without a define this Python needs (undefined symbol "
+        "PyEval_CallObject). Rebuild it: pip uninstall -y durable-rules, then "
+        f"{BUILD_FLAG} pip install --no-cache-dir --no-binary durable-rules durable-rules"
+        "==2.0.28 (see the README, \"Quick start\")") from None
 
 
 class _QuietHost(durable_engine.Host):

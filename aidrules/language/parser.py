@@ -10,7 +10,7 @@ from importlib import resources
 from lark import Lark, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from aidrules.errors import Problem
+from aidrules.errors import AidrulesError, Problem
 from aidrules.language import ast, hints
 
 # How deeply an expression may nest (brackets, operators, calls): far beyond any rule a
@@ -34,7 +34,7 @@ def _word_order(word: str) -> tuple[int, str]:
     return (_FIRST_WORDS.index(word) if word in _FIRST_WORDS else len(_FIRST_WORDS), word)
 
 
-class ExpressionSyntaxError(ValueError):
+class ExpressionSyntaxError(AidrulesError, ValueError):
     """An expression that does not parse; ``problem`` says where and what was expected."""
 
     def __init__(self, problem: Problem) -> None:

@@ -45,6 +45,7 @@ from aidrules.model.identity import (
 )
 from aidrules.model.reading import (
     application_from_dict,
+    application_from_json,
     application_to_dict,
     read_application,
     read_applications,
@@ -80,6 +81,7 @@ __all__ = [
     "VehicleKind",
     "WorkAbility",
     "application_from_dict",
+    "application_from_json",
     "application_to_dict",
     "birth_date_of",
     "check_character",

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import attrs
 
+from aidrules.errors import AidrulesError
 from aidrules.model import _checks as c
 from aidrules.model.identity import (
     Sex,
@@ -376,7 +377,7 @@ class Household:
     dibao_tier: int | None = c.field(c.optional(c.whole_number(1, 4)), default=None)
 
 
-class InconsistentApplication(ValueError):
+class InconsistentApplication(AidrulesError, ValueError):
     """Fields that are each fine but do not fit together; ``problems`` as (path, message)."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:

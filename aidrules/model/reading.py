@@ -52,6 +52,15 @@ def application_from_dict(data: Mapping[str, Any], source: str = "") -> model.Ap
     return application
 
 
+def application_from_json(document: bytes | str, source: str = "") -> model.Application:
+    """The application in a JSON document (bytes as UTF-8), numbers kept exact, or
+    ApplicationError listing every bad field (``$`` when it is not JSON at all)."""
+    data, message = _parse_json(document)
+    if message:
+        raise ApplicationError([FieldProblem("$", message)], source)
+    return application_from_dict(data, source)
+
+
 def read_application(path: Path | str) -> model.Application:
     """The one application in a YAML file (or JSON, by the ``.json`` extension)."""
     return application_from_dict(_load(path), source=str(path))
@@ -207,11 +216,17 @@ def _load_yaml(path: Path | str) -> tuple[Any, str | None]:
 
 def _load_json(path: Path | str) -> tuple[Any, str | None]:
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-        return json.loads(text, parse_float=Decimal, parse_constant=Decimal,
-                          object_pairs_hook=_json_object), None
+        raw = Path(path).read_bytes()
     except OSError as exc:
         return None, f"cannot read the file: {exc.strerror}"
+    return _parse_json(raw)
+
+
+def _parse_json(raw: bytes | str) -> tuple[Any, str | None]:
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        return json.loads(text, parse_float=Decimal, parse_constant=Decimal,
+                          object_pairs_hook=_json_object), None
     except UnicodeDecodeError:
         return None, "the file is not UTF-8 text"
     except json.JSONDecodeError as exc:

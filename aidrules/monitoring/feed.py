@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from aidrules.errors import AidrulesError
 from aidrules.model.identity import mask_id_text, mask_name, validate_id_number
 from aidrules.monitoring.mapping import FeedMapping
 from aidrules.monitoring.records import Event, ImportReport, Reject
@@ -28,7 +29,7 @@ _AMOUNT_NOISE = str.maketrans("", "", ",，¥￥元 ")
 _ID_SHAPE = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
-class RowError(ValueError):
+class RowError(AidrulesError, ValueError):
     """Why one row cannot be imported; the text starts with the reason's kind."""
 
 

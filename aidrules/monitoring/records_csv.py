@@ -17,6 +17,8 @@ from collections.abc import Iterator
 
 import attrs
 
+from aidrules.errors import AidrulesError
+
 MAX_CELL_LINES = 10  # physical lines one quoted cell may run over (an address, a note)
 
 
@@ -39,7 +41,7 @@ class Record:
 _END = Line(0, "\n")  # handed to the csv reader once the file is exhausted
 
 
-class _RunawayQuote(Exception):
+class _RunawayQuote(AidrulesError):
     pass
 
 

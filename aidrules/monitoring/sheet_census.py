@@ -13,10 +13,12 @@ from xml.parsers import expat
 
 import attrs
 
+from aidrules.errors import AidrulesError
+
 CHUNK = 1 << 20
 
 
-class SheetXmlError(ValueError):
+class SheetXmlError(AidrulesError, ValueError):
     """The sheet's XML cannot be counted: malformed, or it declares a DOCTYPE."""
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from aidrules import _yaml
-from aidrules.errors import Problem, RuleBookError, did_you_mean
+from aidrules.errors import AidrulesError, Problem, RuleBookError, did_you_mean
 from aidrules.language import ExpressionSyntaxError, Schema, ast, check, parse
 from aidrules.language.types import BOOL, INT, MONEY, text_of
 from aidrules.monitoring.mapping import EVENT_KINDS
@@ -213,7 +213,7 @@ class _Reader(_yaml.Reporter):
             return None
 
 
-class _Unsupported(ValueError):
+class _Unsupported(AidrulesError, ValueError):
     def __init__(self, node: ast.Expr, message: str) -> None:
         super().__init__(message)
         self.node = node

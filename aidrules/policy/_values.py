@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from aidrules.errors import did_you_mean
+from aidrules.errors import AidrulesError, did_you_mean
 from aidrules.policy._records import ROUNDING_MODES, ROUNDING_PERIODS, UNITS, Kind, Rounding
 
 FEN = Decimal("0.01")
@@ -20,7 +20,7 @@ CONVERSIONS: dict[tuple[str, str], Fraction] = {
 _FRACTION = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 
-class Bad(Exception):
+class Bad(AidrulesError, ValueError):
     """A value that cannot be read; the loader adds file:line:col."""
 
     def __init__(self, message: str, expected: str | None = None, suggestion: str | None = None):
