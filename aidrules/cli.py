@@ -267,12 +267,13 @@ def screen(
     on: Annotated[str, typer.Option("--on", help="Screen as of this date (YYYY-MM-DD).")],
     result: Annotated[Path, typer.Option("--out", help="Where to write the result (Parquet).")],
     jurisdiction: JurisdictionOption = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
+    overlay: OverlayOption = None,
 ) -> None:
     """Screen a whole register on DuckDB: statuses and amounts per household (docs/screening.md)."""
     from aidrules.columnar import STATUSES, Screener, screen_register  # late: loads duckdb
-    book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
+    book = _guarded(lambda: load_book(rules, policies, overlay), str(rules or "rules"))
     found = _guarded(lambda: screen_register(Screener(book), register, day(on), result,
                                              jurisdiction), str(register)).to_pylist()
     table = Table("aid", *STATUSES, "monthly amount (yuan)", "amount pending")
