@@ -97,11 +97,14 @@ def check(
     _print_summary(book)
     _print_assumed(book)
     if strict:
-        from aidrules.rulebook.lint import lint  # docs/cases.md, "check --strict"
-        findings = lint(book)
+        from aidrules.rulebook.lint import ACKNOWLEDGED_FILE, acknowledge, lint
+        findings, accepted = acknowledge(lint(book), rules / ACKNOWLEDGED_FILE)
+        for item in accepted:
+            say(str(item))
         for finding in findings:
             say(str(finding))
-        say(f"{len(findings)} warning(s) under --strict.")
+        say(f"{len(findings)} warning(s) under --strict; {len(accepted)} acknowledged with a "
+            f"reason in {rules / ACKNOWLEDGED_FILE}.")
         if findings:
             raise typer.Exit(1)
 
@@ -142,25 +145,44 @@ def _plain(value: Any) -> str:
 def document(
     output: Annotated[Path, typer.Option("--output", help="Where to write the page.")]
     = Path("docs/rulebook.md"),
+    coverage: Annotated[Path, typer.Option(
+        "--coverage", help="Where to write the article-by-article coverage table.")]
+    = Path("docs/coverage.md"),
     check_only: Annotated[bool, typer.Option(
-        "--check", help="Write nothing; exit 1 if the page is not current.")] = False,
+        "--check", help="Write nothing; exit 1 if a page is not current.")] = False,
     rules: RulesOption = Path("rules"),
     policies: PoliciesOption = Path("policies"),
 ) -> None:
-    """Generate the rule-book page (Chinese and English) from the rule and policy files."""
+    """Generate the rule-book page and the coverage table (rules/coverage.yaml) from the rule
+    and policy files."""
     from aidrules.rulebook.document import rulebook_markdown
 
     book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
-    text = rulebook_markdown(book, Path.cwd())
-    current = output.read_text(encoding="utf-8") if output.exists() else None
-    if check_only:
-        if current != text:
-            fail(f"{output} is not current; run 'aidrules document' to regenerate it")
-        say(f"{output} is current.")
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    say(f"wrote {output} ({len(text.splitlines())} lines)")
+    pages = [(output, rulebook_markdown(book, Path.cwd()))]
+    if (rules / "coverage.yaml").exists():
+        pages.append((coverage, _coverage_page(book, rules / "coverage.yaml")))
+    for path, text in pages:
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if check_only:
+            if current != text:
+                fail(f"{path} is not current; run 'aidrules document' to regenerate it")
+            say(f"{path} is current.")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        say(f"wrote {path} ({len(text.splitlines())} lines)")
+
+
+def _coverage_page(book: RuleBook, file: Path) -> str:
+    from aidrules.rulebook.coverage import coverage_markdown, coverage_problems, read_coverage
+
+    documents, defects = read_coverage(file)
+    problems = defects or coverage_problems(book, documents, str(file))
+    if problems:
+        for problem in problems:
+            say(problem)
+        fail(f"{len(problems)} problem(s) in {file}; the coverage table was not written")
+    return coverage_markdown(book, documents)
 
 
 # ---- validate ------------------------------------------------------------------------

@@ -45,9 +45,16 @@ ZH: dict[str, str] = {
     "'{value}' is not a value of {field}": "“{value}”不是 {field} 的取值",
     "cannot compare {left} with {right}": "不能将{left}与{right}比较",
     "'{op}' needs numbers or amounts, not {kind}": "“{op}”只能比较数值或金额，不能比较{kind}",
+    "this gives {found}, but aid type '{aid}' is paid with period: {period}":
+        "此处得到的是{found}，但救助类别“{aid}”按 period: {period} 发放",
     "this gives {kind}, not a condition": "此处得到的是{kind}，不是条件",
     "this gives {kind}": "此处得到的是{kind}",
     "cannot compute {left} {op} {right}": "无法计算 {left} {op} {right}",
+    "{function}(...) converts {takes}, not {found}":
+        "{function}(...) 只能换算{takes}，不能换算{found}",
+    "{function}(...) cannot mix {a} and {b}": "{function}(...) 不能混用{a}和{b}",
+    "{function}(...) takes one amount, like {example}":
+        "{function}(...) 只接受一个金额，如 {example}",
     "cannot negate {kind}": "不能对{kind}取负",
     "cannot round {kind}": "不能对{kind}舍入",
     "the two branches differ: {a} and {b}": "两个分支的类型不同：{a}和{b}",
@@ -117,6 +124,9 @@ ZH: dict[str, str] = {
     "value={value} is negative": "value={value} 为负数",
     "value={value} has more than 2 decimals": "value={value} 的小数超过两位",
     "value={value} is not an amount of money": "value={value} 不是金额",
+    "the first step of the schedule is {n}, so a value below it has no entry":
+        "分档表的第一档从 {n} 开始，低于它的值没有对应的档",
+    "keys={keys} are not in increasing order": "keys={keys} 未按从小到大排列",
     "value={value} is not one of the choices": "value={value} 不在可选值之中",
     "value={value} is not true or false": "value={value} 不是 true 或 false",
     "value={value} is not a list": "value={value} 不是列表",
@@ -197,6 +207,8 @@ ZH: dict[str, str] = {
 
 # Fragments after "expected" → Chinese (whole matches first, then per " or " part).
 ZH_EXPECTED: dict[str, str] = {
+    "amounts of the same period (per month, per year or once)":
+        "同一期间的金额（每月、每年或一次性）",
     "one of {values}": "以下之一：{values}",
     "two values of the same kind": "两个同类的值",
     "a condition or a formula": "条件或公式",
@@ -222,6 +234,9 @@ ZH_EXPECTED: dict[str, str] = {
     "fewer facts built on one another, or a min, max or aggregate fact (sent as one value)":
         "减少层层相套的派生事实，或改用 min、max 或汇总类事实（作为一个值送入引擎）",
     "dates in increasing order": "按先后顺序排列的日期",
+    "whole numbers starting at 0, such as [0, 1, 3, 5]": "从 0 开始的整数，如 [0, 1, 3, 5]",
+    "whole numbers from the smallest up, such as [0, 1, 3, 5]":
+        "从小到大的整数，如 [0, 1, 3, 5]",
     "each date once": "每个日期只出现一次",
     "a date that exists in the calendar": "日历上存在的日期",
     "a date written YYYY-MM-DD, e.g. 2024-07-01": "写作 YYYY-MM-DD 的日期，如 2024-07-01",
@@ -288,6 +303,8 @@ ZH_EXPECTED: dict[str, str] = {
 # Words of the language that stand inside messages (kinds of value, tokens).
 TERMS: dict[str, str] = {
     "an amount of money": "金额", "a whole number": "整数", "a number": "数值",
+    "an amount per month": "月金额（每月）", "an amount per year": "年金额（每年）",
+    "a one-off amount": "一次性金额",
     "a text": "文本", "a list of texts": "文本列表", "a rounding rule": "舍入规则",
     "an aid type": "救助类别", "a name": "名称", "a quoted text": "带引号的文本",
     "a comparison": "比较运算符", "the end of the expression": "表达式结尾",

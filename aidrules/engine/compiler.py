@@ -170,6 +170,11 @@ class _Compiler:
                 return _Status(node.args[0].parts[0], True, pos=node.pos)
             case ast.Call(function="lookup"):
                 return self.lookup(node, scope)
+            case ast.Call(function="monthly" | "yearly", args=(amount,)):
+                # exact arithmetic: the comparison is cross-multiplied, nothing divided
+                op = "/" if node.function == "monthly" else "*"
+                return ast.Arith(op, self.prepare(amount, scope), _Const(Fraction(12)),
+                                 pos=node.pos)
             case ast.Call(function="round") if self.leaves_exact(node):
                 return self.prepare(node.args[0], scope)
             case ast.Call(function="round") | ast.Call(function="count" | "sum" | "any" | "all"):

@@ -11,10 +11,13 @@ import attrs
 
 from aidrules.errors import Problem, did_you_mean
 from aidrules.language import ast
-from aidrules.language.types import BOOL, INT, MONEY, NUMBER, ROUNDING, Schema, Type
+from aidrules.language.printer import to_text
+from aidrules.language.types import BOOL, INT, NUMBER, ROUNDING, Schema, Type, money_per
 
 AGGREGATES = frozenset({"count", "sum", "any", "all", "min", "max"})
-FUNCTIONS = frozenset({"min", "max", "round", "eligible", "lookup"}) | AGGREGATES
+#: The exact conversions between periods: the function, the period it takes, the one it gives.
+CONVERSIONS = {"monthly": ("year", "month"), "yearly": ("month", "year")}
+FUNCTIONS = frozenset({"min", "max", "round", "eligible", "lookup", *CONVERSIONS}) | AGGREGATES
 
 
 @attrs.frozen
@@ -30,15 +33,16 @@ def check(expr: ast.Expr, schema: Schema, scope: Sequence[str], file: str,
     """Check ``expr`` in ``scope`` (entities, innermost last: ``("household", "member")``)."""
     checker = _Checker(schema, file)
     found = checker.visit(expr, tuple(scope))
-    if expect is not None and found is not None and not _fits(found, expect):
+    if expect is not None and found is not None and not fits(found, expect):
         checker.fail(expr, f"this gives {found}", expected=str(expect))
     return Checked(found, tuple(checker.problems), frozenset(checker.names),
                    frozenset(checker.aids))
 
 
-def _fits(found: Type, expect: Type) -> bool:
+def fits(found: Type, expect: Type) -> bool:
+    """``found`` may stand where ``expect`` is required (a written number for an amount)."""
     if found.kind == expect.kind:
-        return True
+        return found.kind != "money" or expect.period in (None, found.period)
     return found.is_numeric and expect.is_numeric and (
         found.literal or {found.kind, expect.kind} <= {"int", "number"})
 
@@ -139,7 +143,11 @@ class _Checker:
         if left is None or right is None:
             return None
         result = _arith(node.op, left, right)
-        if result is None:
+        if result is None and node.op != "*" and _clash(left, right):
+            self.fail(node, f"cannot compute {left} {node.op} {right}",
+                      expected="amounts of the same period (per month, per year or once)",
+                      suggestion=_conversion(node.left, left, node.right, right))
+        elif result is None:
             self.fail(node, f"cannot compute {left} {node.op} {right}",
                       expected=_ARITH_HINT[node.op])
         return result
@@ -150,6 +158,10 @@ class _Checker:
             return BOOL
         if node.op in ("in", "not in"):
             self.check_membership(node, left, right)
+        elif _clash(left, right):
+            self.fail(node, f"cannot compare {left} with {right}",
+                      expected="amounts of the same period (per month, per year or once)",
+                      suggestion=_conversion(node.left, left, node.right, right))
         elif _join(left, right) is None:
             self.fail(node, f"cannot compare {left} with {right}",
                       expected="two values of the same kind")
@@ -242,6 +254,10 @@ class _Checker:
         for item in found[1:]:
             if result is None or item is None:
                 return None
+            if _clash(result, item):
+                self.fail(node, f"{node.function}(...) cannot mix {result} and {item}",
+                          expected="amounts of the same period (per month, per year or once)")
+                return None
             result = _join(result, item)
             if result is None or not result.is_numeric:
                 self.fail(node, f"{node.function}(...) compares numbers or amounts of one kind")
@@ -262,6 +278,25 @@ class _Checker:
             self.fail(node.args[0], f"cannot round {amount}", expected="a number or an amount")
             return None
         return amount
+
+    def call_monthly(self, node, scope):
+        """``monthly(x)``: a yearly amount as a month's (x / 12); ``yearly(x)``: 12 x."""
+        takes, gives = CONVERSIONS[node.function]
+        if len(node.args) != 1:
+            self.fail(node, f"{node.function}(...) takes one amount, like "
+                      f"{node.function}(statistics.consumption_per_capita)",
+                      expected="1 argument")
+            return None
+        found = self.visit(node.args[0], scope)
+        if found is None:
+            return None
+        if found.kind != "money" or found.period != takes:
+            self.fail(node.args[0], f"{node.function}(...) converts {money_per(takes)}, "
+                      f"not {found}", expected=str(money_per(takes)))
+            return None
+        return money_per(gives)
+
+    call_yearly = call_monthly
 
     def call_lookup(self, node, scope):
         """``lookup(table, key)``: the table's entry for the key, of the table's kind."""
@@ -324,12 +359,28 @@ def _describe(node: ast.Expr) -> str:
     return f"'{node.dotted}'" if isinstance(node, ast.Name) else "this field"
 
 
+def _clash(a: Type, b: Type) -> bool:
+    """Two amounts of money of different periods (per month, per year, once)."""
+    return a.kind == b.kind == "money" and a.period != b.period
+
+
+def _conversion(left_node, left: Type, right_node, right: Type) -> str | None:
+    """The exact conversion that makes a yearly and a monthly amount meet, per month."""
+    for node, found in ((left_node, left), (right_node, right)):
+        if found.period == "year" and "month" in (left.period, right.period):
+            return f"monthly({to_text(node)})"
+    return None
+
+
 def _join(a: Type, b: Type) -> Type | None:
     """The common type of two values that may be compared or stand in two branches."""
+    if _clash(a, b):
+        return None
     if a.kind == b.kind:
         values = a.values if b.values is None else b.values if a.values is None else (
             a.values | b.values)
-        return Type(a.kind, a.entity, values, a.literal and b.literal)
+        period = a.period if a.period == b.period else None
+        return Type(a.kind, a.entity, values, a.literal and b.literal, period=period)
     if a.is_numeric and b.is_numeric:
         if a.literal and not b.literal:
             return b
@@ -352,10 +403,31 @@ def _arith(op: str, a: Type, b: Type) -> Type | None:
         if all(money):
             return None
         if any(money):
-            return MONEY
-        return Type("int" if a.kind == b.kind == "int" else "number", literal=literal)
+            amount, count = (a, b) if money[0] else (b, a)
+            return _times(amount, count)
+        months = "months" if "months" in (a.period, b.period) else None
+        return Type("int" if a.kind == b.kind == "int" else "number", literal=literal,
+                    period=months)
     if money == (True, False):
-        return MONEY
+        return _per(a, b)
     if money == (False, True):
         return None
+    if all(money):
+        return None if _clash(a, b) else Type("number")
     return Type("number", literal=literal)
+
+
+def _times(amount: Type, count: Type) -> Type | None:
+    """An amount times a number keeps its period; a monthly amount times a number of
+    months is a sum (once)."""
+    if count.period != "months":
+        return money_per(amount.period or "month")
+    return money_per("once") if amount.period == "month" else None
+
+
+def _per(amount: Type, count: Type) -> Type | None:
+    """An amount divided by a number keeps its period; a sum divided by a number of months
+    is a monthly amount."""
+    if count.period != "months":
+        return money_per(amount.period or "month")
+    return money_per("month") if amount.period == "once" else None

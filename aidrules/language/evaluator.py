@@ -186,6 +186,10 @@ def _call(node: ast.Call) -> Closure:
             return Fraction(values[1].apply(values[0]))
         if function == "lookup":
             return entry(values[0], values[1])
+        if function == "monthly":
+            return values[0] / 12  # a yearly amount, exactly a twelfth per month
+        if function == "yearly":
+            return values[0] * 12
         return min(values) if function == "min" else max(values)
     return call
 

@@ -5,7 +5,7 @@
                                                              enrolled ↺ reviewed / changed
 
 The moves and their preconditions live here; the ledger applies them. Sources:
-民发〔2021〕57号 art. 15–22, 31–33 (policy-research.md §2.6, §2.8, §2.9).
+民发〔2021〕57号 art. 15–22, 31–33; 民发〔2022〕83号 一（三）, 四（一）.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import attrs
 from aidrules import _yaml
 from aidrules.errors import AidrulesError, Problem, RuleBookError, did_you_mean
 from aidrules.language import ExpressionSyntaxError, Schema, ast, check, parse
-from aidrules.language.types import BOOL, INT, MONEY, text_of
+from aidrules.language.types import BOOL, INT, MONEY_ONCE, text_of
 from aidrules.monitoring.mapping import EVENT_KINDS
 from aidrules.monitoring.register import STATUSES
 
@@ -34,7 +34,7 @@ COLOURS = ("red", "yellow", "blue")
 ONCE_PER = ("household", "person", "month", "event")
 FIELDS = {
     "event.kind": text_of(*KINDS),
-    "event.amount": MONEY,  # yuan; unknown when the feed has no amount
+    "event.amount": MONEY_ONCE,  # yuan; unknown when the feed has no amount
     "event.is_earner": BOOL,  # the person is the household's earner
     "event.age": INT,  # the person's age on the event's date
     "event.grade": INT,  # disability grade 1 (most severe) to 4
@@ -275,7 +275,7 @@ def _constant(node: ast.Expr, against: ast.Name) -> Any:
         case ast.Text(value) | ast.Bool(value):
             return value
         case ast.Number(value):
-            if FIELDS[against.dotted] is MONEY:
+            if FIELDS[against.dotted].kind == "money":
                 fen = value * 100
                 if fen != fen.to_integral_value():
                     raise _Unsupported(node, "an amount of money is written to the fen at most")

@@ -24,13 +24,17 @@ class BadEntry(Bad):
 
 
 def keys(raw: Any) -> tuple[str, ...] | tuple[int, ...]:
-    """The keys as declared: different texts, or whole numbers in increasing order (a step
-    schedule: each entry holds from its key up to the next, the last one upwards); raises Bad."""
+    """The keys as declared: different texts, or whole numbers in increasing order from 0 (a
+    step schedule: each entry holds from its key up to the next, the last one upwards, so
+    every whole number has an entry); raises Bad."""
     if isinstance(raw, list) and raw and all(_whole(k) for k in raw):
-        if all(a < b for a, b in zip(raw, raw[1:], strict=False)):
-            return tuple(int(k) for k in raw)
-        raise Bad(f"keys={show(raw)} are not in increasing order",
-                  "whole numbers from the smallest up, such as [1, 2, 3, 5]")
+        if not all(a < b for a, b in zip(raw, raw[1:], strict=False)):
+            raise Bad(f"keys={show(raw)} are not in increasing order",
+                      "whole numbers from the smallest up, such as [0, 1, 3, 5]")
+        if raw[0] != 0:
+            raise Bad(f"the first step of the schedule is {raw[0]}, so a value below it has no "
+                      "entry", "whole numbers starting at 0, such as [0, 1, 3, 5]")
+        return tuple(int(k) for k in raw)
     ok = isinstance(raw, list) and raw and all(isinstance(k, str) and k for k in raw)
     if not ok or len(set(raw)) != len(raw):
         raise Bad(f"keys={show(raw)} is not a list of different texts",

@@ -83,7 +83,8 @@ def _section(book, title, intro, rules, shown, root, topic: str | None = None) -
     if not rules:
         lines += ["（无规则 / no rules）", ""]
     for rule in rules:
-        lines += _rule(rule, root)
+        aid = book.aids.get(rule.aid) if rule.aid else None
+        lines += _rule(rule, root, aid.period if aid is not None else None)
     names = _parameters_read(book, rules)
     if topic:
         names |= {n for n in book.policies.parameters() if n.startswith(topic)}
@@ -94,7 +95,11 @@ def _section(book, title, intro, rules, shown, root, topic: str | None = None) -
     return "\n".join(lines)
 
 
-def _rule(rule: Rule, root) -> list[str]:
+_PAID = {"month": "（每月）/ Amount (monthly)", "year": "（每年）/ Amount (yearly)",
+         "once": "（一次性）/ Amount (once)"}
+
+
+def _rule(rule: Rule, root, period: str | None = None) -> list[str]:
     scope = "（逐个成员 / for each member）" if rule.scope == "member" else ""
     lines = [f"### {rule.title}{scope}", "", f"*{rule.title_en}* — `{rule.id}`, "
              f"{_path(rule.at.file, root)}:{rule.at.line}", "",
@@ -107,7 +112,7 @@ def _rule(rule: Rule, root) -> list[str]:
         label = f"{c.title} / {c.title_en}" if c.title else "—"
         lines.append(f"  - {label}: `{_one_line(c.text)}`")
     if rule.amount is not None:
-        lines.append(f"- 金额（每月）/ Amount (monthly): `{to_text(rule.amount)}`")
+        lines.append(f"- 金额{_PAID.get(period or 'month')}: `{to_text(rule.amount)}`")
     if rule.amount_max is not None:
         lines.append(f"- 金额上限 / Largest amount: `{to_text(rule.amount_max)}`")
     if rule.reason:

@@ -8,7 +8,9 @@
   over to nothing). Overlaps cannot be written: a value runs until the next date of its file;
 - two rules with identical conditions (same kind of conclusion, scope and tests).
 
-Findings are warnings with ``file:line``; they do not stop the book from loading."""
+Findings are warnings with ``file:line``; they do not stop the book from loading. A finding
+that is known and accepted is listed, with its reason, in ``rules/lint-acknowledged.yaml``
+(:func:`acknowledge`); an entry that no longer matches a finding is itself a finding."""
 
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ import operator
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 import attrs
 
+from aidrules import _yaml
 from aidrules.errors import PolicyLookupError
 from aidrules.language import ast
 from aidrules.language.printer import to_text
@@ -183,3 +187,63 @@ def identical_rules(book: RuleBook) -> Iterator[Finding]:
             yield Finding(rule.at.file, rule.at.line,
                           f"rules '{first.id}' ({first.at}) and '{rule.id}' have identical "
                           "conditions")
+
+
+# ---- findings acknowledged, each with its reason -------------------------------------
+
+ACKNOWLEDGED_FILE = "lint-acknowledged.yaml"  # at the top of the rules directory
+
+
+@attrs.frozen
+class Acknowledged:
+    finding: Finding
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.finding.file}:{self.finding.line}: acknowledged: {self.finding.message}" \
+               f" ({self.reason})"
+
+
+def acknowledge(findings: list[Finding], path: Path | str
+                ) -> tuple[list[Finding], list[Acknowledged]]:
+    """The findings ``path`` does not acknowledge, and those it does with their reasons.
+
+    Entries are ``{finding: <message without file:line>, reason: <text>}`` (or ``findings:``
+    and a list of messages sharing one reason) under ``acknowledged:``. A malformed entry,
+    or one that matches no finding, is a finding of its own, so the file can neither hide
+    a new problem nor outlive the one it excused."""
+    path = Path(path)
+    if not path.is_file():
+        return findings, []
+    entries, defects = _entries(path)
+    reasons = {message: reason for message, reason, _ in entries}
+    kept = [f for f in findings if f.message not in reasons]
+    done = [Acknowledged(f, reasons[f.message]) for f in findings if f.message in reasons]
+    found = {f.message for f in findings}
+    stale = [Finding(str(path), line, f"acknowledged finding no longer occurs: '{message}'; "
+                     "remove the entry") for message, _, line in entries if message not in found]
+    return sorted([*kept, *defects, *stale]), done
+
+
+def _entries(path: Path) -> tuple[list[tuple[str, str, int]], list[Finding]]:
+    doc, problems = _yaml.load(path)
+    if problems:
+        return [], [Finding(p.file, p.line, p.message) for p in problems]
+    items = doc.get("acknowledged") if _yaml.is_mapping(doc) else None
+    if not _yaml.is_sequence(items):
+        return [], [Finding(str(path), 1, "expected 'acknowledged:' and a list of entries")]
+    entries, defects = [], []
+    for i, item in enumerate(items):
+        line = _yaml.position(items, i)[0]
+        item = item if _yaml.is_mapping(item) else {}
+        messages = item.get("findings", [item.get("finding")])
+        reason = item.get("reason")
+        if not (_yaml.is_sequence(messages) and messages
+                and all(isinstance(m, str) for m in messages)
+                and isinstance(reason, str) and reason.strip()):
+            defects.append(Finding(str(path), line, "an acknowledged finding needs 'finding:' "
+                                   "(the warning's text, or 'findings:' and a list of them) "
+                                   "and 'reason:' (why it is accepted)"))
+            continue
+        entries += [(m.strip(), " ".join(reason.split()), line) for m in messages]
+    return entries, defects

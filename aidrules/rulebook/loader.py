@@ -14,8 +14,10 @@ from typing import Any
 from aidrules import _yaml
 from aidrules.errors import Problem, RuleBookError, did_you_mean
 from aidrules.language import ast, check, parse
+from aidrules.language.checker import fits
 from aidrules.language.parser import ExpressionSyntaxError
-from aidrules.language.types import BOOL, MONEY, Schema, Type, table_of
+from aidrules.language.printer import to_text
+from aidrules.language.types import BOOL, UNIT_PERIODS, Schema, Type, money_per, table_of
 from aidrules.policy import Overlay, PolicyTree
 from aidrules.rulebook import analysis, proofs
 from aidrules.rulebook.book import (
@@ -35,6 +37,9 @@ from aidrules.rulebook.schema import BASE_FACTS, BASE_TITLES
 
 BOOK_FILE = "book.yaml"
 CASES_DIR = "cases"  # case files (tests of the rules) live beside the rules, never in the book
+# Files at the top of the rules directory that describe the book rather than belong to it:
+# the acknowledged lint findings (rulebook/lint.py) and the article coverage (rulebook/coverage.py).
+ABOUT_FILES = frozenset({"lint-acknowledged.yaml", "coverage.yaml"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _FACT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCOPES = ("household", "member")
@@ -139,7 +144,8 @@ class _Reader:
             self.problems.append(Problem(str(self.root), 1, 1, "no such rules directory"))
             return None
         paths = sorted(p for p in self.root.rglob("*.yaml")
-                       if CASES_DIR not in p.relative_to(self.root).parts[:-1])
+                       if CASES_DIR not in p.relative_to(self.root).parts[:-1]
+                       and p.relative_to(self.root).as_posix() not in ABOUT_FILES)
         book_path = self.root / BOOK_FILE
         if book_path not in paths:
             self.problems.append(Problem(str(book_path), 1, 1, "the rule book has no book.yaml",
@@ -533,8 +539,28 @@ class _Reader:
             self.fail(file, item, key, f"only a rule that concludes an aid has an '{key}'")
             return None
         expr = self.expression(file, item, key, True)
-        if expr is not None:
-            self.typed(expr, schema, scope, file, MONEY)
+        if expr is None:
+            return None
+        aid = self.aids.get(conclusion.value) if conclusion is not None else None
+        period = aid.period if aid is not None else None
+        if period is None:  # no period, or a wrong one: reported where the aid is declared
+            self.typed(expr, schema, scope, file, Type("money"))
+            return expr
+        found = self.typed(expr, schema, scope, file, None).type
+        expect = money_per(period)
+        if found is None or fits(found, expect):
+            return expr
+        if found.kind == "money":
+            convert = {("year", "month"): "monthly", ("month", "year"): "yearly"}.get(
+                (found.period, period))
+            text = to_text(expr) if len(to_text(expr)) <= 80 else "..."
+            self.problems.append(Problem(
+                file.label, *expr.pos, f"this gives {found}, but aid type '{aid.id}' is paid "
+                f"with period: {period}", expected=str(expect),
+                suggestion=f"{convert}({text})" if convert else None))
+        else:
+            self.problems.append(Problem(file.label, *expr.pos, f"this gives {found}",
+                                         expected=str(expect)))
         return expr
 
 
@@ -548,5 +574,13 @@ def _collections(schema: Schema) -> dict[str, set[str]]:
 
 
 def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
-    return {name: table_of(p.keys, Type(str(p.kind))) if getattr(p, "keys", None) else
-            Type(str(p.kind)) for name, p in declared.items()}
+    return {name: table_of(p.keys, _parameter_type(p)) if getattr(p, "keys", None) else
+            _parameter_type(p) for name, p in declared.items()}
+
+
+def _parameter_type(parameter: Any) -> Type:
+    """The type of a parameter's value: money carries its unit's period (yuan/month,
+    yuan/year, yuan once), and a whole number in months is a number of months."""
+    unit = getattr(parameter, "unit", None)
+    period = "months" if unit == "months" else UNIT_PERIODS.get(unit)
+    return Type(str(parameter.kind), period=period)

@@ -2,14 +2,25 @@
 
 This is the one place where the domain model meets the language: each entity's
 fields, with their types and closed vocabularies. :mod:`aidrules.rulebook.facts`
-fills them from an :class:`~aidrules.model.Application`."""
+fills them from an :class:`~aidrules.model.Application`. Money says its period honestly:
+incomes are monthly (the model converts yearly ones), spending is over the last 12 months,
+assets, vehicles and losses are one-off sums."""
 
 from __future__ import annotations
 
 from enum import Enum
 
 from aidrules import model
-from aidrules.language.types import BOOL, INT, MONEY, Type, collection_of, text_of
+from aidrules.language.types import (
+    BOOL,
+    INT,
+    MONEY,
+    MONEY_ONCE,
+    MONEY_PER_YEAR,
+    Type,
+    collection_of,
+    text_of,
+)
 
 
 def _vocabulary(enum: type[Enum], *extra: str) -> Type:
@@ -20,7 +31,7 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
     "household": {
         "members": collection_of("member"),
         "area": _vocabulary(model.Area),
-        "financial_assets": MONEY,
+        "financial_assets": MONEY_ONCE,  # a balance, not a flow
         "housing_units": INT,
         "business_registrations": INT,
         "vehicles": collection_of("vehicle"),
@@ -30,7 +41,7 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "household_incomes": collection_of("income"),  # $.household.incomes
         "support_form": _vocabulary(model.SupportForm),
         "is_dibao_recipient": BOOL,
-        "dibao_paid_amount": MONEY,
+        "dibao_paid_amount": MONEY,  # per month
         "income_rose_from_work": BOOL,
         "grace_months_used": INT,
         "dibao_tier": INT,
@@ -51,18 +62,18 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "is_co_residing": BOOL,
         "absence": _vocabulary(model.Absence, "none"),
         "refused_job_offers": INT,
-        "employment_cost": MONEY,
+        "employment_cost": MONEY,  # per month
         "is_tekun_recipient": BOOL,
         "chose_orphan_protection": BOOL,
         "incomes": collection_of("income"),
     },
     "income": {
         "kind": _vocabulary(model.IncomeKind),
-        "monthly_amount": MONEY,
+        "monthly_amount": MONEY,  # read per month or per year, converted
     },
     "expenditure": {
         "kind": _vocabulary(model.ExpenditureKind),
-        "amount": MONEY,
+        "amount": MONEY_PER_YEAR,  # out of pocket over the last 12 months
     },
     "supporter": {
         "relation": _vocabulary(model.Relation),
@@ -71,12 +82,12 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
     },
     "emergency": {
         "kind": _vocabulary(model.EmergencyKind),
-        "loss_amount": MONEY,
+        "loss_amount": MONEY_ONCE,
         "days_before_application": INT,
     },
     "vehicle": {
         "kind": _vocabulary(model.VehicleKind),
-        "value": MONEY,
+        "value": MONEY_ONCE,
     },
 }
 

@@ -146,10 +146,10 @@ LINE_BY_SIZE = """\
 description: 测试：按家庭人口数的收入线
 description_en: Test - an income line by family size
 unit: yuan/month
-keys: [1, 2, 3]
+keys: [0, 1, 2, 3]
 values:
   2021-07-01:
-    value: {1: 1000, 2: 1700, 3: 2100.01}
+    value: {0: 1000, 1: 1000, 2: 1700, 3: 2100.01}
     assumed: test
 """
 RULE = """

@@ -109,7 +109,16 @@ def test_whole_number_keys_go_up(tmp_path):
     _, problems = tree_with(tmp_path, STEPS.replace("[0, 1, 4]", "[0, 4, 1]"))
     assert [str(p).split("policies/", 1)[1] for p in problems][0] == (
         "national/tekun/care.yaml:4:7: keys=a list are not in increasing order; expected whole "
-        "numbers from the smallest up, such as [1, 2, 3, 5]")
+        "numbers from the smallest up, such as [0, 1, 3, 5]")
+
+
+def test_a_schedule_starts_at_0_so_every_whole_number_has_an_entry(tmp_path):
+    """A step below the first key would give 'unknown' when assessing: refused at load."""
+    _, problems = tree_with(tmp_path, STEPS.replace("[0, 1, 4]", "[1, 4]").replace(
+        "{0: 1/10, 1: 1/6, 4: 1/4}", "{1: 1/6, 4: 1/4}"))
+    assert [str(p).split("policies/", 1)[1] for p in problems][0] == (
+        "national/tekun/care.yaml:4:7: the first step of the schedule is 1, so a value below it "
+        "has no entry; expected whole numbers starting at 0, such as [0, 1, 3, 5]")
 
 
 SCHEDULE = """\
