@@ -308,7 +308,20 @@ def _call(node: ast.Call, scope: Scope) -> Value:
         return _extreme(node.function, values)
     if node.function == "lookup":
         return _lookup(values[0], values[1], node, scope)
+    if node.function in ("monthly", "yearly"):
+        return _per_period(node.function, values[0])
     raise scope.refuse(f"the function '{node.function}'", node)
+
+
+def _per_period(function: str, value: Value) -> Value:
+    """``monthly(x)``, a twelfth of a yearly amount, or ``yearly(x)``, twelve months, exactly."""
+    if _constant(value):
+        return UNKNOWN if value is UNKNOWN else value / 12 if function == "monthly" \
+            else value * 12
+    value = num(value)
+    if function == "monthly":
+        return Num(value.num, _times(value.den, 12))
+    return Num(f"({value.num} * 12)", value.den)
 
 
 def _lookup(table: Any, key: Value, node: ast.Call, scope: Scope) -> Value:
