@@ -85,7 +85,8 @@ def check(
     """Load and check the rule book and policies; list every problem, or the assumed values."""
     if lang:
         _use_language(lang)
-    book, problems = check_rulebook(located("rules", rules), located("policies", policies),
+    rules = located("rules", rules)
+    book, problems = check_rulebook(rules, located("policies", policies),
                                     located_overlays(overlay))
     if problems or book is None:
         for problem in problems:

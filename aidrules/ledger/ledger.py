@@ -452,7 +452,8 @@ class Ledger:
             assessment = _get(s, t.Assessment, decision.assessment_id)
             starts = first_of_next_month(decision.decided_on)
             interval = _review_interval(_get(s, t.Application, case.application_id).document)
-            due = add_months(starts, self._limits(s, case).review_months[interval])
+            limits = self._limits(s, case)
+            due = add_months(starts, limits.review_months[interval])
             rows = []
             for aid in filter(None, decision.aids.split(",")):
                 _check_no_overlap(s, case.household_id, aid, starts)
@@ -460,7 +461,8 @@ class Ledger:
                 once = _period(assessment, aid) == "once"  # a one-off payment: one month
                 rows.append(t.Enrolment(household_id=case.household_id, case_id=case_id, aid=aid,
                                         starts_on=starts, review_interval=interval,
-                                        review_due=None if once else due,
+                                        review_due=None if once else limits.review_due(
+                                            aid, interval, starts),
                                         ends_on=last_of_month(starts) if once else None,
                                         period="once" if once else "month",
                                         monthly_amount=_amount(assessment, aid)))
@@ -500,14 +502,14 @@ class Ledger:
     def _apply_review(self, s: Session, case: t.Case, assessment: t.Assessment, on: date) -> str:
         result = json.loads(assessment.result)
         status = {r["aid"]: r for r in result["results"]}
-        months = self._limits(s, case).review_months
+        limits = self._limits(s, case)
         outcome = "unchanged"
         for row in _open_enrolments(s, case.id):
             if status[row.aid]["status"] != "eligible":
                 outcome = "ineligible"
                 continue
             new_amount = _amount(assessment, row.aid)
-            due = add_months(on, months[row.review_interval])
+            due = limits.review_due(row.aid, row.review_interval, on)
             if new_amount == row.monthly_amount:
                 row.review_due = due
                 continue

@@ -16,6 +16,7 @@ from datetime import date
 import attrs
 
 from aidrules.ledger.errors import IllegalMove
+from aidrules.ledger.workdays import add_months
 from aidrules.policy import PolicyTree
 
 
@@ -61,6 +62,15 @@ class TimeLimits:
     min_investigators: int
     review_months: dict[str, int]  # stable / unstable
     grace_max_months: int
+    validity_months: dict[str, int]  # aid -> longest a determination stands before review
+
+    def review_due(self, aid: str, interval: str, starts: date) -> date:
+        """The next review: after the household's interval, and no later than the end of
+        the aid's validity (刚性支出困难家庭认定办法第十条: at most 12 months)."""
+        due = add_months(starts, self.review_months[interval])
+        if aid in self.validity_months:
+            due = min(due, add_months(starts, self.validity_months[aid]))
+        return due
 
     @classmethod
     def of(cls, policies: PolicyTree, jurisdiction: str, on: date) -> TimeLimits:
@@ -76,4 +86,5 @@ class TimeLimits:
             review_months={kind: value(f"review.interval_months.{kind}")
                            for kind in ("stable", "unstable")},
             grace_max_months=value("grace_period.max_months"),
+            validity_months={"rigid_expenditure": value("rigid.validity_months")},
         )

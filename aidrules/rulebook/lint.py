@@ -63,7 +63,7 @@ PROCEDURE_PARAMETERS = frozenset({
     "deadline.investigation_start_wd", "deadline.total_wd", "deadline.total_extended_wd",
     "deadline.refusal_notice_wd", "public_notice.days", "procedure.min_investigators",
     "review.interval_months.stable", "review.interval_months.unstable",
-    "grace_period.max_months",
+    "grace_period.max_months", "rigid.validity_months",
 })
 
 

@@ -40,7 +40,7 @@ def test_a_household_exactly_at_the_dibao_standard_is_not_below_it(assessor):
 def test_comparisons_no_knob_reaches_are_reported_not_dropped(assessor):
     base = read_application(ROOT / "examples" / "applications" / BASES[0])
     _, skipped = generate(assessor, base)
-    assert "temporary_assistance.emergency: emergency_count > 0: no knob moves it exactly " \
+    assert "temporary_assistance.emergency: recent_emergency_count > 0: no knob moves it exactly " \
            "onto the line" in skipped
 
 

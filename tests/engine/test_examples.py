@@ -24,7 +24,7 @@ EXPECTED = {
         {"dibao": "710.00", "dibao_marginal": None, "medical_aid": None, "education_aid": None,
          "hardship_aid": None}, {"employment_aid"}, "red"),
     "05-tieli-rigid-expenditure-medical.yaml": (
-        {"rigid_expenditure": None, "temporary_assistance": "1420.00", "medical_aid": None,
+        {"rigid_expenditure": None, "temporary_assistance": "4260.00", "medical_aid": None,
          "hardship_aid": None}, set(), "yellow"),
     "06-tieli-disqualified-by-car.yaml": ({}, set(), None),
     "07-tieli-income-not-reported.yaml": (
@@ -39,12 +39,12 @@ EXPECTED = {
         set(), "yellow"),
     "11-tieli-low-income-students.yaml": (
         {"dibao": "630.00", "medical_aid": None, "education_aid": None}, set(), "yellow"),
-    "12-tieli-fire-emergency.yaml": ({"temporary_assistance": "1420.00"}, set(), "red"),
+    "12-tieli-fire-emergency.yaml": ({"temporary_assistance": "2130.00"}, set(), "red"),
     "13-tieli-severely-disabled-adult.yaml": (
         {"dibao": "710.00", "dibao_marginal": None, "medical_aid": None, "employment_aid": None,
          "elderly_care": None, "hardship_aid": None}, set(), "red"),
     "14-tieli-elderly-couple-care.yaml": (
-        {"dibao": "820.00", "temporary_assistance": "1420.00", "medical_aid": None,
+        {"dibao": "820.00", "temporary_assistance": "2840.00", "medical_aid": None,
          "elderly_care": None, "hardship_aid": None}, set(), "red"),
 }
 

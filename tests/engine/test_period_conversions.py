@@ -34,8 +34,8 @@ def _two_earners(yearly_total: str) -> dict:
 
 
 @pytest.mark.parametrize(("yearly_total", "below"), [
-    ("60000.00", False),  # 30,000 a year per member: exactly the ceiling, not below it
-    ("59999.99", True),  # 2,499.99958… a month per member; a fen a year under the ceiling
+    ("80000.00", False),  # 40,000 a year per member: exactly Tieli's urban ceiling, not below
+    ("79999.99", True),  # 3,333.33291… a month per member; a fen a year under the ceiling
 ])
 def test_the_yearly_ceiling_is_met_exactly(book, yearly_total, below):
     found = Assessor(book).assess(application_from_dict(_two_earners(yearly_total)))

@@ -19,7 +19,7 @@ def test_temporary_aid_is_stored_as_a_one_off_payment(ledger):
     rows = {e.aid: e for e in ledger.enrolments("H-14")}
     once, monthly = rows["temporary_assistance"], rows["dibao"]
     assert (once.period, once.starts_on, once.ends_on, once.review_due, once.monthly_amount) == (
-        "once", date(2025, 4, 1), date(2025, 4, 30), None, "1420.00")
+        "once", date(2025, 4, 1), date(2025, 4, 30), None, "2840.00")
     assert (monthly.period, monthly.ends_on) == ("month", None)
     assert ledger.public_notice(case)["monthly_amounts"] == {"dibao": monthly.monthly_amount}
     assert [e["period"] for e in ledger.case(case)["enrolments"]] == ["month", "once"]

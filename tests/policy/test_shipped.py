@@ -64,7 +64,7 @@ def test_a_tieli_snapshot_has_every_dibao_and_tekun_number_in_2025(tree):
     for name in ["dibao.standard.urban", "dibao.standard.rural", "dibao.marginal_multiplier",
                  "dibao.rounding", "dibao.rounding_stage", "tekun.basic_multiplier",
                  "tekun.care_share", "minimum_wage.monthly", "rigid.in_force",
-                 "rigid.income_ceiling_yearly", "deadline.total_wd"]:
+                 "rigid.income_ceiling", "deadline.total_wd"]:
         assert name in snapshot, name
     assert snapshot["rigid.in_force"].value is True
 

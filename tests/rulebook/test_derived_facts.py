@@ -41,9 +41,19 @@ def test_the_grace_period_counts_whole_months_since_income_rose():
     assert months_used(date(2025, 1, 10), date(2025, 7, 10)) == (6, False)
 
 
-def test_an_emergency_grant_above_the_small_amount_is_not_paid_first():
+def test_an_emergency_grant_above_the_small_amount_is_paid_first_up_to_the_cap():
+    """先行救助 (民发〔2018〕23号 二（二）): the household qualifies, and the part up to the
+    small-amount cap (800, assumed) is paid before the paperwork; the rest after."""
     fields = household_facts(read_application(EXAMPLES / "12-tieli-fire-emergency.yaml"))
-    assert fields["temporary_help_first"] is False  # 2 × 710 = 1420 > 800 (assumed cap)
+    assert fields["temporary_help_first"] is True
+    assert fields["temporary_help_first_amount"] == 800  # min(710 × 3 = 2130, 800)
+
+
+def test_an_old_emergency_is_not_paid_first():
+    application = read_application(EXAMPLES / "12-tieli-fire-emergency.yaml")
+    fields = household_facts(attrs.evolve(application, applied_on=date(2026, 8, 25)))
+    assert fields["recent_emergency_count"] == 0
+    assert (fields["temporary_help_first"], fields["temporary_help_first_amount"]) == (False, 0)
 
 
 def _with_household_incomes(*incomes):
