@@ -39,13 +39,16 @@ from aidrules.model import (
     Income,
     IncomeKind,
     Member,
+    ObligorInability,
     Period,
     Relation,
     SelfCare,
     StudentLevel,
     Supporter,
+    SupportForm,
     Vehicle,
     VehicleKind,
+    VehiclePurpose,
     WorkAbility,
     make_id_number,
 )
@@ -119,7 +122,8 @@ def members(relation: st.SearchStrategy[Relation] | None = None,
 
 
 def assets() -> st.SearchStrategy[Assets]:
-    vehicles = st.builds(Vehicle, kind=st.sampled_from(VehicleKind), value=_optional(amounts()))
+    vehicles = st.builds(Vehicle, kind=st.sampled_from(VehicleKind), value=_optional(amounts()),
+                         purpose=st.sampled_from(VehiclePurpose))
     return st.builds(Assets, financial_assets=amounts(1_000_000),
                      vehicles=st.lists(vehicles, max_size=2).map(tuple),
                      housing_units=st.integers(0, 3), business_registrations=st.integers(0, 2))
@@ -133,7 +137,15 @@ def _households() -> st.SearchStrategy[Household]:
         lambda ms: len({m.id_number for m in ms}) == len(ms))
     expenditures = st.builds(Expenditure, kind=st.sampled_from(ExpenditureKind), amount=amounts())
     supporters = st.builds(Supporter, name=texts(), relation=st.sampled_from(Relation),
-                           is_able=st.booleans(), inability_reason=_optional(texts()))
+                           is_able=st.booleans(), inability_reason=_optional(texts()),
+                           inability=_optional(st.sampled_from(ObligorInability)),
+                           id_number=_optional(id_numbers(st.dates(date(1930, 1, 1),
+                                                                   date(1990, 12, 31)))),
+                           disability=_optional(st.builds(Disability,
+                                                          kind=st.sampled_from(DisabilityKind),
+                                                          grade=st.integers(1, 4))),
+                           yearly_income=_optional(amounts()),
+                           assets_within_low_income_rules=_optional(st.booleans()))
     emergencies = st.builds(Emergency, kind=st.sampled_from(EmergencyKind),
                             occurred_on=st.dates(date(2020, 1, 1), date(2025, 12, 31)),
                             loss_amount=amounts(), description=_optional(texts()))
@@ -145,6 +157,10 @@ def _households() -> st.SearchStrategy[Household]:
         supporters=st.lists(supporters, max_size=2).map(tuple),
         emergencies=st.lists(emergencies, max_size=2).map(tuple),
         incomes=st.lists(incomes(), max_size=2).map(tuple),  # the household's, no member's
+        support_form=st.sampled_from(SupportForm),
+        has_contracted_land=st.booleans(),
+        shares_collective_income=st.booleans(),
+        relocated_to_town=st.booleans(),
     )
 
 

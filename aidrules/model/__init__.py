@@ -30,6 +30,7 @@ from aidrules.model.application import (
     SupportForm,
     Vehicle,
     VehicleKind,
+    VehiclePurpose,
     WorkAbility,
 )
 from aidrules.model.identity import (
@@ -79,6 +80,7 @@ __all__ = [
     "Supporter",
     "Vehicle",
     "VehicleKind",
+    "VehiclePurpose",
     "WorkAbility",
     "application_from_dict",
     "application_from_json",

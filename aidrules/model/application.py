@@ -109,6 +109,9 @@ class IncomeKind(enum.StrEnum):
     social_assistance = "social_assistance"
     old_age_allowance = "old_age_allowance"  # 高龄津贴
     social_insurance_benefit = "social_insurance_benefit"  # 基本医疗保险等社会保险待遇
+    disability_living_subsidy = "disability_living_subsidy"  # 困难残疾人生活补贴
+    disability_care_subsidy = "disability_care_subsidy"  # 重度残疾人护理补贴
+    orphan_allowance = "orphan_allowance"  # 孤儿、事实无人抚养儿童基本生活费
     other = "other"
 
 
@@ -143,6 +146,14 @@ class VehicleKind(enum.StrEnum):
     disabled_mobility = "disabled_mobility"
     farm_machinery = "farm_machinery"
     commercial = "commercial"
+
+
+class VehiclePurpose(enum.StrEnum):
+    """What a vehicle is used for, as the household declares and the check confirms."""
+
+    private = "private"  # 一般自用
+    livelihood = "livelihood"  # 维持家庭生产生活（农用、营生）所必需
+    disability_mobility = "disability_mobility"  # 残疾人代步或专用
 
 
 class ExpenditureKind(enum.StrEnum):
@@ -208,6 +219,10 @@ def _normalised_id(value: object) -> object:
 
 def _masked(value: str) -> str:
     return repr(mask_id_number(value))
+
+
+def _masked_or_none(value: str | None) -> str:
+    return "None" if value is None else _masked(value)
 
 
 _JURISDICTION = re.compile(r"[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*")
@@ -302,6 +317,8 @@ class Member:
 class Vehicle:
     kind: VehicleKind = _choice(VehicleKind)
     value: Decimal | None = c.field(c.optional(c.amount), converter=c.to_amount, default=None)
+    # Exemptions for assets needed for the family's living (民发〔2021〕57号第十四条).
+    purpose: VehiclePurpose = _choice(VehiclePurpose, default=VehiclePurpose.private)
 
 
 @attrs.frozen(kw_only=True)
@@ -327,6 +344,22 @@ class Supporter:
     is_able: bool = c.field(c.flag)
     inability_reason: str | None = c.field(c.optional(c.text), default=None)
     inability: ObligorInability | None = _optional_choice(ObligorInability, default=None)
+    # What the art. 8 cases test: the supporter's age (from the number), disability, own
+    # income over the last year, and whether the supporter's assets are within the local
+    # low-income-family asset rules (found when the supporter's own household is checked).
+    id_number: str | None = c.field(c.optional(_id_number_rule), converter=_normalised_id,
+                                    default=None, repr=_masked_or_none)
+    disability: Disability | None = c.field(c.optional(c.instance(Disability)), default=None)
+    yearly_income: Decimal | None = c.field(c.optional(c.amount), converter=c.to_amount,
+                                            default=None)  # None: not reported
+    assets_within_low_income_rules: bool | None = c.field(c.optional(c.flag), default=None)
+
+    def age_on(self, d: date) -> int | None:
+        """Whole years on ``d``, or None when no identity number was given."""
+        if self.id_number is None:
+            return None
+        born = birth_date_of(self.id_number)
+        return d.year - born.year - ((d.month, d.day) < (born.month, born.day))
 
 
 @attrs.frozen(kw_only=True)
@@ -368,6 +401,12 @@ class Household:
     # a rent on jointly owned property): counted with the members' incomes, by the same kinds.
     incomes: tuple[Income, ...] = _list_of(Income, MOST_INCOMES, default=())
     support_form: SupportForm = _choice(SupportForm, default=SupportForm.dispersed)
+    # Urban or rural tekun treatment (特困人员认定办法第十九条): contracted land or a share in
+    # rural collective income gives rural treatment; poverty-alleviation relocation to a town,
+    # urban treatment.
+    has_contracted_land: bool = c.field(c.flag, default=False)
+    shares_collective_income: bool = c.field(c.flag, default=False)
+    relocated_to_town: bool = c.field(c.flag, default=False)
     # Current dibao recipients whose income rose above the standard through a job (渐退期).
     is_dibao_recipient: bool = c.field(c.flag, default=False)
     dibao_monthly_amount: Decimal | None = c.field(c.optional(c.amount), converter=c.to_amount,
@@ -415,6 +454,11 @@ def dating_problems(application: Application) -> Iterator[tuple[str, str]]:
             yield (f".household.members[{index}].id_number",
                    f"gives a birth date of {member.birth_date}: {member.age_on(on)} years old on "
                    f"{on}, older than {OLDEST_AGE}")
+    for index, supporter in enumerate(application.household.supporters):
+        if supporter.id_number is not None and birth_date_of(supporter.id_number) > on:
+            yield (f".household.supporters[{index}].id_number",
+                   f"gives a birth date of {birth_date_of(supporter.id_number)}, after the "
+                   f"application date {on}")
 
 
 # Field types as real classes (not strings), for the reader and for anyone building a schema.

@@ -36,9 +36,8 @@ def base_facts(application: model.Application) -> Facts:
     fields: dict[str, Any] = {"area": application.area.value}
     fields.update(_assets(household.assets, unknown))
     fields["expenditures"] = _expenditures(household.expenditures, unknown)
-    fields["supporters"] = [Env({"relation": s.relation.value, "is_able": s.is_able,
-                                 "inability": s.inability.value if s.inability else "none"})
-                            for s in household.supporters]
+    fields["supporters"] = [_supporter(s, i, application.applied_on, unknown)
+                            for i, s in enumerate(household.supporters)]
     fields.update(_current_support(household, application.applied_on, unknown))
     fields["emergencies"] = [_emergency(e, application.applied_on) for e in household.emergencies]
     fields["household_incomes"] = _incomes(household.incomes)
@@ -62,7 +61,8 @@ def _assets(assets: model.Assets | None, unknown) -> dict[str, Any]:
         "housing_units": Fraction(assets.housing_units),
         "business_registrations": Fraction(assets.business_registrations),
         "vehicles": [Env({"kind": v.kind.value,
-                          "value": UNKNOWN if v.value is None else Fraction(v.value)})
+                          "value": UNKNOWN if v.value is None else Fraction(v.value),
+                          "purpose": v.purpose.value})
                      for v in assets.vehicles],
     }
 
@@ -77,12 +77,39 @@ def _current_support(household: model.Household, on, unknown) -> dict[str, Any]:
         unknown["dibao_tier"].append("$.household.dibao_tier")
     return {
         "support_form": household.support_form.value,
+        "has_contracted_land": household.has_contracted_land,
+        "shares_collective_income": household.shares_collective_income,
+        "relocated_to_town": household.relocated_to_town,
         "is_dibao_recipient": household.is_dibao_recipient,
         "dibao_paid_amount": UNKNOWN if paid is None else Fraction(paid),
         "income_rose_from_work": rose_on is not None,
         "grace_months_used": Fraction(_whole_months(rose_on, on) if rose_on else 0),
         "dibao_tier": UNKNOWN if household.dibao_tier is None else Fraction(household.dibao_tier),
     }
+
+
+def _supporter(s: model.Supporter, index: int, on, unknown) -> Env:
+    """A legal supporter: the art. 8 case recorded, and what its conditions test."""
+    path = f"$.household.supporters[{index}]"
+    age = s.age_on(on)
+    for value, name, field in ((age, "obligor_age", "id_number"),
+                               (s.yearly_income, "obligor_yearly_income", "yearly_income"),
+                               (s.assets_within_low_income_rules, "obligor_assets_within_rules",
+                                "assets_within_low_income_rules")):
+        if value is None:
+            unknown[name].append(f"{path}.{field}")
+    disability = s.disability
+    return Env({
+        "relation": s.relation.value, "is_able": s.is_able,
+        "inability": s.inability.value if s.inability else "none",
+        "obligor_age": UNKNOWN if age is None else Fraction(age),
+        "obligor_has_disability": disability is not None,
+        "obligor_disability_kind": disability.kind.value if disability else "none",
+        "obligor_disability_grade": Fraction(disability.grade if disability else 0),
+        "obligor_yearly_income": UNKNOWN if s.yearly_income is None else Fraction(s.yearly_income),
+        "obligor_assets_within_rules": (UNKNOWN if s.assets_within_low_income_rules is None
+                                        else s.assets_within_low_income_rules),
+    })
 
 
 def _whole_months(start, end) -> int:

@@ -40,6 +40,9 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "emergencies": collection_of("emergency"),
         "household_incomes": collection_of("income"),  # $.household.incomes
         "support_form": _vocabulary(model.SupportForm),
+        "has_contracted_land": BOOL,
+        "shares_collective_income": BOOL,
+        "relocated_to_town": BOOL,
         "is_dibao_recipient": BOOL,
         "dibao_paid_amount": MONEY,  # per month
         "income_rose_from_work": BOOL,
@@ -79,6 +82,12 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
         "relation": _vocabulary(model.Relation),
         "is_able": BOOL,
         "inability": _vocabulary(model.ObligorInability, "none"),
+        "obligor_age": INT,
+        "obligor_has_disability": BOOL,
+        "obligor_disability_kind": _vocabulary(model.DisabilityKind, "none"),
+        "obligor_disability_grade": INT,
+        "obligor_yearly_income": MONEY_PER_YEAR,
+        "obligor_assets_within_rules": BOOL,
     },
     "emergency": {
         "kind": _vocabulary(model.EmergencyKind),
@@ -88,6 +97,7 @@ BASE_FACTS: dict[str, dict[str, Type]] = {
     "vehicle": {
         "kind": _vocabulary(model.VehicleKind),
         "value": MONEY_ONCE,
+        "purpose": _vocabulary(model.VehiclePurpose),
     },
 }
 

@@ -31,6 +31,7 @@ cases/wrong.yaml:30: at the standard, recorded as dibao
       ? dibao_tier >= 1; missing $.household.dibao_tier — A tier has been assigned
     rule dibao.single_person: false for every member (0, 1) — A severely disabled or seriously ill member of a marginal family is enrolled alone
     rule dibao.single_person_disabled_adult: false for every member (0, 1) — An unemployed severely disabled adult may be enrolled alone
+    rule dibao.single_person_religious: false for every member (0, 1) — A member of the clergy who has left the family and lived at a religious venue for three years or more, in hardship, applies alone
   dibao: amount expected 20.00, got none
   dibao: rule dibao.household expected true, got false
   rule book VERSION"""

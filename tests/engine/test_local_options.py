@@ -116,7 +116,8 @@ def test_no_tier_shares_are_shipped_so_gap_payment_needs_none():
 
 def _disabled_adult_with_support() -> dict:
     data = _household("0.00", False)
-    data["household"]["members"][0]["incomes"][0]["amount"] = "4000.00"
+    # (2700 + 300) / 3 = 1000 a head: not below 710, below the single-enrolment ceiling 1065
+    data["household"]["members"][0]["incomes"][0]["amount"] = "2700.00"
     data["household"]["members"].append(
         {"id_number": "230781199909011626", "name": "钱雨", "relation": "child",
          "work_ability": "none", "disability": {"kind": "intellectual", "grade": 2},

@@ -22,6 +22,8 @@ EXAMPLE_PROVINCE = {
     "dibao.standard.urban": "800",
     "dibao.standard.rural": "600",
     "dibao.asset_multiple_months": "24",
+    "dibao.marginal_asset_multiple_months": "24",
+    "dibao.single_adult_income_multiple": "1.5",
     "dibao.max_housing_units": "1",
     "dibao.max_business_registrations": "0",
     "dibao.topup_elderly_age": "70",

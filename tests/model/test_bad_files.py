@@ -106,7 +106,8 @@ EXPECTED = {
         f"{M0}.incomes[0].kind: must be one of wage, business, property, transfer, "
         "support_received, pension, basic_pension, unemployment_insurance, youfu, "
         "family_planning_reward, scholarship, bravery_award, social_assistance, "
-        "old_age_allowance, social_insurance_benefit, other, "
+        "old_age_allowance, social_insurance_benefit, disability_living_subsidy, "
+        "disability_care_subsidy, orphan_allowance, other, "
         "got 'salary'",
         f"{M0}.incomes[0].amount: must be a non-negative amount, got '-100'",
         f"{M0}.incomes[0].period: must be one of monthly, yearly, got 'weekly'",

@@ -75,6 +75,7 @@ def test_shipped_kind_lists_use_the_application_models_vocabulary(tree):
         "income.disregarded_kinds": {k.value for k in model.IncomeKind},
         "tekun.disregarded_income_kinds": {k.value for k in model.IncomeKind},
         "dibao.disqualifying_vehicle_kinds": {k.value for k in model.VehicleKind},
+        "dibao.vehicle_exempt_purposes": {k.value for k in model.VehiclePurpose},
     }
     for name, vocabulary in known.items():
         assert set(tree.parameters()[name].choices) <= vocabulary, name
