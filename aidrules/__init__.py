@@ -37,6 +37,7 @@ _WHERE = {
     "Problem": "aidrules.errors",
     "RuleBook": "aidrules.rulebook",
     "RuleBookError": "aidrules.errors",
+    "Screener": "aidrules.columnar",
     "application_from_dict": "aidrules.model",
     "decision_notice": "aidrules.notices",
     "load_book": "aidrules.shipped",
@@ -57,6 +58,7 @@ __all__ = [
     "Problem",
     "RuleBook",
     "RuleBookError",
+    "Screener",
     "__version__",
     "application_from_dict",
     "decision_notice",
@@ -67,6 +69,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from aidrules.columnar import Screener
     from aidrules.engine import AidResult, Assessment, Assessor
     from aidrules.errors import (
         AidrulesError,

@@ -19,6 +19,9 @@ CONFINED = {
     "sqlalchemy": ("ledger/",),
     "alembic": ("ledger/",),
     "jinja2": ("notices/",),
+    "duckdb": ("columnar/",),
+    "pyarrow": ("columnar/",),
+    "pyspark": ("columnar/",),
     # the web framework and its server: the HTTP service only
     "fastapi": ("service/",),
     "starlette": ("service/",),
@@ -37,6 +40,8 @@ LOWER = {
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
     "notices": {"language", "policy", "model", "rulebook", "engine"},
+    # the columnar executor compiles the checked trees itself: it never imports the engine
+    "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
     # the HTTP service: an entry point over the library (and the package's __version__)
     "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
                 "shipped", "console", "__version__"},
