@@ -113,16 +113,21 @@ class _Compiler:
 
     # -- one rule -------------------------------------------------------------
     def rule(self, rule: Rule) -> list[dict]:
-        scope = ("household",) if rule.scope == "household" else ("household", "member")
-        tests = [self.prepare(c.test, scope) for c in rule.criteria]
-        tests += [_Status(aid, False, "household")
-                  for aid in excluded_by(rule, self.book.exclusive)]
-        formula = _simplify(_expand(_nnf(ast.Logic("and", tuple(tests)))))
-        disjuncts = _dnf(formula)
+        disjuncts = self.disjuncts(rule)
         if len(disjuncts) > MAX_DISJUNCTS:
             raise EngineError(f"rule '{rule.id}' ({rule.at}) splits into {len(disjuncts)} "
                               f"alternatives for the engine; at most {MAX_DISJUNCTS}")
         return [self.patterns(rule, literals) for literals in disjuncts]
+
+    def disjuncts(self, rule: Rule) -> list[list]:
+        """The alternatives the engine tests ``rule`` as, each a list of literals (one durable
+        rule each); past ``4 * MAX_DISJUNCTS`` the count is cut short. The load proof
+        (aidrules.rulebook.proofs) counts at least as many without writing them out."""
+        scope = ("household",) if rule.scope == "household" else ("household", "member")
+        tests = [self.prepare(c.test, scope) for c in rule.criteria]
+        tests += [_Status(aid, False, "household")
+                  for aid in excluded_by(rule, self.book.exclusive)]
+        return _dnf(_simplify(_expand(_nnf(ast.Logic("and", tuple(tests))))))
 
     def patterns(self, rule: Rule, literals: list) -> dict:
         conditions = {"h": [{"kind": "household"}], "m": [{"kind": "member"}]}

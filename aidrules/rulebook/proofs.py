@@ -12,6 +12,9 @@ Three proofs, each a problem at ``file:line:col`` when it does not hold:
   ``min`` or ``max`` inside a comparison doubles them (``x < min(a, b)`` is
   ``a <= b and x < a`` or ``a > b and x < b``). They are counted here without being
   written out, so a nest of ``min`` is refused at once instead of taking minutes.
+  The count is never below what the compiler builds: a ``round(x, p)`` whose rounding
+  ``p`` is ``mode: none`` in some layer or at some date (or has no value to read) is
+  compared exactly, so the compiler writes ``x`` out, and so is it counted here.
 - **Bounded depth** once derived facts are written out into the rules that read them
   (the compiler inlines plain arithmetic facts), so compiling never runs out of stack.
 """
@@ -44,7 +47,7 @@ def prove(facts: Iterable[DerivedFact], rules: Iterable[Rule],
     with its file and line; ``collections[entity]`` names the entity's list fields;
     ``readable`` every fact that loaded (a divisor naming another one is already reported)."""
     facts = list(facts)
-    sizes = _Sizes(facts, collections)
+    sizes = _Sizes(facts, collections, _may_stay_exact(parameter_values))
     divisions = _Divisions(facts, parameter_values, readable)
     problems: list[Problem] = []
     for fact in facts:
@@ -183,11 +186,14 @@ def _cap(n: int) -> int:
 class _Sizes:
     """Alternatives and depth of expressions, the compiler's way, never expanding them."""
 
-    def __init__(self, facts: list[DerivedFact], collections: Mapping[str, set[str]]) -> None:
-        self.collections = collections
+    def __init__(self, facts: list[DerivedFact], collections: Mapping[str, set[str]],
+                 exact: Callable[[ast.Expr], bool] = lambda rounding: True) -> None:
+        """``exact(rounding)``: whether that rounding parameter may be ``mode: none``
+        anywhere, so that the compiler writes out what it rounds (by default: always)."""
+        self.collections, self.exact = collections, exact
         self.facts: dict[tuple[str, str], _Size] = {}
         for fact in facts:  # in dependency order: each fact's size is known before it is read
-            sent_as_field = _sent_as_field(fact.formula, collections.get(fact.scope, set()))
+            sent_as_field = _sent_as_field(fact.formula, self.exact)
             self.facts[(fact.scope, fact.id)] = _ONE if sent_as_field else \
                 self.size(fact.formula, _SCOPES[fact.scope])
 
@@ -199,9 +205,7 @@ class _Sizes:
                             f"most {MAX_INLINED_DEPTH})", expected="fewer facts built on one "
                             "another, or a min, max or aggregate fact (sent as one value)")
                     for c, s in sizes if s.depth > MAX_INLINED_DEPTH]
-        total = 1
-        for _, s in sizes:
-            total = _cap(total * s.true)
+        total = _alternatives(s for _, s in sizes)
         if total > MAX_ALTERNATIVES:
             worst = max(sizes, key=lambda cs: cs[1].true)[0]
             problems.append(Problem(
@@ -210,6 +214,11 @@ class _Sizes:
                 "comparison doubles them)", expected=f"at most {MAX_ALTERNATIVES}: make the "
                 "min, max or if a derived fact of its own (it is then sent as one value)"))
         return problems
+
+    def alternatives(self, rule: Rule) -> int:
+        """How many alternatives the engine tests ``rule`` as, at least (at most _CAP)."""
+        scope = _SCOPES.get(rule.scope, ("household",))
+        return _alternatives(self.size(c.test, scope) for c in rule.criteria)
 
     def size(self, node: ast.Expr, scope: tuple[str, ...]) -> _Size:
         """The size of ``node``, children first, with an explicit stack (no recursion)."""
@@ -226,8 +235,9 @@ class _Sizes:
         return done[id(node)]
 
     def is_leaf(self, node: ast.Expr, scope) -> bool:
-        return isinstance(node, ast.Call) and (node.function in ("round", "eligible")
-                                               or self.is_aggregate(node, scope))
+        return isinstance(node, ast.Call) and (
+            node.function == "eligible" or self.is_aggregate(node, scope)
+            or node.function == "round" and not _exact_round(node, self.exact))
 
     def is_aggregate(self, node: ast.Call, scope) -> bool:
         return node.function in _AGGREGATES or (
@@ -244,9 +254,9 @@ class _Sizes:
                              if (e, name) in self.facts), _ONE)
                 return attrs.evolve(fact, depth=fact.depth + 1)
             case ast.Logic(op, _):
-                both = _conjunction(parts), _disjunction(parts)
-                true, false = both if op == "and" else both[::-1]
-                return _Size(true[0], false[1], 1, depth)
+                # 'not (a and b)' is 'not a or not b': the alternatives of each failing add up
+                true, false = _conjunction(parts) if op == "and" else _disjunction(parts)
+                return _Size(true, false, 1, depth)
             case ast.Not():
                 return _Size(parts[0].false, parts[0].true, 1, depth)
             case ast.Compare():
@@ -264,6 +274,13 @@ class _Sizes:
         for p in parts:
             choices = _cap(choices * p.choices)
         return _Size(1, 1, choices, depth)
+
+
+def _alternatives(sizes: Iterable[_Size]) -> int:
+    total = 1
+    for size in sizes:
+        total = _cap(total * size.true)
+    return total
 
 
 def _conjunction(parts: list[_Size]) -> tuple[int, int]:
@@ -290,7 +307,25 @@ def _min_max_choices(choices: list[int]) -> int:
     return total
 
 
-def _sent_as_field(formula: ast.Expr, collections: set[str]) -> bool:
-    """A derived fact the engine gets as one value: an aggregate, a rounding, a min or max."""
-    return isinstance(formula, ast.Call) and formula.function in (
-        *_AGGREGATES, "round", "min", "max")
+def _sent_as_field(formula: ast.Expr, exact: Callable[[ast.Expr], bool]) -> bool:
+    """A derived fact the engine gets as one value: an aggregate, a min or max, a rounding
+    that rounds everywhere (one that may be ``mode: none`` is written out by the compiler)."""
+    return isinstance(formula, ast.Call) and (formula.function in (*_AGGREGATES, "min", "max")
+                                              or formula.function == "round"
+                                              and not _exact_round(formula, exact))
+
+
+def _exact_round(node: ast.Call, exact: Callable[[ast.Expr], bool]) -> bool:
+    """Whether the compiler may inline this ``round(x, p)`` (``p`` of mode none)."""
+    return len(node.args) < 2 or exact(node.args[1])
+
+
+def _may_stay_exact(parameter_values: Callable[[str], list[Any]]) -> Callable[[ast.Expr], bool]:
+    """Whether a rounding parameter is ``mode: none`` in some layer at some date, or cannot
+    be read (then the worst is assumed): the compiler then compares what it rounds exactly."""
+    def exact(rounding: ast.Expr) -> bool:
+        if not isinstance(rounding, ast.Name) or len(rounding.parts) < 2:
+            return True
+        values = parameter_values(rounding.dotted)
+        return not values or any(getattr(v.value, "mode", "none") == "none" for v in values)
+    return exact
