@@ -88,6 +88,7 @@ ZH: dict[str, str] = {
     # -- rule files (loader, analysis) ---------------------------------------------------
     "unknown key '{key}' in {what}": "{what}中有未知的键“{key}”",
     "unknown key '{key}'": "未知的键“{key}”",
+    "unknown place '{name}' in '{key}'": "“{key}”中有未知的占位符“{name}”",
     "{what} has no '{key}'": "{what}缺少“{key}”",
     "'{key}' must be a text, got {value}": "“{key}”应为文本，实际为 {value}",
     "'{key}' must be a list": "“{key}”应为列表",

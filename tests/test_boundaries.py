@@ -38,6 +38,8 @@ LOWER = {
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
     "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
+    # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
+    "notices": {"language", "policy", "model", "rulebook", "engine"},
     # the columnar executor compiles the checked trees itself: it never imports the engine
     "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
     # the HTTP service: an entry point over the library (and the package's __version__)
@@ -82,6 +84,27 @@ def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
     found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / lower).rglob("*.py")
              for n in imported(p) if n.startswith("aidrules.")}
     assert {(f, n) for f, n in found if n.split(".")[1] not in allowed} == set()
+
+
+ENTRY_POINTS = {"notices", "service"}  # the rendering room itself, and what serves it
+
+
+def test_no_domain_room_renders_documents():
+    """Templates, HTML and the browser stay in the rendering room: no room below it
+    imports aidrules.notices."""
+    found = [str(p.relative_to(PACKAGE)) for lower in LOWER if lower not in ENTRY_POINTS
+             for p in (PACKAGE / lower).rglob("*.py")
+             if any(n.startswith("aidrules.notices") for n in imported(p))]
+    assert found == []
+
+
+def test_only_the_printing_module_starts_the_browser():
+    """Chromium is run from aidrules/notices/chromium.py alone."""
+    found = [str(p.relative_to(PACKAGE)) for p in modules()
+             if "chromium" in p.read_text(encoding="utf-8").lower()
+             and p.parts[-2:] != ("notices", "chromium.py")
+             and room(p) not in ("cli", "notices", "service")]
+    assert found == []
 
 
 def test_nothing_imports_the_command_line():

@@ -273,14 +273,21 @@ class _Run:
             value = UNKNOWN if status is UNKNOWN else not status
             values.append(value)
             if self.reasons:
-                name = self.book.aids[higher].name
-                criteria.append(CriterionResult(
-                    f"not eligible({higher})", f"未被认定为{name}（{higher}优先）",
-                    f"not {higher}, which takes precedence", _three(value), member=member))
+                criteria.append(self.precedence(rule, higher, _three(value), member))
         held = kleene("and", values)
         trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
                           fired, tuple(criteria), member)
         return trace, held, unknown
+
+    def precedence(self, rule: Rule, higher: str, value: str, member) -> CriterionResult:
+        """The criterion an exclusive group adds: the household does not hold ``higher``."""
+        aid = self.book.aids[higher]
+        group = next(g for g in self.book.exclusive if higher in g.higher_than(rule.aid))
+        reason, reason_en = ((text or "").replace("{aid}", name) or None for text, name in
+                             ((group.reason, aid.name), (group.reason_en, aid.name_en)))
+        return CriterionResult(f"not eligible({higher})", f"未被认定为{aid.name}",
+                               f"not found eligible for {aid.name_en}", value, member=member,
+                               reason=reason, reason_en=reason_en)
 
     def explain_criterion(self, criterion, env: Env, member) -> CriterionResult:
         """The criterion's value with what it compared, read and depended on."""
@@ -303,7 +310,8 @@ class _Run:
         gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
         return CriterionResult(criterion.text, criterion.title, criterion.title_en,
                                _three(value), _shown(left), _shown(right), margin, facts,
-                               self.parameters.uses(how.parameters), tuple(gaps), member)
+                               self.parameters.uses(how.parameters), tuple(gaps), member,
+                               criterion.reason, criterion.reason_en)
 
     # -- the result -----------------------------------------------------------------
     def assessment(self, application, jurisdiction: str, on: date) -> Assessment:

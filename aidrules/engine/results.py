@@ -41,6 +41,8 @@ class CriterionResult:
     parameters: tuple[ParameterUse, ...] = ()
     missing: tuple[str, ...] = ()
     member: int | None = None
+    reason: str | None = None  # the rule file's plain words for when it does not hold
+    reason_en: str | None = None
 
 
 @attrs.frozen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from aidrules.engine.results import AidResult, Assessment, CriterionResult, money_text
+from aidrules.engine.results import AidResult, Assessment, CriterionResult
 from aidrules.errors import NoticeError
 from aidrules.model import Application
 from aidrules.model.identity import mask_id_number, mask_name
@@ -34,25 +35,97 @@ FIELD_LABELS = {
 
 
 def decision_notice(assessment: Assessment, application: Application, *,
-                    language: str = "zh", templates: Path | None = None) -> str:
-    """The applicant's notice of the outcome for every aid type, with the reasons."""
-    return _render(f"decision.{_language(language)}.j2", templates,
-                   **_decision_view(assessment, application, language))
+                    language: str = "zh", templates: Path | None = None,
+                    issuer: dict[str, Any] | None = None, format: str = "text") -> str:
+    """The applicant's notice of the outcome for every aid type, with the reasons.
+
+    ``issuer`` is what :func:`issuer_of` reads from the jurisdiction's parameters (the
+    issuing authority, its address, the reconsideration body, the court, the time limits
+    and the legal basis); ``format`` is ``text`` or ``html``."""
+    view = _decision_view(assessment, application, language)
+    view["issuer"], view["lang"] = _issuer_view(issuer or {}, language), language
+    _schedule(view["eligible"], issuer or {}, assessment.on, view["able_to_work"])
+    return _render(_name("decision", _language(language), format), templates, **view)
 
 
 def public_notice(entries: Iterable[tuple[Assessment, Application]], *, title: str,
-                  start: str, end: str, templates: Path | None = None) -> str:
+                  start: str, end: str, templates: Path | None = None,
+                  issuer: dict[str, Any] | None = None, format: str = "text") -> str:
     """The public notice (公示) of households found eligible: names and numbers masked."""
     rows = []
     for assessment, application in entries:
         head = _head(application)
         for result in assessment.results:
             if result.status == "eligible" and result.aid in ("dibao", "tekun"):
-                rows.append({"name": mask_name(head.name), "id": mask_id_number(head.id_number),
+                rows.append({"name": head.name, "id_number": head.id_number,
                              "size": len(application.household.members), "aid": result.name,
-                             "amount": result.amount})
-    return _render("public_notice.zh.j2", templates, title=title, start=start, end=end,
-                   rows=rows)
+                             "amount": result.amount, "period": result.period or "month"})
+    return public_list(rows, title=title, start=start, end=end, templates=templates,
+                       issuer=issuer, format=format)
+
+
+def public_list(rows: Iterable[dict[str, Any]], *, title: str, start: str, end: str,
+                templates: Path | None = None, issuer: dict[str, Any] | None = None,
+                format: str = "text") -> str:
+    """The public notice of rows (name, id_number, size, aid, amount, period), as a ledger
+    gives them: names and identity numbers are masked here."""
+    shown = [{**row, "name": mask_name(row["name"]), "id": mask_id_number(row["id_number"]),
+              "id_number": None} for row in rows]
+    return _render(_name("public_notice", "zh", format), templates, title=title, start=start,
+                   end=end, rows=shown, issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+# What a notice reads from the jurisdiction's parameters (policies/national/notice/).
+ISSUER_PARAMETERS = ("authority", "address", "reconsideration", "court", "legal_basis")
+ISSUER_NUMBERS = ("reconsideration_days", "lawsuit_months", "first_payment_months")
+
+
+def issuer_of(policies, jurisdiction: str, on) -> dict[str, Any]:
+    """The notice's parameters in force for ``jurisdiction`` on ``on``; absent ones left out."""
+    found: dict[str, Any] = {}
+    for name in ISSUER_PARAMETERS + tuple(f"{n}_en" for n in ISSUER_PARAMETERS) + \
+            ISSUER_NUMBERS:
+        try:
+            found[name] = policies.value(f"notice.{name}", jurisdiction, on).value
+        except LookupError:
+            continue
+    for kind in ("stable", "unstable"):
+        try:
+            found[f"review_{kind}"] = policies.value(
+                f"review.interval_months.{kind}", jurisdiction, on).value
+        except LookupError:
+            continue
+    return found
+
+
+def _issuer_view(issuer: dict[str, Any], language: str) -> dict[str, Any]:
+    english = language == "en"
+    view = {name: issuer.get(f"{name}_en" if english else name) or "——"
+            for name in ISSUER_PARAMETERS}
+    view.update({name: issuer.get(name, "——") for name in ISSUER_NUMBERS})
+    return view
+
+
+def _schedule(eligible: list[dict], issuer: dict[str, Any], on, able_to_work: bool) -> None:
+    """The first month paid and the next review, for aid paid monthly or yearly."""
+    first = issuer.get("first_payment_months")  # unset: no month printed
+    for result in eligible:
+        paid = result["period"] in ("month", "year") and result["amount"] is not None
+        review = issuer.get("review_unstable" if able_to_work and result["aid"] != "tekun"
+                            else "review_stable")
+        result["start"] = _month(on, int(first)) if paid and first is not None else None
+        result["review"] = _month(on, int(review)) if paid and review is not None else None
+
+
+def _month(on, months: int) -> str:
+    index = on.year * 12 + on.month - 1 + months
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def _name(kind: str, language: str, format: str) -> str:
+    if format not in ("text", "html"):
+        raise NoticeError(f"format={format!r} is not offered; expected 'text' or 'html'")
+    return f"{kind}.{language}.j2" if format == "text" else f"{kind}.{language}.html.j2"
 
 
 # ---- the view --------------------------------------------------------------------------
@@ -62,9 +135,11 @@ def _decision_view(assessment: Assessment, application: Application, language: s
     results = [_result_view(r, language) for r in assessment.results]
     return {
         "application_id": assessment.application_id, "on": assessment.on.isoformat(),
-        "jurisdiction": assessment.jurisdiction, "rulebook": assessment.rulebook,
+        "jurisdiction": assessment.jurisdiction,
         "applicant": mask_name(head.name), "id_number": mask_id_number(head.id_number),
         "household_size": len(application.household.members),
+        "able_to_work": any(m.work_ability in ("full", "partial")
+                            for m in application.household.members),
         "eligible": [r for r in results if r["status"] == "eligible"],
         "ineligible": [r for r in results if r["status"] == "ineligible"],
         "undetermined": [r for r in results if r["status"] == "undetermined"],
@@ -75,29 +150,90 @@ def _decision_view(assessment: Assessment, application: Application, language: s
 def _result_view(result: AidResult, language: str) -> dict[str, Any]:
     english = language == "en"
     winning = [t for t in result.rules if t.result == "true"]
-    failing = [c for t in result.rules for c in t.criteria if c.result == "false"]
     return {
         "aid": result.aid, "name": result.name_en if english else result.name,
         "status": result.status, "amount": result.amount, "amount_max": result.amount_max,
         "period": result.period,
         "members": [m + 1 for m in result.members],  # enrolled alone (单人保), counted from 1
         "basis": [t.basis for t in winning] or sorted({t.basis for t in result.rules}),
-        "reasons": [_criterion_line(c, english) for c in
-                    ([c for t in winning for c in t.criteria] if winning else failing[:3])],
+        "reasons": ([_met_line(c, english) for t in winning for c in t.criteria
+                     if not _is_switch(c)] if winning else _refusal_lines(result, english)),
         "missing": [_missing_line(p, english) for p in result.missing],
         "summary": result.summary_en if english else result.summary,
     }
 
 
-def _criterion_line(c: CriterionResult, english: bool) -> str:
+def _refusal_lines(result: AidResult, english: bool) -> list[str]:
+    """The criteria that decided a refusal, in plain words, each once.
+
+    A rule that failed on a policy switch alone (a payment method the county does not
+    use) was never the household's path, and neither are special paths (a grace period,
+    a member enrolled alone) while a household rule has reasons to give."""
+    failed = [t for t in result.rules if t.result == "false"]
+    paths = [t for t in failed if not any(_is_switch(c) for c in t.criteria
+                                          if c.result == "false")] or failed
+    main = [t for t in paths if t.member is None and not t.rule.endswith(SPECIAL_PATHS)]
+    lines: list[str] = []
+    for trace in main or paths:
+        for c in trace.criteria:
+            line = _failed_line(c, english) if c.result == "false" else None
+            if line and line not in lines:
+                lines.append(line)
+    return lines
+
+
+# Rules that are another way into an aid for some households, not the household's own test.
+SPECIAL_PATHS = ("grace_period",)
+
+
+def _is_switch(c: CriterionResult) -> bool:
+    """A condition on the policy alone: it reads no fact of the household."""
+    return not c.facts and bool(c.parameters)
+
+
+def _failed_line(c: CriterionResult, english: bool) -> str:
+    reason = c.reason_en if english else c.reason
+    compared = isinstance(c.left, Fraction) and isinstance(c.right, Fraction)
+    if reason and (compared or not re.search(r"\{(value|limit|compare)\}", reason)):
+        return _fill(reason, c, english)
     title = (c.title_en if english else c.title) or c.text
-    if isinstance(c.left, Fraction) and isinstance(c.right, Fraction):
-        compared = f"{money_text(c.left)} vs {money_text(c.right)}" if english else \
-            f"{money_text(c.left)} 对比 {money_text(c.right)}"
-        title = f"{title} ({compared})" if english else f"{title}（{compared}）"
-    held = {"true": ("holds", "成立"), "false": ("does not hold", "不成立"),
-            "unknown": ("cannot be decided", "无法判断")}[c.result]
-    return f"{title}: {held[0]}" if english else f"{title}：{held[1]}"
+    return f"not met: {title}" if english else f"不符合：{title}"
+
+
+def _met_line(c: CriterionResult, english: bool) -> str:
+    title = (c.title_en if english else c.title) or c.text
+    if c.parameters and isinstance(c.left, Fraction) and isinstance(c.right, Fraction) \
+            and (c.left or c.right):  # nothing to show in 0 against 0
+        left, right = _number(c.left, c.right), _number(c.right, c.left)
+        return f"{title} ({left} vs {right})" if english else f"{title}（{left} 对比 {right}）"
+    return title
+
+
+COMPARE = {"zh": ("低于", "等于", "高于"), "en": ("below", "equal to", "above")}
+
+
+def _fill(reason: str, c: CriterionResult, english: bool) -> str:
+    """The rule file's words with the values compared, in yuan to the fen."""
+    left, right = c.left, c.right
+    places = {"value": "", "limit": "", "compare": ""}
+    if isinstance(left, Fraction) and isinstance(right, Fraction):
+        words = COMPARE["en" if english else "zh"]
+        places = {"value": _number(left, right), "limit": _number(right, left),
+                  "compare": words[(left > right) - (left < right) + 1]}
+    return re.sub(r"\{(value|limit|compare)\}", lambda m: places[m[1]], reason)
+
+
+def _number(value: Fraction, other: Fraction) -> str:
+    """A whole number as it is; otherwise to the fen, or finer where the fen would make
+    two different values look equal (709.996 against 710)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    for places in (2, 4):
+        shown = Decimal(value.numerator) / Decimal(value.denominator)
+        shown = shown.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        if Fraction(shown) != other or value == other:
+            return format(shown, "f")
+    return format(shown, "f")
 
 
 def _missing_line(path: str, english: bool) -> str:
@@ -193,7 +329,81 @@ def _environment(templates: Path | None) -> jinja2.Environment:
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))  # a county's own wording first
     environment = _NoticeSandbox(loader=jinja2.ChoiceLoader(loaders),
-                                 undefined=jinja2.StrictUndefined, autoescape=False,
+                                 undefined=jinja2.StrictUndefined,
+                                 autoescape=jinja2.select_autoescape(["html.j2"], []),
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.globals.clear()
     return environment
+
+
+# ---- the monthly report ---------------------------------------------------------------
+
+RISK_WORDS = {"red": "红（高）", "yellow": "黄（中）", "blue": "蓝（低）"}
+WARNING_WORDS = {"red": "红色预警", "yellow": "黄色预警", "blue": "蓝色预警"}
+BAR_WIDTH = 360  # pixels of the longest bar
+
+
+def month_report(figures: dict[str, Any], labels: dict[str, str], *, title: str,
+                 templates: Path | None = None, issuer: dict[str, Any] | None = None) -> str:
+    """The month's report as HTML, with a bar chart (inline SVG) for each breakdown.
+
+    ``labels`` names the ids the figures are keyed by (aid types, brands, departments)."""
+    charts = [(key, caption, _bars(figures[key], words)) for key, caption, words in (
+        ("warnings_by_department", "预警信息（按来源部门）", labels),
+        ("warnings_by_colour", "预警信息（按预警颜色）", WARNING_WORDS),
+        ("enrolled_by_aid", "新纳入救助（按救助类别，户）", labels),
+        ("referrals_by_brand", "信息推送（按帮扶品牌）", labels),
+        ("feedback_by_brand", "跟踪反馈（按帮扶品牌）", labels),
+        ("households_by_risk", "低收入家庭（按困难等级，户）", RISK_WORDS))]
+    return _render("month_report.zh.html.j2", templates, title=title, f=figures,
+                   charts=[{"key": k, "caption": c, "bars": b} for k, c, b in charts],
+                   issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+def month_report_rows(figures: dict[str, Any], labels: dict[str, str]) -> list[list[str]]:
+    """The same figures as rows (section, item, name, count) for a spreadsheet."""
+    rows = [["section", "item", "name", "count"]]
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            words = {**labels, **(RISK_WORDS if key == "households_by_risk" else {}),
+                     **(WARNING_WORDS if key == "warnings_by_colour" else {})}
+            rows += [[key, item, words.get(item, item), str(n)] for item, n in value.items()]
+        elif isinstance(value, int):
+            rows.append([key, "", "", str(value)])
+    return rows
+
+
+def _bars(counts: dict[str, int], words: dict[str, str]) -> list[dict[str, Any]]:
+    order = list(RISK_WORDS)  # red, yellow, blue first, in that order; the rest as given
+    counts = dict(sorted(counts.items(), key=lambda kv: order.index(kv[0])
+                         if kv[0] in order else len(order)))
+    top = max(counts.values(), default=0) or 1
+    return [{"label": words.get(k, k), "value": n, "width": round(BAR_WIDTH * n / top),
+             "y": 8 + 26 * i} for i, (k, n) in enumerate(counts.items())]
+
+
+# ---- referral forms and task sheets ------------------------------------------------------
+
+def referral_form(referrals: list[dict[str, Any]], *, brand: str, month: str,
+                  templates: Path | None = None, issuer: dict[str, Any] | None = None) -> str:
+    """The referral form (信息推送单) of one brand for one month: one row per household,
+    names and identity numbers masked."""
+    rows = [{**r, "head": _masked_head(r["head"])} for r in referrals]
+    return _render("referral_form.zh.html.j2", templates, brand=brand, month=month, rows=rows,
+                   issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+def task_sheet(tasks: list[dict[str, Any]], *, grid: str, on: str,
+               templates: Path | None = None, issuer: dict[str, Any] | None = None) -> str:
+    """The grid worker's verification task sheet (核查任务单), with room for findings."""
+    rows = [{**task, "head": _masked_head(task["head"]),
+             "colour": WARNING_WORDS.get(task["risk_level"] or "", "")} for task in tasks]
+    return _render("task_sheet.zh.html.j2", templates, grid=grid, on=on, rows=rows,
+                   issuer=_issuer_view(issuer or {}, "zh"), lang="zh")
+
+
+def _masked_head(head: tuple[str, str, int] | None) -> dict[str, Any]:
+    if head is None:
+        return {"name": "——", "id": "——", "size": "——"}
+    name, id_number, size = head
+    return {"name": mask_name(name), "id": mask_id_number(id_number), "size": size}

@@ -74,6 +74,8 @@ class Criterion:
     reads: frozenset[str]
     aids: frozenset[str]  # aid types whose status it reads
     at: Located
+    reason: str | None = None  # plain words for when it does not hold: {value} {compare} {limit}
+    reason_en: str | None = None
 
 
 @attrs.frozen
@@ -118,6 +120,8 @@ class ExclusiveGroup:
     order: tuple[str, ...]
     basis: Basis
     at: Located
+    reason: str | None = None  # why a lower aid is not granted: {aid} names the one held
+    reason_en: str | None = None
 
     def higher_than(self, aid: str) -> tuple[str, ...]:
         return self.order[: self.order.index(aid)] if aid in self.order else ()

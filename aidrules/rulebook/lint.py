@@ -67,8 +67,16 @@ PROCEDURE_PARAMETERS = frozenset({
 })
 
 
+# Parameters the documents read (aidrules/notices/render.py: ISSUER_PARAMETERS and
+# ISSUER_NUMBERS, each in Chinese and English); tests/notices/test_wording.py holds them equal.
+NOTICE_PARAMETERS = frozenset(
+    {f"notice.{n}{suffix}" for n in ("authority", "address", "reconsideration", "court",
+                                     "legal_basis") for suffix in ("", "_en")}
+    | {"notice.reconsideration_days", "notice.lawsuit_months", "notice.first_payment_months"})
+
+
 def unused_parameters(book: RuleBook) -> Iterator[Finding]:
-    read = parameters_read(book) | PROCEDURE_PARAMETERS
+    read = parameters_read(book) | PROCEDURE_PARAMETERS | NOTICE_PARAMETERS
     for name, parameter in book.policies.parameters().items():
         if name not in read:
             yield Finding(parameter.file, parameter.line,

@@ -48,7 +48,9 @@ _FILE_KEYS = {"facts", "rules"}
 _FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note", "nonzero"}
 _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
               "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples"}
-_CRITERION_KEYS = {"test", "title", "title_en"}
+_CRITERION_KEYS = {"test", "title", "title_en", "reason", "reason_en"}
+# What a criterion's reason may name: the two sides compared and the word between them.
+REASON_PLACES = ("value", "limit", "compare")
 
 
 def load_rulebook(rules: Path | str, policies: Path | str,
@@ -264,7 +266,8 @@ class _Reader:
         if file is None:
             return
         for item in self.items(file, doc, "exclusive", required=False):
-            self.unknown_keys(file, item, {"id", "title", "order", "basis"}, "an exclusive group")
+            self.unknown_keys(file, item, {"id", "title", "order", "basis", "reason", "reason_en"},
+                              "an exclusive group")
             order = item.get("order")
             if not isinstance(order, list) or len(order) < 2:
                 self.fail(file, item, None, "an exclusive group needs 'order', a list of at "
@@ -280,7 +283,8 @@ class _Reader:
                 line, col = _yaml.position(item)
                 self.exclusive.append(ExclusiveGroup(
                     group_id, self.text(file, item, "title", "an exclusive group") or group_id,
-                    tuple(order), basis, Located(file.label, line, col)))
+                    tuple(order), basis, Located(file.label, line, col),
+                    *(self.reason(file, item, k, ("aid",)) for k in ("reason", "reason_en"))))
 
     def basis(self, file: _File, item: dict, what: str) -> Basis | None:
         basis = item.get("basis")
@@ -523,14 +527,26 @@ class _Reader:
                 return None
             expr, text = self.expression(file, entry, "test", True), str(entry["test"])
             title, title_en = entry.get("title"), entry.get("title_en")
+            reason, reason_en = (self.reason(file, entry, k) for k in ("reason", "reason_en"))
         else:
             expr, text = self.expression(file, when, i, False), str(entry)
-            title = title_en = None
+            title = title_en = reason = reason_en = None
         if expr is None:
             return None
         checked = self.typed(expr, schema, scope, file, BOOL)
         return Criterion(expr, text.strip(), title, title_en, checked.names, checked.aids,
-                         Located(file.label, expr.pos[0]))
+                         Located(file.label, expr.pos[0]), reason, reason_en)
+
+    def reason(self, file: _File, node: dict, key: str, places=REASON_PLACES) -> str | None:
+        """A plain text for when the condition does not hold, naming only known places."""
+        text = self.text(file, node, key, "a condition", required=False)
+        for name in re.findall(r"\{([^{}]*)\}", text or ""):
+            if name not in places:
+                self.fail(file, node, key, f"unknown place '{{{name}}}' in '{key}'",
+                          expected="one of " + ", ".join(f"{{{p}}}" for p in places),
+                          suggestion=did_you_mean(name, places), by_value=True)
+                return None
+        return text
 
     def amount(self, file, item, key, conclusion, schema, scope) -> ast.Expr | None:
         if key not in item:

@@ -142,7 +142,9 @@ def _notice(app: FastAPI) -> None:
             pattern="^(zh|en)$", description="zh or en")] = "zh", on: On = None,
             jurisdiction: Jurisdiction = None) -> dict[str, Any]:
         """The applicant's written notice: outcome, amount and reasons per aid type."""
-        from aidrules.notices import decision_notice
+        from aidrules.notices import decision_notice, issuer_of
         found, assessment = await _assessed(request, on, jurisdiction)
-        return {"language": language,
-                "notice": decision_notice(assessment, found, language=language)}
+        issuer = issuer_of(request.app.state.assessor.book.policies, assessment.jurisdiction,
+                           assessment.on)
+        return {"language": language, "notice": decision_notice(
+            assessment, found, language=language, issuer=issuer)}

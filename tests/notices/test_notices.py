@@ -29,7 +29,7 @@ def test_the_notice_states_amount_basis_and_the_values_compared(assessed):
     assert "1. 最低生活保障：每月 710.00 元" in text
     assert "单独纳入：第2位家庭成员" in text
     assert "依据：最低生活保障审核确认办法（民发〔2021〕57号） 第八条" in text
-    assert "本人月收入低于低保标准（0 对比 710）：成立" in text
+    assert "本人月收入低于低保标准（0 对比 710）" in text
     assert "1. 就业救助：缺少第3位家庭成员的就业状况" in text
     english = decision_notice(assessment, application, language="en")
     assert "1. Minimum living allowance: 710.00 yuan a month" in english

@@ -63,7 +63,7 @@ def test_the_4940ac8_shape_is_refused_at_load_not_when_assessing(tmp_path, monke
     book, problems = check_rulebook("rules", ROOT / "policies")
     assert book is None
     assert [str(p).split(": rule ")[0] for p in problems] == [
-        "rules/dibao/eligibility.yaml:131:15"]
+        "rules/dibao/eligibility.yaml:141:15"]
     assert f"rule '{DISABLED_ADULT}' splits into more than 64 alternatives" in \
         problems[0].message
 

@@ -1,0 +1,170 @@
+"""The month's figures read from the ledger, in the shape of the model county's own report:
+people under monitoring, warnings by source department, people discovered, new enrolments
+by aid type, temporary-aid cases, referrals and feedback by brand, overdue work, and the
+households by risk level (red / yellow / blue: the households' grades, never the warnings'
+colours, which are counted apart)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, true
+from sqlmodel import select
+
+from aidrules.ledger import tables as t
+from aidrules.ledger.ledger import Ledger
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """The first and last day of ``YYYY-MM``."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> dict[str, Any]:
+    """What happened in ``month`` (YYYY-MM), and where the county stands at its last day.
+
+    Households whose id starts with ``leave_out`` are not counted (the demo's examples)."""
+    first, last = month_bounds(month)
+
+    def kept(column: Any) -> Any:
+        return true() if leave_out is None else ~column.startswith(leave_out, autoescape=True)
+
+    def within(column: Any) -> Any:
+        return column.between(first, last)
+
+    with ledger._reading() as s:
+        def count(query: Any) -> int:
+            return s.exec(query).one()
+
+        def grouped(query: Any) -> dict[str, int]:
+            return {str(k): n for k, n in s.exec(query) if k is not None}
+
+        department = func.coalesce(t.Warning.department, t.DiscoveredPerson.source, "")
+        warned = (select(department, func.count()).select_from(t.EarlyWarning)
+                  .outerjoin(t.Warning, t.Warning.id == t.EarlyWarning.warning_id)
+                  .outerjoin(t.DiscoveredPerson,
+                             t.DiscoveredPerson.id_number == t.EarlyWarning.id_number)
+                  .where(within(t.EarlyWarning.raised_on), kept(t.EarlyWarning.household_id))
+                  .group_by(department).order_by(department))
+        return {
+            "month": month, "first": first.isoformat(), "last": last.isoformat(),
+            "people_monitored": count(
+                select(func.count(func.distinct(t.Member.id_number)))
+                .join(t.Application, t.Application.id == t.Member.application_id)
+                .where(t.Application.filed_on <= last, kept(t.Application.household_id))),
+            "households_monitored": count(
+                select(func.count(func.distinct(t.Application.household_id)))
+                .where(t.Application.filed_on <= last, kept(t.Application.household_id))),
+            "warnings_by_department": grouped(warned),
+            "warnings_by_colour": grouped(
+                select(t.EarlyWarning.colour, func.count())
+                .where(within(t.EarlyWarning.raised_on), kept(t.EarlyWarning.household_id))
+                .group_by(t.EarlyWarning.colour).order_by(t.EarlyWarning.colour)),
+            "discovered": count(select(func.count()).select_from(t.DiscoveredPerson)
+                                .where(within(t.DiscoveredPerson.first_seen_on))),
+            "enrolled_by_aid": grouped(
+                select(t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))
+                .where(within(t.Enrolment.starts_on), kept(t.Enrolment.household_id))
+                .group_by(t.Enrolment.aid).order_by(t.Enrolment.aid)),
+            "temporary_assistance_cases": count(
+                select(func.count()).select_from(t.Enrolment)
+                .where(t.Enrolment.aid == "temporary_assistance",
+                       within(t.Enrolment.starts_on), kept(t.Enrolment.household_id))),
+            "referrals_by_brand": grouped(
+                select(t.Referral.brand, func.count())
+                .where(within(t.Referral.pushed_on), kept(t.Referral.household_id))
+                .group_by(t.Referral.brand).order_by(t.Referral.brand)),
+            "feedback_by_brand": grouped(
+                select(t.Referral.brand, func.count()).select_from(t.Feedback)
+                .join(t.Referral, t.Referral.id == t.Feedback.referral_id)
+                .where(within(t.Feedback.given_on), kept(t.Referral.household_id))
+                .group_by(t.Referral.brand).order_by(t.Referral.brand)),
+            "tasks_overdue": count(
+                select(func.count()).select_from(t.VerificationTask)
+                .where(t.VerificationTask.due_on < last, kept(t.VerificationTask.household_id),
+                       (t.VerificationTask.done_on.is_(None))
+                       | (t.VerificationTask.done_on > last))),
+            "referrals_overdue": count(
+                select(func.count()).select_from(t.Referral)
+                .where(t.Referral.due_on < last, t.Referral.pushed_on <= last,
+                       t.Referral.status != "answered", kept(t.Referral.household_id))),
+            "households_by_risk": grouped(
+                select(t.Household.risk_level, func.count())
+                .where(t.Household.risk_level.is_not(None), kept(t.Household.id))
+                .group_by(t.Household.risk_level).order_by(t.Household.risk_level)),
+        }
+
+
+def _heads(s: Any, household_ids: set[str]) -> dict[str, tuple[str, str, int]]:
+    """Each household's head (name, identity number) and size, from its latest application."""
+    found: dict[str, tuple[str, str, int]] = {}
+    latest = (select(t.Application.household_id, func.max(t.Application.id))
+              .where(t.Application.household_id.in_(household_ids))
+              .group_by(t.Application.household_id))
+    for household, application in s.exec(latest):
+        members = s.exec(select(t.Member).where(t.Member.application_id == application)
+                         .order_by(t.Member.position)).all()
+        head = next((m for m in members if m.relation == "head"), members[0] if members else None)
+        if head is not None:
+            found[household] = (head.name, head.id_number, len(members))
+    return found
+
+
+def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any]]:
+    """The referrals pushed under ``brand`` in ``month``, oldest first, with each household's
+    head (name and identity number in full: the caller masks what it shows)."""
+    first, last = month_bounds(month)
+    with ledger._reading() as s:
+        referrals = s.exec(select(t.Referral).where(
+            t.Referral.brand == brand, t.Referral.pushed_on.between(first, last))
+            .order_by(t.Referral.pushed_on, t.Referral.id)).all()
+        heads = _heads(s, {r.household_id for r in referrals})
+        return [{"household": r.household_id, "head": heads.get(r.household_id),
+                 "departments": r.departments.split(","), "reason": r.reason,
+                 "pushed_on": r.pushed_on.isoformat(), "due_on": r.due_on.isoformat(),
+                 "status": r.status} for r in referrals]
+
+
+def task_sheet(ledger: Ledger, grid: str, on: date) -> list[dict[str, Any]]:
+    """The grid's verification tasks not done by ``on``, the earliest due first, with the
+    warning's reason and the household's head."""
+    with ledger._reading() as s:
+        rows = s.exec(select(t.VerificationTask, t.Warning)
+                      .join(t.Warning, t.Warning.id == t.VerificationTask.warning_id)
+                      .where(t.VerificationTask.grid == grid,
+                             (t.VerificationTask.done_on.is_(None))
+                             | (t.VerificationTask.done_on > on),
+                             t.Warning.raised_on <= on)
+                      .order_by(t.VerificationTask.due_on, t.VerificationTask.id)).all()
+        heads = _heads(s, {task.household_id for task, _ in rows})
+        return [{"task": task.id, "household": task.household_id,
+                 "head": heads.get(task.household_id), "worker": task.worker,
+                 "due_on": task.due_on.isoformat(), "overdue": task.due_on < on,
+                 "reason": warning.reason, "department": warning.department,
+                 "risk_level": warning.risk_level} for task, warning in rows]
+
+
+def publicity_rows(ledger: Ledger, start: date, end: date,
+                   aids: tuple[str, ...] = ("dibao", "tekun")) -> list[dict[str, Any]]:
+    """The households whose notice period (公示) begins between ``start`` and ``end``,
+    with the amounts the case's latest assessment found for ``aids`` (full name and
+    identity number: the caller masks what it shows)."""
+    import json
+    with ledger._reading() as s:
+        cases = s.exec(select(t.Case).where(t.Case.notice_from.between(start, end))
+                       .order_by(t.Case.notice_from, t.Case.id)).all()
+        heads = _heads(s, {c.household_id for c in cases})
+        rows = []
+        for case in cases:
+            stored = s.exec(select(t.Assessment.result).where(t.Assessment.case_id == case.id)
+                            .order_by(t.Assessment.id.desc())).first()
+            head = heads.get(case.household_id)
+            for result in (json.loads(stored)["results"] if stored and head else []):
+                if result["aid"] in aids and result["status"] == "eligible":
+                    rows.append({"name": head[0], "id_number": head[1], "size": head[2],
+                                 "aid": result["name"], "amount": result["amount"],
+                                 "period": result.get("period") or "month"})
+        return rows
