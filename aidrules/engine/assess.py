@@ -191,6 +191,7 @@ class _Run:
 
     def encode(self, entity: str, env: Env) -> dict[str, Any]:
         fact: dict[str, Any] = {"kind": entity, "zero": 0}
+        scales = self.compiled.scales.get(entity, {})
         for name, kind in self.compiled.fields[entity].items():
             value = env.fields.get(name, UNKNOWN)
             if kind in ("bool", "text"):
@@ -198,7 +199,8 @@ class _Run:
                     fact[name] = value
                 continue
             fact[f"{name}__known"] = value is not UNKNOWN
-            fact[name] = 0 if value is UNKNOWN else _engine_integer(name, kind, value)
+            scale = scales.get(name) or (MONEY_UNITS if kind == "money" else 1)
+            fact[name] = 0 if value is UNKNOWN else _engine_integer(name, scale, value)
         return fact
 
     # -- settling each conclusion -------------------------------------------------
@@ -384,11 +386,13 @@ class _Run:
                         rule.reason_en or rule.title_en, rule.id)
 
 
-def _engine_integer(name: str, kind: str, value: Fraction) -> int:
-    scaled = value * MONEY_UNITS if kind == "money" else value
+def _engine_integer(name: str, scale: int, value: Fraction) -> int:
+    """``value`` × ``scale``: whole by construction (the compiler bounds every lifted
+    value's denominator by ``scale``); an error here is a bug in the compiler."""
+    scaled = value * scale
     if scaled.denominator != 1:
-        raise EngineError(f"the value of '{name}' ({value}) is not a whole number of engine "
-                          "units; amounts must be whole fen")
+        raise EngineError(f"the value of '{name}' ({value}) is not a whole number of "
+                          f"1/{scale}")
     return int(scaled)
 
 

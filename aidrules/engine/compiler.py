@@ -24,7 +24,7 @@ from aidrules.language import ast
 from aidrules.language.evaluator import UNKNOWN, as_fraction, compare, entry
 from aidrules.rulebook.analysis import excluded_by
 from aidrules.rulebook.book import Rule, RuleBook
-from aidrules.rulebook.proofs import MAX_ALTERNATIVES
+from aidrules.rulebook.proofs import MAX_ALTERNATIVES, denominator
 
 MONEY_UNITS = 1200  # engine units per yuan
 MAX_DISJUNCTS = MAX_ALTERNATIVES  # proved at load: aidrules.rulebook.proofs
@@ -46,6 +46,11 @@ class _Field:
     name: str
     kind: str  # money, int, number, bool, text
     pos: tuple[int, int] = attrs.field(default=(1, 1), eq=False)
+    scale: int = 0  # engine integer = value × scale; 0: by kind (money 1200, else 1)
+
+    @property
+    def units(self) -> int:
+        return self.scale or (MONEY_UNITS if self.kind == "money" else 1)
 
 
 @attrs.frozen
@@ -64,6 +69,7 @@ class Lifted:
     expr: ast.Expr
     entity: str  # household | member
     kind: str
+    scale: int = 1  # sent to the engine as the whole number value × scale
 
 
 @attrs.frozen
@@ -76,6 +82,7 @@ class Compiled:
     conclusions: dict[str, tuple[str, str, str]]  # rule id → (kind, value, scope)
     positive_aids: frozenset[str]  # aid types whose eligibility some rule matches
     negative_nodes: frozenset[tuple[str, str]]  # (aid, scope) whose ineligibility is matched
+    scales: dict[str, dict[str, int]] = attrs.field(factory=dict)  # entity → field → scale
 
 
 def compile_book(book: RuleBook, parameters: Callable[[str], Any], name: str) -> Compiled:
@@ -107,9 +114,11 @@ class _Compiler:
                 actions[key] = rule.id
         conclusions = {r.id: (r.conclusion.kind, r.conclusion.value, r.scope)
                        for r in self.book.rules}
+        scales = {entity: {item.name: item.scale for item in self.lifted.values()
+                           if item.entity == entity} for entity in self.fields}
         return Compiled(name, {name: rules}, actions, self.fields,
                         tuple(self.lifted.values()), conclusions, frozenset(self.positive),
-                        frozenset(self.negative))
+                        frozenset(self.negative), scales)
 
     # -- one rule -------------------------------------------------------------
     def rule(self, rule: Rule) -> list[dict]:
@@ -230,10 +239,29 @@ class _Compiler:
         if key not in self.lifted:
             from aidrules.language.checker import check
             kind = check(node, self.book.schema, scope, "<lifted>").type.kind
-            self.lifted[key] = Lifted(f"_v{len(self.lifted)}", node, entity, kind)
+            scale = 1
+            if kind in ("money", "int", "number"):
+                scale = self.denominator(node, scope)
+                if scale is None:  # refused at load (aidrules.rulebook.proofs)
+                    raise EngineError(f"the value at line {node.pos[0]}, column "
+                                      f"{node.pos[1]} cannot be sent to the engine exactly: "
+                                      "its denominator is not bounded")
+                if kind == "money":  # money stays whole engine units
+                    scale = math.lcm(scale, MONEY_UNITS)
+            self.lifted[key] = Lifted(f"_v{len(self.lifted)}", node, entity, kind, scale)
         lifted = self.lifted[key]
         self.fields[entity][lifted.name] = lifted.kind
-        return _Field(_ALIAS[entity], lifted.name, lifted.kind, node.pos)
+        return _Field(_ALIAS[entity], lifted.name, lifted.kind, node.pos, lifted.scale)
+
+    def denominator(self, node: ast.Expr, scope: tuple[str, ...]) -> int | None:
+        """A whole number D such that D × the value of ``node`` is always a whole number
+        (for the policy values in force), or None when no such bound is known."""
+        formulas = {f.id: f.formula for f in self.book.facts}
+        entities = self.book.schema.entities.values()
+        money = {n for fields in entities for n, k in fields.items() if k.kind == "money"}
+        collections = {n for fields in entities for n, k in fields.items()
+                       if k.kind == "collection"}
+        return denominator(node, formulas, money, collections, self.parameters)
 
     # -- one literal → a durable condition --------------------------------------
     def conditions(self, literal: Any, rule: Rule) -> list[tuple[str, dict]]:
@@ -495,8 +523,7 @@ def _fields_of(poly: Poly) -> set:
 
 def _integral(poly: Poly) -> dict:
     """Coefficients for engine units, multiplied to whole numbers (the sign is kept)."""
-    converted = {k: v / Fraction(MONEY_UNITS) ** sum(f.kind == "money" for f in k)
-                 for k, v in poly.items()}
+    converted = {k: v / math.prod(f.units for f in k) for k, v in poly.items()}
     common = math.lcm(*(c.denominator for c in converted.values())) if converted else 1
     return {k: int(v * common) for k, v in converted.items()}
 
@@ -536,3 +563,4 @@ def _text_condition(literal: ast.Compare, rule: Rule) -> tuple[str, dict]:
         return field.alias, options[0] if len(options) == 1 else {"$or": options}
     return field.alias, {"$and": [{"$neq": {field.name: v}} for v in values]} if values \
         else {"$ex": {field.name: 1}}
+

@@ -21,6 +21,7 @@ Three proofs, each a problem at ``file:line:col`` when it does not hold:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -29,11 +30,13 @@ import attrs
 
 from aidrules.errors import Problem
 from aidrules.language import ast
+from aidrules.language.evaluator import as_fraction
 from aidrules.language.printer import to_text
 from aidrules.rulebook.book import DerivedFact, Rule
 
 MAX_ALTERNATIVES = 64  # the most alternatives one rule may split into for the engine
 MAX_INLINED_DEPTH = 160  # nesting of a condition with its derived facts written out
+_MONEY_UNITS = 1200  # engine units per yuan (aidrules.engine.compiler.MONEY_UNITS)
 _AGGREGATES = ("count", "sum", "any", "all")
 _SCOPES = {"household": ("household",), "member": ("household", "member")}
 
@@ -58,7 +61,44 @@ def prove(facts: Iterable[DerivedFact], rules: Iterable[Rule],
             if expr is not None:
                 problems += divisions.check(expr, rule.at.file, guards)
         problems += sizes.check(rule)
+    problems += _unbounded_lifted(facts, rules, set().union(*collections.values()))
     return problems
+
+
+def _unbounded_lifted(facts: list[DerivedFact], rules: Iterable[Rule],
+                      collections: set[str]) -> list[Problem]:
+    """The engine is sent a value the library computes (an aggregate, a rounding, a
+    lookup) as a whole number over a denominator fixed when the book is compiled: a value
+    whose denominator varies from case to case (``sum(members, income / age)``) cannot
+    reach it exactly, so a condition reading one is refused here, never at assessment."""
+    by_id = {f.id: f for f in facts}
+    formulas = {f.id: f.formula for f in facts}
+    problems, seen = [], set()
+    stack = [(c.test, rule.at.file) for rule in rules for c in rule.criteria]
+    while stack:
+        node, file = stack.pop()
+        if isinstance(node, ast.Name) and len(node.parts) == 1 and node.parts[0] in by_id:
+            fact = by_id[node.parts[0]]
+            if fact.id not in seen:
+                seen.add(fact.id)
+                stack.append((fact.formula, fact.at.file))
+            continue
+        if _sent_as_one_value(node, collections) and \
+                denominator(node, formulas, set(), collections) is None:
+            problems.append(Problem(
+                file, *node.pos, f"'{to_text(node)}' is sent to the engine as one value, "
+                "and its denominator varies from case to case, so it cannot be sent "
+                "exactly", expected="a division by a constant or a parameter inside "
+                f"{node.function}(...), or the division outside it"))
+            continue
+        stack += [(child, file) for child in ast.children(node)]
+    return problems
+
+
+def _sent_as_one_value(node: ast.Expr, collections: set[str]) -> bool:
+    return isinstance(node, ast.Call) and (node.function in ("round", "lookup") or (
+        node.function in ("sum", "min", "max") and len(node.args) == 2
+        and isinstance(node.args[0], ast.Name) and node.args[0].parts[0] in collections))
 
 
 # -- division ------------------------------------------------------------------------
@@ -329,3 +369,97 @@ def _may_stay_exact(parameter_values: Callable[[str], list[Any]]) -> Callable[[a
         values = parameter_values(rounding.dotted)
         return not values or any(getattr(v.value, "mode", "none") == "none" for v in values)
     return exact
+
+
+# -- the denominators of values the engine is sent ----------------------------------------------
+_DENOMINATOR_DEPTH = 64
+
+
+def denominator(node: ast.Expr, formulas: Mapping[str, ast.Expr], money: set[str],
+                collections: set[str], parameters: Callable[[str], Any] | None = None,
+                depth: int = 0) -> int | None:
+    """A whole number D with D × value whole for every application, or None if unbounded.
+
+    Money read from an application is whole engine units (1/1200 yuan); whole-number
+    fields, counts and yes/no are whole; a table's entries and a rounding's step are
+    the policy values in force (with ``parameters`` None: any values, only the shape is
+    judged). Division by anything but a constant has no bound."""
+    if depth > _DENOMINATOR_DEPTH:
+        return None
+
+    def rec(child: ast.Expr) -> int | None:
+        return denominator(child, formulas, money, collections, parameters, depth + 1)
+
+    def lcm(children) -> int | None:
+        found = [rec(c) for c in children]
+        return None if None in found else math.lcm(*found)
+
+    match node:
+        case ast.Number(value):
+            return Fraction(value).denominator
+        case ast.Bool() | ast.Text() | ast.ListOf():
+            return 1
+        case ast.Name() if len(node.parts) > 1:
+            if parameters is None:
+                return 1
+            value = as_fraction(parameters(node.dotted))
+            return value.denominator if isinstance(value, Fraction) else 1
+        case ast.Name():
+            name = node.parts[0]
+            if name in formulas:
+                return rec(formulas[name])
+            return _MONEY_UNITS if name in money else 1
+        case ast.Neg(operand):
+            return rec(operand)
+        case ast.Arith(op="+" | "-", left=left, right=right):
+            return lcm((left, right))
+        case ast.Arith(op="*", left=left, right=right):
+            a, b = rec(left), rec(right)
+            return None if a is None or b is None else a * b
+        case ast.Arith(op="/", left=left, right=right):
+            divisor = _constant_value(right, parameters)
+            a = rec(left)
+            if a is None or divisor is None or divisor <= 0:
+                return None
+            return a * divisor.numerator
+        case ast.If(_, then, otherwise):
+            return lcm((then, otherwise))
+        case ast.Call(function="count" | "any" | "all" | "eligible"):
+            return 1
+        case ast.Call(function="sum" | "min" | "max", args=args):
+            if len(args) == 2 and isinstance(args[0], ast.Name) and len(args[0].parts) == 1 \
+                    and args[0].parts[0] in collections:
+                return rec(args[1])  # over a collection: each item's value
+            return lcm(args)
+        case ast.Call(function="monthly", args=(amount,)):
+            found = rec(amount)
+            return None if found is None else found * 12
+        case ast.Call(function="yearly", args=(amount,)):
+            return rec(amount)
+        case ast.Call(function="lookup", args=(table, _)):
+            if parameters is None:
+                return 1
+            values = [as_fraction(v) for v in parameters(table.dotted).values()]
+            return math.lcm(*(v.denominator for v in values if isinstance(v, Fraction)), 1)
+        case ast.Call(function="round", args=(amount, rounding)):
+            if parameters is None:
+                return rec(amount)
+            how = parameters(rounding.dotted)
+            if getattr(how, "mode", None) == "none":
+                return rec(amount)
+            step = Fraction(how.to)
+            return step.denominator * (12 if how.per == "year" else 1)
+    return None
+
+
+def _constant_value(node: ast.Expr, parameters) -> Fraction | None:
+    match node:
+        case ast.Number(value):
+            return Fraction(value)
+        case ast.Name() if len(node.parts) > 1 and parameters is not None:
+            value = as_fraction(parameters(node.dotted))
+            return value if isinstance(value, Fraction) else None
+        case ast.Name() if len(node.parts) > 1:
+            return Fraction(1)  # the shape: a parameter (proved positive at load)
+    return None
+
