@@ -65,8 +65,8 @@ class _Reader:
 
     def problem(self, node: Any, key: Any, message: str, expected: str | None = None,
                 suggestion: str | None = None, *, at_value: bool = False) -> None:
-        line, col = (_yaml.value_position if at_value else _yaml.position)(node, key)
-        self.problems.append(Problem(self.label, line, col, message, expected, suggestion))
+        self.problems.append(_yaml.placed(self.label, node, key, message, expected, suggestion,
+                                          at_value=at_value))
 
     # -- the file -------------------------------------------------------------------
     def read(self) -> list[Case]:

@@ -638,19 +638,8 @@ def _declarer(layers: dict[str, _File], file: _File) -> _File | None:
                 None)
 
 
-def _at(node: Any, key: Any = None) -> tuple[int, int]:
-    """Where ``node`` (or its key) stands; (1, 1) when ruamel kept no mark (e.g. a bare tag)."""
-    try:
-        return _yaml.position(node, key)
-    except TypeError:
-        return 1, 1
-
-
-def _value_at(node: Any, key: Any) -> tuple[int, int]:
-    try:
-        return _yaml.value_position(node, key)
-    except TypeError:
-        return _at(node, key)
+_at = _yaml.position  # where a node (or its key) stands; (1, 1) when ruamel kept no mark
+_value_at = _yaml.value_position
 
 
 def _key_of(mapping: Any, day: date) -> Any:

@@ -118,8 +118,8 @@ class _Reader:
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
              suggestion: str | None = None, by_value: bool = False) -> None:
-        line, col = (_yaml.value_position(node, key) if by_value else _yaml.position(node, key))
-        self.problems.append(Problem(file.label, line, col, message, expected, suggestion))
+        self.problems.append(_yaml.placed(file.label, node, key, message, expected, suggestion,
+                                          at_value=by_value))
 
     def unknown_keys(self, file: _File, node: dict, allowed: set[str], what: str) -> None:
         for key in node:
