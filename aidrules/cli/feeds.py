@@ -1,6 +1,7 @@
 """``aidrules feeds import`` and ``aidrules county generate``: thin commands over the library.
 
-Registered in :mod:`aidrules.cli` with ``app.add_typer``."""
+Registered in :mod:`aidrules.cli` with ``app.add_typer``; the library is
+:mod:`aidrules.monitoring`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from aidrules.console import day, err, fail, say
+from aidrules.cli.console import day, err, fail, say
 from aidrules.errors import AidrulesError
 from aidrules.monitoring.feed import FeedImport, shown_cells
 from aidrules.monitoring.mapping import load_mapping
