@@ -48,7 +48,7 @@ LOWER = {
     "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
     # the HTTP service: an entry point over the library (and the package's __version__)
     "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
-                "shipped", "compose", "__version__"},
+                "columnar", "shipped", "compose", "__version__"},
     # the composition root wires the book, the engine and the ledger; it serves no one
     "compose": {"language", "policy", "model", "rulebook", "engine", "ledger", "cases",
                 "shipped"},

@@ -29,11 +29,21 @@ def serve(
     = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="As for assess.")] = None,
     policies: Annotated[Path | None, typer.Option("--policies", help="As for assess.")] = None,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="A folder for the callers' rate counts and the screening jobs, "
+        "shared by the workers; default: $AIDRULES_STATE, else in memory (one worker) or a "
+        "folder removed on exit.")] = None,
+    max_register: Annotated[int, typer.Option(
+        "--max-register", min=1024, help="The largest register uploaded to screen, in "
+        "bytes.")] = 50_000_000,
 ) -> None:
-    """Serve assess, explain, notice and validate over HTTP (OpenAPI at /openapi.json)."""
+    """Serve assess, explain, notice, validate and screening over HTTP (OpenAPI at
+    /openapi.json)."""
     settings = {"AIDRULES_TOKENS": tokens or os.environ.get("AIDRULES_TOKENS"),
                 "AIDRULES_RULES": rules, "AIDRULES_POLICIES": policies,
-                "AIDRULES_MAX_BODY": max_body, "AIDRULES_DB": db}
+                "AIDRULES_MAX_BODY": max_body, "AIDRULES_DB": db,
+                "AIDRULES_STATE": state or os.environ.get("AIDRULES_STATE"),
+                "AIDRULES_MAX_REGISTER": max_register}
     if not settings["AIDRULES_TOKENS"]:
         fail("serve needs the county's tokens: --tokens FILE or AIDRULES_TOKENS")
     given = {k: str(v) for k, v in settings.items() if v is not None}
@@ -41,5 +51,6 @@ def serve(
         from aidrules.service import factory
     except ImportError:
         fail("serve needs the web server: pip install 'aidrules[serve]'")
-    app = guarded(lambda: factory.built(given), "")  # a bad book or tokens file stops here
-    factory.run(app, given, host, port, workers)
+    with factory.state_kept(given, workers) as kept:
+        app = guarded(lambda: factory.built(kept), "")  # a bad book or tokens file stops here
+        factory.run(app, kept, host, port, workers)

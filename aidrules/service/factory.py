@@ -5,7 +5,10 @@ composition root (:mod:`aidrules.compose`)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,6 +17,8 @@ from aidrules import compose
 from aidrules.service.access import logging_config
 from aidrules.service.app import create_app
 from aidrules.service.auth import read_tokens
+from aidrules.service.limits import SharedRateLimit
+from aidrules.service.screenings import MAX_REGISTER, Jobs
 
 
 def from_environment() -> FastAPI:
@@ -23,13 +28,31 @@ def from_environment() -> FastAPI:
 
 def built(settings: Mapping[str, str]) -> FastAPI:
     """The app over the book in AIDRULES_RULES / AIDRULES_POLICIES (else as found), open
-    to the tokens in AIDRULES_TOKENS; with AIDRULES_DB, the case procedure too."""
+    to the tokens in AIDRULES_TOKENS; with AIDRULES_DB, the case procedure too; with
+    AIDRULES_STATE (a folder), callers' rates and the screening jobs kept in SQLite files
+    there, which every worker process shares (else in this process's memory)."""
     assessor = compose.assessor(settings.get("AIDRULES_RULES"),
                                 settings.get("AIDRULES_POLICIES"))
-    db = settings.get("AIDRULES_DB")
+    db, state = settings.get("AIDRULES_DB"), settings.get("AIDRULES_STATE")
+    if state:
+        Path(state).mkdir(parents=True, exist_ok=True)
     return create_app(assessor, read_tokens(settings["AIDRULES_TOKENS"]),
                       int(settings.get("AIDRULES_MAX_BODY", "1000000")),
-                      compose.ledger(db, sharing=assessor, create=True) if db else None)
+                      compose.ledger(db, sharing=assessor, create=True) if db else None,
+                      SharedRateLimit(Path(state) / "rates.sqlite") if state else None,
+                      Jobs(Path(state) / "screenings.sqlite") if state else None,
+                      int(settings.get("AIDRULES_MAX_REGISTER", str(MAX_REGISTER))))
+
+
+@contextmanager
+def state_kept(settings: Mapping[str, str], workers: int) -> Iterator[dict[str, str]]:
+    """``settings``, with a state folder for more than one worker: AIDRULES_STATE as given,
+    else a folder made for this run and removed after it."""
+    if workers == 1 or settings.get("AIDRULES_STATE"):
+        yield dict(settings)
+        return
+    with tempfile.TemporaryDirectory(prefix="aidrules-serve-") as state:
+        yield {**settings, "AIDRULES_STATE": state}
 
 
 def run(app: FastAPI, settings: Mapping[str, str], host: str, port: int, workers: int) -> None:
