@@ -8,7 +8,7 @@ so the checker can point at ``file:line:col``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -69,8 +69,9 @@ def _check_expansion(root: Any, mark: Any) -> None:
         node, done = stack.pop()
         children = _children(node)
         if done:
-            weight[id(node)] = 1 + sum(weight[id(c)] or 0 for c in children)
-            if weight[id(node)] > MAX_EXPANDED:
+            total = 1 + sum(weight[id(c)] or 0 for c in children)
+            weight[id(node)] = total
+            if total > MAX_EXPANDED:
                 raise ComposerError(None, None, TOO_MANY, mark)
             continue
         if id(node) in weight:
@@ -141,15 +142,16 @@ def read(path: Path | str) -> tuple[Any, Unreadable | None]:
 def parse(raw: bytes | str) -> tuple[Any, Unreadable | None]:
     """The document in YAML text (bytes must be UTF-8), or why there is none; never raises
     for bad input."""
+    text = raw
     if isinstance(raw, bytes):
         try:
-            raw = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             return None, Unreadable("the file is not UTF-8 text", line,
                                     expected="a file saved as UTF-8")
     try:
-        return _reader().load(raw), None
+        return _reader().load(text), None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or exc.context or "not valid YAML").strip()
@@ -213,9 +215,9 @@ class Reporter:
                                     at_value=key is not None and not at_key))
 
 
-def is_mapping(node: Any) -> bool:
+def is_mapping(node: Any) -> TypeGuard[dict[Any, Any]]:
     return isinstance(node, dict)
 
 
-def is_sequence(node: Any) -> bool:
+def is_sequence(node: Any) -> TypeGuard[list[Any]]:
     return isinstance(node, list)

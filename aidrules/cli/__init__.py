@@ -10,7 +10,6 @@ The only package that imports typer.
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -37,8 +36,8 @@ for command in (cases.replay, cases.impact, cases.boundaries, serve.serve, check
                 notices.publicity):
     app.command()(command)
 app.add_typer(notices.report_app)
-for command in (notices.referral, notices.tasks, screen.screen, demo.demo):
-    app.command()(command)
+for last in (notices.referral, notices.tasks, screen.screen, demo.demo):
+    app.command()(last)
 
 
 def main() -> None:
@@ -62,5 +61,5 @@ def _every_command(lang: LangOption = None, version: Annotated[bool, typer.Optio
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
 

@@ -105,6 +105,7 @@ def document(
     and policy files."""
     from aidrules.rulebook.document import rulebook_markdown
 
+    rules, policies = located("rules", rules), located("policies", policies)  # as given
     book = _guarded(lambda: load_rulebook(rules, policies), str(rules))
     pages = [(output, rulebook_markdown(book, Path.cwd()))]
     if (rules / "coverage.yaml").exists():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import NoReturn, TypeVar
+from typing import NoReturn, TypeVar, overload
 
 import typer
 from rich.console import Console
@@ -39,6 +39,12 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+@overload
+def day(text: str, option: str = "--on") -> date: ...
+@overload
+def day(text: None, option: str = "--on") -> None: ...
+@overload
+def day(text: str | None, option: str = "--on") -> date | None: ...
 def day(text: str | None, option: str = "--on") -> date | None:
     """An option's date (YYYY-MM-DD), or a usage error naming the option."""
     if text is None:
@@ -57,7 +63,7 @@ def use_language(flag: str | None) -> None:
     LANGUAGE[0] = messages.language(flag)
 
 
-def guarded(call: Callable[[], T], source: str, *, tally: bool = True,
+def guarded(call: Callable[..., T], source: str, *, tally: bool = True,
             prefix: str = "") -> T:
     """``call()``, or a clean message and exit 1 for an error the library raises on purpose
     (see :func:`reported`)."""

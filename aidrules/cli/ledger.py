@@ -68,7 +68,7 @@ def _day(text: str | None) -> date:
     return day(text) or date.today()
 
 
-def _act(db: str, rules: Path, policies: Path, move: Callable[[Ledger], Any],
+def _act(db: str, rules: Path | None, policies: Path | None, move: Callable[[Ledger], Any],
          then_show: int | None = None, create: bool = False) -> None:
     with _opened(db, rules, policies, create, book=True) as ledger:
         result = move(ledger)

@@ -74,7 +74,7 @@ def publicity(
     """The public notice (公示) of the households found eligible, names and numbers masked."""
     from aidrules.notices import issuer_of, public_list, public_notice
     first, last = day(start or None), day(end or None)
-    if not start or not end:
+    if first is None or last is None:
         fail("give the notice period: --start DATE --end DATE")
     if bool(files) == bool(db):
         fail("give application files or --db, one of the two")
@@ -231,7 +231,7 @@ def tasks(
     the findings."""
     from aidrules.ledger.report import task_sheet as open_tasks
     from aidrules.notices import task_sheet
-    when = day(on)
+    when = day(on) or date.today()  # without --on: the tasks open today
     book, ledger = _report_inputs(db, f"{when:%Y-%m}", format, rules, policies)
     try:
         rows = open_tasks(ledger, grid, when)

@@ -20,12 +20,12 @@ import json
 import math
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, cast, get_args, get_origin
 
 import attrs
 from ruamel.yaml import YAML
@@ -138,7 +138,7 @@ def _structure_field(data: Mapping, a: attrs.Attribute, path: str, out: list[Fie
     value = _structure(data[a.name], a.type, path, out)
     if value is _INVALID:
         return _INVALID
-    value = a.converter(value) if a.converter else value
+    value = cast(Callable[[Any], Any], a.converter)(value) if a.converter else value
     found = _field_problems(a, value)
     out.extend(FieldProblem(path + sub, message) for sub, message in found)
     return _INVALID if found else value
