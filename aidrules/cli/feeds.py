@@ -15,6 +15,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from aidrules.cli.console import day, err, fail, say
+from aidrules.compose import located
 from aidrules.errors import AidrulesError
 from aidrules.monitoring.feed import FeedImport, shown_cells
 from aidrules.monitoring.mapping import load_mapping
@@ -41,8 +42,8 @@ def import_command(
     register: Annotated[Path | None, typer.Option(
         "--register", help="Match against this register (households.csv, people.csv) and "
         "screen with the warning rules.")] = None,
-    warnings: Annotated[Path, typer.Option("--warnings", help="The warning rules.")] = Path(
-        "warnings"),
+    warnings: Annotated[Path | None, typer.Option("--warnings", help="The warning rules; "
+        "default: $AIDRULES_WARNINGS, aidrules.toml, ./warnings, or the shipped ones.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="Screen as of (YYYY-MM-DD).")] = None,
 ) -> None:
     """Import one feed: count events and rejects; optionally match and raise warnings.
@@ -53,7 +54,7 @@ def import_command(
     """
     today = day(on) or date.today()
     try:
-        monitor = None if register is None else _monitor(register, warnings)
+        monitor = None if register is None else _monitor(register, located("warnings", warnings))
         feed = FeedImport(load_mapping(mapping), file)
         events = _read(feed, rejects, keep=register is not None)
     except (AidrulesError, OSError) as exc:
@@ -126,8 +127,7 @@ def _monitor(register_dir: Path, warnings_dir: Path) -> Monitor:
     if needed:
         fail(f"{register_dir}: not a register: no " + " or ".join(needed))
     if not warnings_dir.is_dir():
-        fail(f"{warnings_dir}: no warning rules (no such directory); run from the checkout's "
-             "top level or pass --warnings DIR")
+        fail(f"{warnings_dir}: no warning rules (no such directory); pass --warnings DIR")
     return Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
 
 

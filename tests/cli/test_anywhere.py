@@ -61,3 +61,11 @@ def test_a_book_that_does_not_load_is_still_named(anywhere, tmp_path):
     result = anywhere("replay", CASES, "--rules", tmp_path / "empty")
     assert result.exit_code == 1
     assert "problem(s) in" in result.output
+
+
+def test_a_feed_is_screened_with_the_shipped_warning_rules_from_an_empty_folder(anywhere):
+    result = anywhere("feeds", "import", ROOT / "feeds" / "medical_insurance.yaml",
+                      ROOT / "examples/feeds/feeds/2025-03/medical_insurance.xlsx",
+                      "--register", ROOT / "examples/feeds/register", "--on", "2025-03-31")
+    assert result.exit_code == 0, result.output
+    assert "yellow large_medical_bill_unassisted: 4" in result.output
