@@ -108,6 +108,9 @@ _UNKNOWN_HOUSEHOLD = {"household.status": "unknown", "household.is_assisted": Fa
 
 
 class Monitor:
+    """Screens events through ``book`` on ``engine`` (the process's shared engine unless
+    one is given); ``verify`` re-checks every (rule, event) pair with the evaluator."""
+
     def __init__(self, register: Register, book: WarningBook, engine: Engine | None = None,
                  seen: set | None = None, raised: set | None = None,
                  verify: bool = False) -> None:

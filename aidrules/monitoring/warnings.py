@@ -77,13 +77,15 @@ class WarningRule:
     once_per: str
     file: str = ""
     line: int = 0
+    #: What the engine tests: the event is of a kind in ``on``, and ``when`` holds. Built
+    #: once: the evaluator keeps each tree's closures by identity.
+    condition: ast.Expr = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def condition(self) -> ast.Expr:
-        """What the engine tests: the event is of a kind in ``on``, and ``when`` holds."""
+    def __attrs_post_init__(self) -> None:
         kinds = ast.ListOf(tuple(ast.Text(kind) for kind in sorted(self.on)))
         on = ast.Compare("in", ast.Name(("event", "kind")), kinds)
-        return on if self.when is None else ast.Logic("and", (on, self.when))
+        condition = on if self.when is None else ast.Logic("and", (on, self.when))
+        object.__setattr__(self, "condition", condition)
 
 
 @attrs.frozen

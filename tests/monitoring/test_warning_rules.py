@@ -2,10 +2,12 @@
 
 import shutil
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from aidrules.engine.compiler import MONEY_UNITS
 from aidrules.monitoring import WarningRuleError, load_warning_rules
 from aidrules.rulebook import load_rulebook
 from aidrules.rulebook.lint import WARNING_PARAMETERS
@@ -103,3 +105,14 @@ def test_the_shipped_warning_rules_load_and_suggest_only_aid_types_of_the_rule_b
 def test_the_rule_book_loader_does_not_read_the_warning_rules():
     assert not list(Path("rules").rglob("*warning*"))
     assert Path("warnings").is_dir() and not Path("warnings").is_relative_to("rules")
+
+
+def test_money_reaches_the_engine_in_the_rules_unit_and_an_unknown_amount_is_guarded():
+    book = load_warning_rules("warnings")
+    compiled = book.compile(book.values(date(2025, 3, 31)))
+    assert compiled.fact("other", {"amount": Decimal("20000.01"), "event_kind": "medical_bill"}
+                         )["amount"] == 20000_01 * MONEY_UNITS // 100
+    unknown = compiled.fact("other", {"event_kind": "medical_bill"})
+    assert (unknown["amount"], unknown["amount__known"]) == (0, False)
+    bill = compiled.rules["large_medical_bill_unassisted#0"]["all"][1]["m"]["$and"]
+    assert {"amount__known": True} in bill
