@@ -23,7 +23,16 @@ import attrs
 from aidrules import _yaml
 from aidrules.engine.compiler import ConditionSet, FactField, compile_conditions
 from aidrules.errors import Problem, RuleBookError, did_you_mean
-from aidrules.language import UNKNOWN, Env, ExpressionSyntaxError, Schema, ast, check, evaluate, parse
+from aidrules.language import (
+    UNKNOWN,
+    Env,
+    ExpressionSyntaxError,
+    Schema,
+    ast,
+    check,
+    evaluate,
+    parse,
+)
 from aidrules.language.types import BOOL, INT, MONEY_ONCE, Type, text_of
 from aidrules.monitoring.mapping import EVENT_KINDS
 from aidrules.monitoring.register import STATUSES

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aidrules.model.identity import make_id_number
-from aidrules.policy import PolicyTree
 from aidrules.monitoring import (
     Event,
     FixedClock,
@@ -19,6 +18,7 @@ from aidrules.monitoring import (
     VerificationTask,
     load_warning_rules,
 )
+from aidrules.policy import PolicyTree
 
 TODAY = date(2025, 3, 31)
 BOOK = load_warning_rules("warnings")
