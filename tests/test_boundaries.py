@@ -26,6 +26,10 @@ CONFINED = {
     "fastapi": ("service/",),
     "starlette": ("service/",),
     "uvicorn": ("service/",),
+    # the command line's libraries: the command line only (aidrules/cli/)
+    "typer": ("cli/",),
+    "click": ("cli/",),
+    "rich": ("cli/",),
 }
 
 # A room of the library → the rooms it may import (besides itself, errors and _yaml).
@@ -36,15 +40,18 @@ LOWER = {
     "rulebook": {"language", "policy", "model"},
     "engine": {"language", "policy", "model", "rulebook"},
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
-    "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
-    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
+    "monitoring": {"language", "policy", "model", "rulebook", "engine"},
+    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
     "notices": {"language", "policy", "model", "rulebook", "engine"},
     # the columnar executor compiles the checked trees itself: it never imports the engine
     "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
     # the HTTP service: an entry point over the library (and the package's __version__)
     "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
-                "shipped", "console", "__version__"},
+                "columnar", "shipped", "compose", "__version__"},
+    # the composition root wires the book, the engine and the ledger; it serves no one
+    "compose": {"language", "policy", "model", "rulebook", "engine", "ledger", "cases",
+                "shipped"},
 }
 
 
@@ -81,7 +88,9 @@ def test_a_third_party_library_is_imported_only_in_its_place(library):
 @pytest.mark.parametrize("lower", sorted(LOWER))
 def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
     allowed = LOWER[lower] | {lower, "errors", "_yaml"}
-    found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / lower).rglob("*.py")
+    files = [p for p in modules() if room(p) == lower]
+    assert files, f"no room {lower}"
+    found = {(str(p.relative_to(PACKAGE)), n) for p in files
              for n in imported(p) if n.startswith("aidrules.")}
     assert {(f, n) for f, n in found if n.split(".")[1] not in allowed} == set()
 
@@ -110,6 +119,13 @@ def test_only_the_printing_module_starts_the_browser():
 def test_nothing_imports_the_command_line():
     assert [p.name for p in modules() if room(p) != "cli" and "aidrules.cli" in imported(p)
             and p.name != "__main__.py"] == []
+
+
+def test_the_command_lines_rooms_are_gone():
+    """Every command lives in aidrules/cli/, one job a module: no room keeps a cli module
+    of its own, and the library is wired in one place (aidrules/compose.py)."""
+    assert [str(p.relative_to(PACKAGE)) for p in modules()
+            if p.stem in ("cli", "console", "command") and room(p) != "cli"] == []
 
 
 def test_only_the_command_line_reaches_the_service():

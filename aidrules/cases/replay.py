@@ -81,7 +81,7 @@ class Outcome:
         explained: set[str] = set()
         for difference in self.differences:
             lines.append(f"  {difference}")
-            if difference.aid and difference.aid not in explained:
+            if difference.aid and difference.aid not in explained and self.assessment:
                 explained.add(difference.aid)
                 lines += ["    " + line for line in reasons(self.assessment.result(difference.aid))]
         if self.differences and self.assessment is not None:

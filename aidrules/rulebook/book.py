@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from aidrules.language import ast
 from aidrules.language.types import Schema, Type
+
+if TYPE_CHECKING:
+    from aidrules.policy import PolicyTree
 
 
 @attrs.frozen
@@ -139,7 +142,7 @@ class RuleBook:
     facts: tuple[DerivedFact, ...]  # in the order they are computed
     rules: tuple[Rule, ...]
     schema: Schema
-    policies: object  # aidrules.policy.PolicyTree
+    policies: PolicyTree
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

@@ -88,10 +88,10 @@ def _section(book, title, intro, rules, shown, root, topic: str | None = None) -
     names = _parameters_read(book, rules)
     if topic:
         names |= {n for n in book.policies.parameters() if n.startswith(topic)}
-    names = sorted(n for n in names if n not in shown)
-    shown.update(names)
-    if names:
-        lines.append(_parameters_block(book, "### 参数 / Parameters", names, root))
+    new = sorted(n for n in names if n not in shown)
+    shown.update(new)
+    if new:
+        lines.append(_parameters_block(book, "### 参数 / Parameters", new, root))
     return "\n".join(lines)
 
 

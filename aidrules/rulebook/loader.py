@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ def load_rulebook(rules: Path | str, policies: Path | str,
     """Load ``rules/`` with the ``policies/`` tree and any ``overlays`` laid over it
     (directories of policy files, inline values); raise RuleBookError listing every problem."""
     book, problems = check_rulebook(rules, policies, overlays)
-    if problems:
+    if problems or book is None:
         raise RuleBookError(problems, str(rules))
     return book
 
@@ -118,8 +118,8 @@ class _Reader:
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
              suggestion: str | None = None, by_value: bool = False) -> None:
-        line, col = (_yaml.value_position(node, key) if by_value else _yaml.position(node, key))
-        self.problems.append(Problem(file.label, line, col, message, expected, suggestion))
+        self.problems.append(_yaml.placed(file.label, node, key, message, expected, suggestion,
+                                          at_value=by_value))
 
     def unknown_keys(self, file: _File, node: dict, allowed: set[str], what: str) -> None:
         for key in node:
@@ -263,7 +263,7 @@ class _Reader:
 
     def read_exclusive(self) -> None:
         file, doc = getattr(self, "book_file", None), getattr(self, "book_doc", None)
-        if file is None:
+        if file is None or doc is None:
             return
         for item in self.items(file, doc, "exclusive", required=False):
             self.unknown_keys(file, item, {"id", "title", "order", "basis", "reason", "reason_en"},
@@ -346,7 +346,7 @@ class _Reader:
         self.aids_without_rules()
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
-        if self.problems:
+        if self.problems or self.policies is None:  # no tree: its problems are listed
             return None
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
                         self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
@@ -465,7 +465,8 @@ class _Reader:
                       by_value=True)
             overrides = []
         examples = self.examples(file, item)
-        if None in (rule_id, title, conclusion, basis, criteria):
+        if rule_id is None or title is None or conclusion is None or basis is None \
+                or criteria is None:
             return None
         return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
@@ -497,7 +498,9 @@ class _Reader:
             return None
         kind = given[0]
         value = str(item[kind])
-        known = {"aid": self.aids, "referral": self.brands, "risk": self.risk_levels}[kind]
+        choices: dict[str, Collection[str]] = {"aid": self.aids, "referral": self.brands,
+                                               "risk": self.risk_levels}
+        known = choices[kind]
         if value not in known:
             self.fail(file, item, kind, f"unknown {'aid type' if kind == 'aid' else kind} "
                       f"'{value}'", expected="one of " + ", ".join(sorted(known)),
@@ -558,10 +561,10 @@ class _Reader:
         if expr is None:
             return None
         aid = self.aids.get(conclusion.value) if conclusion is not None else None
-        period = aid.period if aid is not None else None
-        if period is None:  # no period, or a wrong one: reported where the aid is declared
+        if aid is None or aid.period is None:  # reported where the aid is declared
             self.typed(expr, schema, scope, file, Type("money"))
             return expr
+        period = aid.period
         found = self.typed(expr, schema, scope, file, None).type
         expect = money_per(period)
         if found is None or fits(found, expect):
@@ -599,5 +602,5 @@ def _parameter_type(parameter: Any) -> Type:
     """The type of a parameter's value: money carries its unit's period (yuan/month,
     yuan/year, yuan once), and a whole number in months is a number of months."""
     unit = getattr(parameter, "unit", None)
-    period = "months" if unit == "months" else UNIT_PERIODS.get(unit)
+    period = "months" if unit == "months" else UNIT_PERIODS.get(unit or "")
     return Type(str(parameter.kind), period=period)

@@ -186,7 +186,7 @@ def test_a_rejects_file_never_starts_a_cell_with_a_formula(run, tmp_path, cell):
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"), ("王伟", "王伟"), ("", ""), ("1=1", "1=1")])
 def test_a_cell_a_spreadsheet_would_read_as_a_formula_is_written_as_text(text, written):
-    from aidrules.monitoring.cli import spreadsheet_safe
+    from aidrules.cli.feeds import spreadsheet_safe
     assert spreadsheet_safe(text) == written
 
 
