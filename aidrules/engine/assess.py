@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from aidrules import model
-from aidrules.engine.compiler import MONEY_UNITS, Compiled, compile_book
+from aidrules.engine.compiler import MONEY_UNITS, Compiled, RuleInputs, compile_book
 from aidrules.engine.durable import Engine, Session
 from aidrules.engine.results import (
     AidResult,
@@ -85,18 +85,23 @@ class Assessor:
         return found
 
     def assess(self, application: model.Application, on: date | None = None,
-               jurisdiction: str | None = None, reasons: bool = True) -> Assessment:
+               jurisdiction: str | None = None, reasons: bool = True,
+               verify: bool = False) -> Assessment:
+        """Assess ``application``: durable_rules decides every status; with ``reasons`` the
+        library's own evaluator explains each rule (from the same facts); with ``verify``
+        the evaluator also decides every rule and must agree (EngineError otherwise)."""
         on = on or application.applied_on
         jurisdiction = jurisdiction or application.jurisdiction
         snapshot = self.snapshot(jurisdiction, on)
         compiled = self.compiled(snapshot)
         parameters = self.parameters(snapshot)
         facts = facts_for(application, self.book, parameters)
-        run = _Run(self, compiled, parameters, facts, reasons)
+        run = _Run(self, compiled, parameters, facts, reasons, verify)
         with self.engine.session(compiled) as session:
             run.start(session)
             for node in self._order:
                 run.settle(node, session)
+            run.fired = session.fired
         return run.assessment(application, jurisdiction, on)
 
     def explain(self, assessment: Assessment, aid: str) -> str:
@@ -165,16 +170,22 @@ class _Run:
     """The state of one assessment while its conclusions are settled in order."""
 
     def __init__(self, assessor: Assessor, compiled: Compiled, parameters: _Parameters,
-                 facts: Facts, reasons: bool) -> None:
+                 facts: Facts, reasons: bool, verify: bool = False) -> None:
         self.book, self.compiled, self.snapshot = assessor.book, compiled, parameters.snapshot
         self.explaining = assessor.explaining
         self.rules_by_node = assessor.rules_by_node
         self.facts, self.reasons, self.parameters = facts, reasons, parameters
         self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
         self.aid_nodes: dict[str, list[tuple]] = {}  # aid id → its settled nodes
-        self.traces: dict[tuple, list[RuleTrace]] = {}
         self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
         self.missing: dict[tuple, set[str]] = {}
+        self.undecided: dict[tuple, list[str]] = {}  # rule ids left open, per node
+        self.encoded: dict[int | None, dict[str, Any]] = {}  # None: the household
+        self.unknown_fields: dict[int | None, frozenset[str]] = {}
+        self.fired: list[tuple[str, int | None]] = []
+        self.checking = verify
+        self.statuses: dict[tuple[str, str | None], Any] = {}  # (aid, scope) → status, cached
+        self.asserted: set[tuple[tuple, bool]] = set()  # (node, status) told to the engine
 
     # -- the engine ---------------------------------------------------------------
     def start(self, session: Session) -> None:
@@ -184,10 +195,14 @@ class _Run:
             for env in envs:
                 for item in lifted:
                     env.fields[item.name] = evaluate(item.expr, env, self.parameters)
-        session.assert_fact(self.encode("household", self.facts.household))
+        self.encoded[None] = household = self.encode("household", self.facts.household)
+        self.unknown_fields[None] = _unknown_fields(household, self.compiled.fields["household"])
+        session.assert_fact(household)
         if self.compiled.fields["member"]:
             for index, member in enumerate(self.facts.members):
-                session.assert_fact(dict(self.encode("member", member), index=index))
+                self.encoded[index] = fact = dict(self.encode("member", member), index=index)
+                self.unknown_fields[index] = _unknown_fields(fact, self.compiled.fields["member"])
+                session.assert_fact(fact)
 
     def encode(self, entity: str, env: Env) -> dict[str, Any]:
         fact: dict[str, Any] = {"kind": entity, "zero": 0}
@@ -203,35 +218,98 @@ class _Run:
             fact[name] = 0 if value is UNKNOWN else _engine_integer(name, scale, value)
         return fact
 
-    # -- settling each conclusion -------------------------------------------------
+    # -- settling each conclusion: from what fired ---------------------------------
     def settle(self, node: tuple, session: Session) -> None:
+        """The status of ``node`` from the engine: a rule (for a member) holds when it fired;
+        one that did not fire is false where every input it reads is known, and otherwise
+        is settled by its probes (compiler.RuleInputs): false when the engine shows one
+        criterion not to hold, undecided when none is shown not to hold. The node is
+        eligible when one of its rules holds, ineligible when all are false."""
         kind, value, scope = node
-        fired = set(session.fired)
-        results, traces, winners, missing = [], [], [], set()
+        fired = session.fired_set
+        results, winners, missing, undecided = [], [], set(), []
         for rule in self.rules_by_node[node]:
+            inputs = self.compiled.inputs[rule.id]
             for member in self.subjects(rule):
-                trace, held, unknown = self.evaluate_rule(rule, member, (rule.id, member) in fired)
-                if (held is True) != ((rule.id, member) in fired):
-                    raise EngineError(f"the engine and the evaluator disagree on rule "
-                                      f"'{rule.id}' (member {member}): evaluator {held}")
-                results.append(held)
-                traces.append(trace)
-                if held is UNKNOWN:  # what would decide it
-                    missing.update(p for c in unknown
-                                   for p in missing_paths(c.reads, self.book, self.facts))
-                    missing.update(self.inherited_missing(rule, unknown))
-                if held is True:
+                held: Any
+                if (rule.id, member) in fired:
+                    held = True
                     winners.append((rule, member))
+                elif not self.is_open(inputs, member):
+                    held = False
+                else:
+                    held, unknown = self.probe(rule, inputs, member, session)
+                    if held is UNKNOWN:  # what would decide it
+                        undecided.append(rule.id)
+                        missing.update(p for c in unknown
+                                       for p in missing_paths(c.reads, self.book, self.facts))
+                        missing.update(self.inherited_missing(rule, unknown))
+                results.append(held)
+                if self.checking:
+                    self.check(rule, member, held, (rule.id, member) in fired)
         status = kleene("or", results) if results else False
         self.node_status[node] = status
         if kind == "aid":
             self.aid_nodes.setdefault(value, []).append(node)
-        self.traces[node], self.missing[node] = traces, missing
+            self.statuses.pop((value, None), None)
+            self.statuses.pop((value, scope), None)
+        self.missing[node] = missing
         self.winners[node] = [(r, m) for r, m in winners
                               if not any(r.id in w.overrides for w, _ in winners)]
+        self.undecided[node] = list(dict.fromkeys(undecided))
         if kind == "aid" and status is False and (value, scope) in self.compiled.negative_nodes:
-            session.assert_fact({"kind": "status", "aid": value, "scope": scope,
-                                 "status": "ineligible"})
+            self.assert_status(session, node, status)
+
+    def assert_status(self, session: Session, node: tuple, status: bool) -> None:
+        """Tell the engine a settled status, once: ineligibility, which rules reading
+        ``not eligible(...)`` match, and for probes also eligibility an action did not
+        assert (an aid type that no deciding rule reads)."""
+        if (node, status) not in self.asserted:
+            self.asserted.add((node, status))
+            session.assert_fact({"kind": "status", "aid": node[1], "scope": node[2],
+                                 "status": "eligible" if status else "ineligible"})
+
+    def is_open(self, inputs: RuleInputs, member: int | None) -> bool:
+        """Whether the rule reads an unknown input (for ``member``): a field not reported,
+        or the status of an aid type that is undetermined."""
+        if not self.unknown_fields[None].isdisjoint(inputs.household):
+            return True
+        if member is not None and not self.unknown_fields[member].isdisjoint(inputs.member):
+            return True
+        return any(self.status_of(aid, scope) is UNKNOWN for aid, scope in inputs.statuses)
+
+    def probe(self, rule: Rule, inputs: RuleInputs, member: int | None, session: Session):
+        """Assert the rule's ``open`` fact: its probes show which criteria hold and which do
+        not. Returns False (one does not hold) or UNKNOWN, and the criteria left undecided."""
+        for aid, scope in inputs.statuses:
+            for node in self.aid_nodes.get(aid, ()):
+                status = self.node_status[node]
+                if (scope is None or node[2] == scope) and status is not UNKNOWN and not (
+                        status and aid in self.compiled.positive_aids):
+                    self.assert_status(session, node, status)
+        fact: dict[str, Any] = {"kind": "open", "rule": rule.id, "zero": 0}
+        if member is not None:
+            fact["member"] = member
+        for entity, name, _ in inputs.fields:
+            source = self.encoded[None if entity == "household" else member]
+            prefix = "h_" if entity == "household" else "m_"
+            for key in (name, f"{name}__known"):
+                if key in source:
+                    fact[prefix + key] = source[key]
+        session.assert_fact(fact)
+        values = dict(inputs.constants)
+        values.update(session.probed.get((rule.id, member), {}))
+        if False in values.values():
+            return False, []
+        return UNKNOWN, [c for i, c in enumerate(rule.criteria) if i not in values]
+
+    def check(self, rule: Rule, member: int | None, held: Any, fired: bool) -> None:
+        """``verify=True``: the library's own evaluator must find the same value."""
+        trace, evaluated, _ = self.explain_rule(rule, member, fired)
+        if evaluated is not held and not (evaluated is UNKNOWN and held is UNKNOWN):
+            raise EngineError(f"the engine and the evaluator disagree on rule '{rule.id}' "
+                              f"(member {member}): engine {_three(held)}, evaluator "
+                              f"{_three(evaluated)}")
 
     def inherited_missing(self, rule: Rule, unknown) -> set[str]:
         """What is missing for the undecided aid types ``rule`` waits on, through
@@ -252,30 +330,32 @@ class _Run:
         return list(range(len(self.facts.members)))
 
     def status_of(self, aid: str, scope: str | None = None) -> Any:
-        nodes = [n for n in self.aid_nodes.get(aid, ()) if scope is None or n[2] == scope]
-        return kleene("or", [self.node_status[n] for n in nodes]) if nodes else False
+        found = self.statuses.get((aid, scope), _ABSENT)
+        if found is _ABSENT:
+            nodes = [n for n in self.aid_nodes.get(aid, ()) if scope is None or n[2] == scope]
+            found = kleene("or", [self.node_status[n] for n in nodes]) if nodes else False
+            self.statuses[aid, scope] = found
+        return found
 
-    def evaluate_rule(self, rule: Rule, member: int | None, fired: bool):
+    # -- explaining: the library's own evaluator, only when asked ---------------------
+    def explain_rule(self, rule: Rule, member: int | None, fired: bool):
+        """The rule's trace: every criterion evaluated by the library's own exact evaluator,
+        with the statuses the engine settled. Run for reasons and for ``verify``, never to
+        decide: tests/engine/test_decider.py disables it and every case still passes."""
         env = self.facts.household if member is None else self.facts.members[member]
         criteria, values, unknown = [], [], []
         for criterion in rule.criteria:
-            if self.reasons:
-                explained = self.explain_criterion(criterion, env, member)
-                criteria.append(explained)
-                value = _VALUES[explained.result]
-            else:
-                value = evaluate(criterion.test, env, self.parameters, self.status_of)
+            explained = self.explain_criterion(criterion, env, member)
+            criteria.append(explained)
+            value = _VALUES[explained.result]
             values.append(value)
             if value is UNKNOWN:
                 unknown.append(criterion)
-            elif value is False and not self.reasons:
-                break  # decided: without reasons, the other criteria need not be evaluated
         for higher in excluded_by(rule, self.book.exclusive):
             status = self.status_of(higher, "household")
             value = UNKNOWN if status is UNKNOWN else not status
             values.append(value)
-            if self.reasons:
-                criteria.append(self.precedence(rule, higher, _three(value), member))
+            criteria.append(self.precedence(rule, higher, _three(value), member))
         held = kleene("and", values)
         trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
                           fired, tuple(criteria), member)
@@ -331,7 +411,7 @@ class _Run:
         nodes = self.aid_nodes.get(aid, [])
         status = self.status_of(aid)
         winners = [w for n in nodes for w in self.winners[n]]
-        traces = tuple(t for n in nodes for t in self.traces[n])
+        traces = self.traces(nodes) if self.reasons else ()
         missing = tuple(sorted({p for n in nodes for p in self.missing[n]}))
         amount = amount_max = None
         label = {True: "eligible", False: "ineligible"}.get(status, "undetermined")
@@ -349,8 +429,25 @@ class _Run:
             missing = ()
         members = tuple(m for _, m in winners if m is not None)
         return AidResult(aid, info.name, info.name_en, label, amount, amount_max, summary,
-                         summary_en, missing, members, traces if self.reasons else (),
-                         info.period)
+                         summary_en, missing, members, traces, info.period,
+                         self.deciding(nodes, label, winners))
+
+    def deciding(self, nodes, label: str, winners) -> tuple[str, ...]:
+        """The rules that settled the status: those that fired and won (eligible), every
+        rule of the aid type (ineligible: each was found false), or those left undecided."""
+        if label == "eligible":
+            ids = [rule.id for rule, _ in winners]
+        elif label == "undetermined":
+            ids = [rule_id for n in nodes for rule_id in self.undecided[n]]
+        else:
+            ids = [rule.id for n in nodes for rule in self.rules_by_node[n]]
+        return tuple(dict.fromkeys(ids))
+
+    def traces(self, nodes) -> tuple[RuleTrace, ...]:
+        fired = set(self.fired)
+        return tuple(self.explain_rule(rule, member, (rule.id, member) in fired)[0]
+                     for n in nodes for rule in self.rules_by_node[n]
+                     for member in self.subjects(rule))
 
     def amount_missing(self, winners) -> tuple[str, ...]:
         names = {n for rule, _ in winners for expr in (rule.amount, rule.amount_max)
@@ -384,6 +481,14 @@ class _Run:
         brand = self.book.brands[rule.conclusion.value]
         return Referral(brand.id, brand.name, brand.departments, rule.reason or rule.title,
                         rule.reason_en or rule.title_en, rule.id)
+
+
+def _unknown_fields(fact: dict[str, Any], fields: dict[str, str]) -> frozenset[str]:
+    """The fields of an encoded fact that carry no value: a bool or text left out, a
+    number sent with ``__known: false``."""
+    return frozenset(name for name, kind in fields.items()
+                     if (name not in fact if kind in ("bool", "text")
+                         else not fact[f"{name}__known"]))
 
 
 def _engine_integer(name: str, scale: int, value: Fraction) -> int:

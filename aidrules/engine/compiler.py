@@ -83,6 +83,34 @@ class Compiled:
     positive_aids: frozenset[str]  # aid types whose eligibility some rule matches
     negative_nodes: frozenset[tuple[str, str]]  # (aid, scope) whose ineligibility is matched
     scales: dict[str, dict[str, int]] = attrs.field(factory=dict)  # entity → field → scale
+    inputs: dict[str, RuleInputs] = attrs.field(factory=dict)  # rule id → what it reads
+    probes: dict[str, tuple[str, int, bool]] = attrs.field(factory=dict)
+    # durable rule name → (rule id, criterion index, the value it shows the criterion has)
+
+
+@attrs.frozen
+class RuleInputs:
+    """What one rule reads, so that the engine can settle it when it did not fire.
+
+    Where every input is known, a rule that did not fire is false (two-valued logic).
+    Where one is unknown, the runtime asserts an ``open`` fact carrying ``fields`` and the
+    rule's *probes* fire on it: one per criterion and value (true / false), so the engine
+    tells which criteria are known to hold, known not to hold, or undecided. Criteria that
+    fold to a constant under the policy values in force are in ``constants``.
+    Criteria are numbered as in the rule; an exclusive group's precedence comes after."""
+
+    fields: tuple[tuple[str, str, str], ...]  # (entity, name, kind), as in Compiled.fields
+    statuses: tuple[tuple[str, str | None], ...]  # (aid, scope or None: any scope)
+    criteria: int  # how many criteria, precedence included
+    constants: dict[int, bool] = attrs.field(factory=dict)
+
+    @property
+    def household(self) -> frozenset[str]:
+        return frozenset(n for e, n, _ in self.fields if e == "household")
+
+    @property
+    def member(self) -> frozenset[str]:
+        return frozenset(n for e, n, _ in self.fields if e == "member")
 
 
 def compile_book(book: RuleBook, parameters: Callable[[str], Any], name: str) -> Compiled:
@@ -112,13 +140,19 @@ class _Compiler:
                 key = f"{rule.id}#{i}"
                 rules[key] = durable_rule
                 actions[key] = rule.id
+        # what rules that decide read, asserted as soon as it is known; what only probes
+        # read is asserted by the runtime just before an open fact that needs it
+        positive, negative = frozenset(self.positive), frozenset(self.negative)
+        inputs, probes = {}, {}
+        for rule in self.book.rules:
+            inputs[rule.id] = self.probes(rule, rules, probes)
         conclusions = {r.id: (r.conclusion.kind, r.conclusion.value, r.scope)
                        for r in self.book.rules}
         scales = {entity: {item.name: item.scale for item in self.lifted.values()
                            if item.entity == entity} for entity in self.fields}
         return Compiled(name, {name: rules}, actions, self.fields,
-                        tuple(self.lifted.values()), conclusions, frozenset(self.positive),
-                        frozenset(self.negative), scales)
+                        tuple(self.lifted.values()), conclusions, positive, negative, scales,
+                        inputs, probes)
 
     # -- one rule -------------------------------------------------------------
     def rule(self, rule: Rule) -> list[dict]:
@@ -132,11 +166,57 @@ class _Compiler:
         """The alternatives the engine tests ``rule`` as, each a list of literals (one durable
         rule each); past ``4 * MAX_DISJUNCTS`` the count is cut short. The load proof
         (aidrules.rulebook.proofs) counts at least as many without writing them out."""
+        return _dnf(_simplify(_expand(_nnf(ast.Logic("and", tuple(self.tests(rule)))))))
+
+    def tests(self, rule: Rule) -> list:
+        """The rule's criteria prepared for the engine, an exclusive group's precedence last."""
         scope = ("household",) if rule.scope == "household" else ("household", "member")
         tests = [self.prepare(c.test, scope) for c in rule.criteria]
-        tests += [_Status(aid, False, "household")
-                  for aid in excluded_by(rule, self.book.exclusive)]
-        return _dnf(_simplify(_expand(_nnf(ast.Logic("and", tuple(tests))))))
+        return tests + [_Status(aid, False, "household")
+                        for aid in excluded_by(rule, self.book.exclusive)]
+
+    def probes(self, rule: Rule, rules: dict, probes: dict) -> RuleInputs:
+        """For each criterion, durable rules that fire on an ``open`` fact of ``rule`` when
+        the criterion is known to hold and when it is known not to (see RuleInputs)."""
+        constants, fields, statuses = {}, set(), []
+        tests = self.tests(rule)
+        for index, test in enumerate(tests):
+            for holds in (True, False):
+                alternatives = _dnf(_simplify(_expand(_nnf(test, not holds))))
+                if alternatives in ([], [[]]):
+                    if alternatives == [[]]:
+                        constants[index] = holds
+                    continue
+                if len(alternatives) > MAX_DISJUNCTS:
+                    raise EngineError(f"rule '{rule.id}' ({rule.at}): criterion {index + 1} "
+                                      f"splits into {len(alternatives)} alternatives for the "
+                                      f"engine; at most {MAX_DISJUNCTS}")
+                for n, literals in enumerate(alternatives):
+                    key = f"{rule.id}?{index}{'+' if holds else '-'}{n}"
+                    rules[key] = self.probe_patterns(rule, literals, fields, statuses)
+                    probes[key] = (rule.id, index, holds)
+        entities = {"h": "household", "m": "member"}
+        return RuleInputs(tuple(sorted((entities[a], n, k) for a, n, k in fields)),
+                          tuple(dict.fromkeys(statuses)), len(tests), constants)
+
+    def probe_patterns(self, rule: Rule, literals: list, fields: set, statuses: list) -> dict:
+        """One alternative of a probe: every field is read from the rule's ``open`` fact
+        (named ``h_<field>`` / ``m_<field>``), which a leading rule discriminator keeps
+        apart from every other rule's alpha conditions (the engine allows 64 at once)."""
+        conditions: list = [{"kind": "open"}, {"rule": rule.id}]
+        patterns = []
+        for literal in literals:
+            if isinstance(literal, _Status):
+                statuses.append((literal.aid, literal.scope))
+                patterns.extend(self.status_patterns(literal))
+                continue
+            for field in _fields_in(literal):
+                fields.add((field.alias, field.name, field.kind))
+            for _, condition in self.conditions(_flattened(literal), rule):
+                if condition not in conditions:
+                    conditions.append(condition)
+        return {"all": [{"o": {"$and": conditions}}, *({f"s{i}": p}
+                                                       for i, p in enumerate(patterns))]}
 
     def patterns(self, rule: Rule, literals: list) -> dict:
         conditions = {"h": [{"kind": "household"}], "m": [{"kind": "member"}]}
@@ -157,7 +237,9 @@ class _Compiler:
     def status_patterns(self, status: _Status) -> list[dict]:
         if status.positive:
             self.positive.add(status.aid)
-            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, {"status": "eligible"}]}]
+            scope = [{"scope": status.scope}] if status.scope else []
+            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, *scope,
+                              {"status": "eligible"}]}]
         scopes = [status.scope] if status.scope else sorted(self.scopes_of.get(status.aid, ()))
         patterns = []
         for scope in scopes:
@@ -284,7 +366,8 @@ class _Compiler:
         difference = _sub(_mul(ln, rd), _mul(rn, ld))  # left − right, over ld·rd > 0
         guards = [d for d in (ld, rd) if not _is_constant(d)]
         fields = _fields_of(difference) | {f for g in guards for f in _fields_of(g)}
-        alias = "m" if any(f.alias == "m" for f in fields) else "h"
+        aliases = {f.alias for f in fields}
+        alias = "m" if "m" in aliases else "o" if "o" in aliases else "h"
         # Unreported values are sent as 0 with <name>__known false: arithmetic on a
         # missing field is an engine error (311), so every field read must be guarded.
         out = [(f.alias, {f"{f.name}__known": True}) for f in sorted(fields, key=_key)]
@@ -296,6 +379,23 @@ class _Compiler:
 
 def _key(f: _Field):
     return (f.alias, f.name)
+
+
+def _fields_in(node: Any) -> list[_Field]:
+    if isinstance(node, _Field):
+        return [node]
+    if not isinstance(node, ast.Expr.__args__):
+        return []
+    return [f for child in ast.children(node) for f in _fields_in(child)]
+
+
+def _flattened(node: Any) -> Any:
+    """``node`` reading every field from the one ``open`` fact (alias ``o``)."""
+    if isinstance(node, _Field):
+        return attrs.evolve(node, alias="o", name=f"{node.alias}_{node.name}")
+    if not isinstance(node, ast.Expr.__args__):
+        return node
+    return _rebuild(node, [_flattened(c) for c in ast.children(node)])
 
 
 # -- tree rewriting ---------------------------------------------------------------
