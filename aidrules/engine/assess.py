@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -33,7 +33,7 @@ from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, eval
 from aidrules.policy import PolicySnapshot
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, names_read, node_of
 from aidrules.rulebook.book import Rule, RuleBook
-from aidrules.rulebook.facts import Facts, facts_for, missing_paths
+from aidrules.rulebook.facts import Facts, base_facts, missing_paths
 
 _SHARED_ENGINE: Engine | None = None
 
@@ -55,6 +55,8 @@ class Assessor:
         self._compiled: dict[str, Compiled] = {}
         self._snapshots: dict[tuple[str, date], PolicySnapshot] = {}
         self._parameters: dict[str, _Parameters] = {}
+        self._deciding: dict[str, frozenset[str]] = {}
+        self._amount_names: dict[tuple, frozenset[str]] = {}
         self._order = evaluation_order(book.rules, book.exclusive)
         self.rules_by_node = {node: [r for r in book.rules if node_of(r) == node]
                               for node in self._order}
@@ -66,7 +68,8 @@ class Assessor:
         if found is None:
             if len(self._snapshots) >= _SNAPSHOTS_KEPT:
                 self._snapshots.clear()
-            found = self._snapshots[key] = self.book.policies.at(jurisdiction, on)
+            policies: Any = self.book.policies
+            found = self._snapshots[key] = policies.at(jurisdiction, on)
         return found
 
     def parameters(self, snapshot: PolicySnapshot) -> _Parameters:
@@ -95,14 +98,39 @@ class Assessor:
         snapshot = self.snapshot(jurisdiction, on)
         compiled = self.compiled(snapshot)
         parameters = self.parameters(snapshot)
-        facts = facts_for(application, self.book, parameters)
+        facts = base_facts(application)
         run = _Run(self, compiled, parameters, facts, reasons, verify)
+        # the derived facts the engine reads; the others when an amount or reasons need them
+        run.derive(None if reasons or verify else self.deciding_names(compiled))
         with self.engine.session(compiled) as session:
             run.start(session)
             for node in self._order:
                 run.settle(node, session)
             run.fired = session.fired
         return run.assessment(application, jurisdiction, on)
+
+    def deciding_names(self, compiled: Compiled) -> frozenset[str]:
+        """The names the engine's facts are made from: the fields sent, the names the
+        lifted values read, and every derived fact these read in turn."""
+        found = self._deciding.get(compiled.name)
+        if found is None:
+            names = {n for fields in compiled.fields.values() for n in fields}
+            names |= {n for item in compiled.lifted for n in names_read(item.expr)}
+            found = self._deciding[compiled.name] = frozenset(self.book.depends_on(names))
+        return found
+
+    def amount_names(self, rules: tuple[str, ...], field: str) -> frozenset[str]:
+        """What the ``field`` amounts of ``rules`` read, through the derived facts."""
+        key = (rules, field)
+        found = self._amount_names.get(key)
+        if found is None:
+            exprs = [getattr(self.book.rule(r), field) for r in rules]
+            found = frozenset(self.book.depends_on(
+                n for expr in exprs if expr is not None for n in names_read(expr)))
+            if len(self._amount_names) >= _SNAPSHOTS_KEPT:
+                self._amount_names.clear()
+            self._amount_names[key] = found
+        return found
 
     def explain(self, assessment: Assessment, aid: str) -> str:
         from aidrules.engine.explain import explain
@@ -171,6 +199,7 @@ class _Run:
 
     def __init__(self, assessor: Assessor, compiled: Compiled, parameters: _Parameters,
                  facts: Facts, reasons: bool, verify: bool = False) -> None:
+        self.assessor = assessor
         self.book, self.compiled, self.snapshot = assessor.book, compiled, parameters.snapshot
         self.explaining = assessor.explaining
         self.rules_by_node = assessor.rules_by_node
@@ -186,6 +215,19 @@ class _Run:
         self.checking = verify
         self.statuses: dict[tuple[str, str | None], Any] = {}  # (aid, scope) → status, cached
         self.asserted: set[tuple[tuple, bool]] = set()  # (node, status) told to the engine
+        self.derived: set[tuple[str, str]] = set()  # (scope, id) of the facts computed
+
+    def derive(self, names: frozenset[str] | None) -> None:
+        """Compute the derived facts among ``names`` (None: all) not computed yet, in the
+        book's dependency order (aidrules.rulebook.facts.derive, on demand)."""
+        for fact in self.book.facts:
+            key = (fact.scope, fact.id)
+            if key in self.derived or (names is not None and fact.id not in names):
+                continue
+            self.derived.add(key)
+            envs = self.facts.members if fact.scope == "member" else [self.facts.household]
+            for env in envs:
+                _set(env, fact.id, evaluate(fact.formula, env, self.parameters))
 
     # -- the engine ---------------------------------------------------------------
     def start(self, session: Session) -> None:
@@ -194,7 +236,7 @@ class _Run:
             lifted = [item for item in self.compiled.lifted if item.entity == entity]
             for env in envs:
                 for item in lifted:
-                    env.fields[item.name] = evaluate(item.expr, env, self.parameters)
+                    _set(env, item.name, evaluate(item.expr, env, self.parameters))
         self.encoded[None] = household = self.encode("household", self.facts.household)
         self.unknown_fields[None] = _unknown_fields(household, self.compiled.fields["household"])
         session.assert_fact(household)
@@ -227,7 +269,10 @@ class _Run:
         eligible when one of its rules holds, ineligible when all are false."""
         kind, value, scope = node
         fired = session.fired_set
-        results, winners, missing, undecided = [], [], set(), []
+        results: list[Any] = []
+        winners: list[tuple[Rule, int | None]] = []
+        missing: set[str] = set()
+        undecided: list[str] = []
         for rule in self.rules_by_node[node]:
             inputs = self.compiled.inputs[rule.id]
             for member in self.subjects(rule):
@@ -315,9 +360,9 @@ class _Run:
         """What is missing for the undecided aid types ``rule`` waits on, through
         ``eligible(...)`` and exclusive-group precedence; those were settled first, with
         what they wait on in turn, so this is transitive."""
-        waits = [(aid, None) for c in unknown for aid in c.aids]
+        waits: list[tuple[str, str | None]] = [(aid, None) for c in unknown for aid in c.aids]
         waits += [(higher, "household") for higher in excluded_by(rule, self.book.exclusive)]
-        found = set()
+        found: set[str] = set()
         for aid, scope in waits:
             if self.status_of(aid, scope) is UNKNOWN:
                 found.update(p for n in self.aid_nodes.get(aid, ())
@@ -364,7 +409,7 @@ class _Run:
     def precedence(self, rule: Rule, higher: str, value: str, member) -> CriterionResult:
         """The criterion an exclusive group adds: the household does not hold ``higher``."""
         aid = self.book.aids[higher]
-        group = next(g for g in self.book.exclusive if higher in g.higher_than(rule.aid))
+        group = next(g for g in self.book.exclusive if higher in g.higher_than(rule.aid or ""))
         reason, reason_en = ((text or "").replace("{aid}", name) or None for text, name in
                              ((group.reason, aid.name), (group.reason_en, aid.name_en)))
         return CriterionResult(f"not eligible({higher})", f"未被认定为{aid.name}",
@@ -461,6 +506,7 @@ class _Run:
                  if getattr(rule, field) is not None]
         if not exprs:
             return None
+        self.derive(self.assessor.amount_names(tuple(r.id for r, _ in winners), field))
         total = Fraction(0)
         for expr, member in exprs:
             env = self.facts.household if member is None else self.facts.members[member]
@@ -483,6 +529,11 @@ class _Run:
                         rule.reason_en or rule.title_en, rule.id)
 
 
+def _set(env: Env, name: str, value: Any) -> None:
+    """A computed fact into the entity's own fields (a dict, typed as a Mapping)."""
+    cast(dict, env.fields)[name] = value
+
+
 def _unknown_fields(fact: dict[str, Any], fields: dict[str, str]) -> frozenset[str]:
     """The fields of an encoded fact that carry no value: a bool or text left out, a
     number sent with ``__known: false``."""
@@ -494,11 +545,11 @@ def _unknown_fields(fact: dict[str, Any], fields: dict[str, str]) -> frozenset[s
 def _engine_integer(name: str, scale: int, value: Fraction) -> int:
     """``value`` × ``scale``: whole by construction (the compiler bounds every lifted
     value's denominator by ``scale``); an error here is a bug in the compiler."""
-    scaled = value * scale
-    if scaled.denominator != 1:
+    whole, rest = divmod(value.numerator * scale, value.denominator)
+    if rest:
         raise EngineError(f"the value of '{name}' ({value}) is not a whole number of "
                           f"1/{scale}")
-    return int(scaled)
+    return whole
 
 
 def _to_fen(value: Fraction) -> Decimal:

@@ -104,13 +104,8 @@ class RuleInputs:
     criteria: int  # how many criteria, precedence included
     constants: dict[int, bool] = attrs.field(factory=dict)
 
-    @property
-    def household(self) -> frozenset[str]:
-        return frozenset(n for e, n, _ in self.fields if e == "household")
-
-    @property
-    def member(self) -> frozenset[str]:
-        return frozenset(n for e, n, _ in self.fields if e == "member")
+    household: frozenset[str] = frozenset()  # the names in fields, per entity
+    member: frozenset[str] = frozenset()
 
 
 def compile_book(book: RuleBook, parameters: Callable[[str], Any], name: str) -> Compiled:
@@ -125,7 +120,7 @@ class _Compiler:
         self.fields: dict[str, dict[str, str]] = {"household": {}, "member": {}}
         self.positive: set[str] = set()
         self.negative: set[tuple[str, str]] = set()
-        self.scopes_of = {}
+        self.scopes_of: dict[str, set[str]] = {}
         for rule in book.rules:
             if rule.aid:
                 self.scopes_of.setdefault(rule.aid, set()).add(rule.scope)
@@ -143,7 +138,8 @@ class _Compiler:
         # what rules that decide read, asserted as soon as it is known; what only probes
         # read is asserted by the runtime just before an open fact that needs it
         positive, negative = frozenset(self.positive), frozenset(self.negative)
-        inputs, probes = {}, {}
+        inputs: dict[str, RuleInputs] = {}
+        probes: dict[str, tuple[str, int, bool]] = {}
         for rule in self.book.rules:
             inputs[rule.id] = self.probes(rule, rules, probes)
         conclusions = {r.id: (r.conclusion.kind, r.conclusion.value, r.scope)
@@ -178,7 +174,9 @@ class _Compiler:
     def probes(self, rule: Rule, rules: dict, probes: dict) -> RuleInputs:
         """For each criterion, durable rules that fire on an ``open`` fact of ``rule`` when
         the criterion is known to hold and when it is known not to (see RuleInputs)."""
-        constants, fields, statuses = {}, set(), []
+        constants: dict[int, bool] = {}
+        fields: set[tuple[str, str, str]] = set()
+        statuses: list[tuple[str, str | None]] = []
         tests = self.tests(rule)
         for index, test in enumerate(tests):
             for holds in (True, False):
@@ -197,7 +195,9 @@ class _Compiler:
                     probes[key] = (rule.id, index, holds)
         entities = {"h": "household", "m": "member"}
         return RuleInputs(tuple(sorted((entities[a], n, k) for a, n, k in fields)),
-                          tuple(dict.fromkeys(statuses)), len(tests), constants)
+                          tuple(dict.fromkeys(statuses)), len(tests), constants,
+                          frozenset(n for a, n, _ in fields if a == "h"),
+                          frozenset(n for a, n, _ in fields if a == "m"))
 
     def probe_patterns(self, rule: Rule, literals: list, fields: set, statuses: list) -> dict:
         """One alternative of a probe: every field is read from the rule's ``open`` fact
@@ -237,8 +237,8 @@ class _Compiler:
     def status_patterns(self, status: _Status) -> list[dict]:
         if status.positive:
             self.positive.add(status.aid)
-            scope = [{"scope": status.scope}] if status.scope else []
-            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, *scope,
+            scoped = [{"scope": status.scope}] if status.scope else []
+            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, *scoped,
                               {"status": "eligible"}]}]
         scopes = [status.scope] if status.scope else sorted(self.scopes_of.get(status.aid, ()))
         patterns = []
@@ -249,7 +249,7 @@ class _Compiler:
         return patterns
 
     # -- names, parameters, aggregates ------------------------------------------
-    def prepare(self, node: ast.Expr, scope: tuple[str, ...]) -> Any:
+    def prepare(self, node: Any, scope: tuple[str, ...]) -> Any:
         """Inline derived facts and parameters; lift aggregates; keep fields and statuses."""
         match node:
             case ast.Name() if len(node.parts) == 1:
@@ -261,15 +261,18 @@ class _Compiler:
             case ast.Text(value) | ast.Bool(value):
                 return _Const(value, node.pos)
             case ast.ListOf(items):
-                return _Const(tuple(i.value for i in items), node.pos)
+                constants: Any = items  # the checker allows only constants in a list
+                return _Const(tuple(i.value for i in constants), node.pos)
             case ast.Call(function="eligible"):
-                return _Status(node.args[0].parts[0], True, pos=node.pos)
+                named: Any = node.args[0]  # the checker allows only an aid type's name
+                return _Status(named.parts[0], True, pos=node.pos)
             case ast.Call(function="lookup"):
                 return self.lookup(node, scope)
             case ast.Call(function="monthly" | "yearly", args=(amount,)):
                 # exact arithmetic: the comparison is cross-multiplied, nothing divided
                 op = "/" if node.function == "monthly" else "*"
-                return ast.Arith(op, self.prepare(amount, scope), _Const(Fraction(12)),
+                twelve: Any = _Const(Fraction(12))  # compiler leaves inside the tree
+                return ast.Arith(op, self.prepare(amount, scope), twelve,
                                  pos=node.pos)
             case ast.Call(function="round") if self.leaves_exact(node):
                 return self.prepare(node.args[0], scope)
@@ -294,7 +297,7 @@ class _Compiler:
                 return _Field(_ALIAS[entity], name, kind.kind, node.pos)
         raise EngineError(f"cannot compile the name '{name}'")  # the checker prevents this
 
-    def lookup(self, node: ast.Call, scope: tuple[str, ...]) -> Any:
+    def lookup(self, node: Any, scope: tuple[str, ...]) -> Any:
         """A table's entry: a constant for a constant key, else computed by the library."""
         key = _fold(self.prepare(node.args[1], scope))
         if isinstance(key, _Const):
@@ -308,11 +311,11 @@ class _Compiler:
         return isinstance(formula, ast.Call) and formula.function == "round" and \
             self.leaves_exact(formula)
 
-    def leaves_exact(self, node: ast.Call) -> bool:
+    def leaves_exact(self, node: Any) -> bool:
         """A rounding the policy declares as none: the figure is compared exactly."""
         return getattr(self.parameters(node.args[1].dotted), "mode", None) == "none"
 
-    def is_aggregate(self, node: ast.Call, scope) -> bool:
+    def is_aggregate(self, node: Any, scope) -> bool:
         return any(_is_aggregate_call(node, self.book, e) for e in scope)
 
     def lift(self, node: ast.Expr, scope: tuple[str, ...]) -> _Field:
@@ -320,14 +323,17 @@ class _Compiler:
         key = (entity, node)
         if key not in self.lifted:
             from aidrules.language.checker import check
-            kind = check(node, self.book.schema, scope, "<lifted>").type.kind
+            checked = check(node, self.book.schema, scope, "<lifted>").type
+            assert checked is not None  # the book was checked when it loaded
+            kind = checked.kind
             scale = 1
             if kind in ("money", "int", "number"):
-                scale = self.denominator(node, scope)
-                if scale is None:  # refused at load (aidrules.rulebook.proofs)
+                bound = self.denominator(node, scope)
+                if bound is None:  # refused at load (aidrules.rulebook.proofs)
                     raise EngineError(f"the value at line {node.pos[0]}, column "
                                       f"{node.pos[1]} cannot be sent to the engine exactly: "
                                       "its denominator is not bounded")
+                scale = bound
                 if kind == "money":  # money stays whole engine units
                     scale = math.lcm(scale, MONEY_UNITS)
             self.lifted[key] = Lifted(f"_v{len(self.lifted)}", node, entity, kind, scale)
@@ -370,7 +376,8 @@ class _Compiler:
         alias = "m" if "m" in aliases else "o" if "o" in aliases else "h"
         # Unreported values are sent as 0 with <name>__known false: arithmetic on a
         # missing field is an engine error (311), so every field read must be guarded.
-        out = [(f.alias, {f"{f.name}__known": True}) for f in sorted(fields, key=_key)]
+        out: list[tuple[str, dict[str, Any]]] = [
+            (f.alias, {f"{f.name}__known": True}) for f in sorted(fields, key=_key)]
         out += [(alias, {"$lt": {"zero": _json(_integral(g), alias)}}) for g in guards]
         flipped = _DURABLE_OP[_FLIP[literal.op]]
         out.append((alias, {flipped: {"zero": _json(_integral(difference), alias)}}))
@@ -412,7 +419,7 @@ def _rebuild(node: ast.Expr, children: list) -> Any:
         case ast.Logic(op):
             return ast.Logic(op, tuple(children), pos=node.pos)
         case ast.If():
-            return ast.If(*children, pos=node.pos)
+            return ast.If(children[0], children[1], children[2], pos=node.pos)
         case ast.Call(function):
             return ast.Call(function, tuple(children), None, pos=node.pos)
     return node
@@ -550,7 +557,7 @@ def _dnf(node: Any) -> list[list]:
         case ast.Logic(op="or", operands=operands):
             return [d for o in operands for d in _dnf(o)]
         case ast.Logic(op="and", operands=operands):
-            combined = [[]]
+            combined: list[list] = [[]]
             for operand in operands:
                 combined = [a + b for a in combined for b in _dnf(operand)]
                 if len(combined) > MAX_DISJUNCTS * 4:
@@ -656,8 +663,8 @@ def _text_condition(literal: ast.Compare, rule: Rule) -> tuple[str, dict]:
     if not isinstance(field, _Field) or not isinstance(value, _Const):
         raise EngineError(f"rule '{rule.id}' ({rule.at}): the engine compares a text field "
                           "with fixed texts only")
-    values = value.value if isinstance(value.value, tuple) else (value.value,)
-    values = [unicodedata.normalize("NFC", v) for v in values]
+    given = value.value if isinstance(value.value, tuple) else (value.value,)
+    values = [unicodedata.normalize("NFC", v) for v in given]
     if literal.op in ("==", "in"):
         options = [{field.name: v} for v in values]
         return field.alias, options[0] if len(options) == 1 else {"$or": options}

@@ -93,12 +93,12 @@ class Session:
         for _ in range(_MAX_FIRINGS):
             if not match:
                 return
-            for name, matched in json.loads(match).items():
-                try:
-                    self._ruleset.actions[name](self, matched)
-                except BaseException:
-                    _c.abandon_action(handle, offset)
-                    raise
+            name = match[2:match.index('"', 2)]  # {"<rule name>":{<alias>:<fact>, ...}}
+            try:
+                self._ruleset.actions[name](self, name, match)
+            except BaseException:
+                _c.abandon_action(handle, offset)
+                raise
             match = _c.complete_and_start_action(handle, offset)
         _c.abandon_action(handle, offset)
         raise EngineError(f"more than {_MAX_FIRINGS} firings for one fact")
@@ -124,21 +124,24 @@ class _Ruleset:
 
 
 def _action(compiled: Compiled, durable_rule: str):
+    """The action of one durable rule: it records what fired. It reads the match (JSON
+    text, decoded only for a rule about a member) to learn which member."""
     if durable_rule == SESSION_RULE:
         return _nothing_done
     if durable_rule in compiled.probes:
         rule_id, index, holds = compiled.probes[durable_rule]
+        about_member = compiled.conclusions[rule_id][2] == "member"
 
-        def probe(session: Session, matched: dict) -> None:
-            member = matched["o"].get("member")
+        def probe(session: Session, name: str, match: str) -> None:
+            member = json.loads(match)[name]["o"]["member"] if about_member else None
             session.probed.setdefault((rule_id, member), {})[index] = holds
         return probe
     rule_id = compiled.actions[durable_rule]
     kind, value, scope = compiled.conclusions[rule_id]
     asserts = kind == "aid" and value in compiled.positive_aids
 
-    def fired(session: Session, matched: dict) -> None:
-        member = matched["m"].get("index") if "m" in matched else None
+    def fired(session: Session, name: str, match: str) -> None:
+        member = json.loads(match)[name]["m"]["index"] if scope == "member" else None
         session.fired.append((rule_id, member))
         session.fired_set.add((rule_id, member))
         if asserts:  # rules reading eligible(...) match it
@@ -148,7 +151,7 @@ def _action(compiled: Compiled, durable_rule: str):
     return fired
 
 
-def _nothing_done(session: Session, matched: dict) -> None:
+def _nothing_done(session: Session, name: str, match: str) -> None:
     return None
 
 
