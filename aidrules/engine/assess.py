@@ -324,15 +324,18 @@ class _Run:
         return any(self.status_of(aid, scope) is UNKNOWN for aid, scope in inputs.statuses)
 
     def probe(self, rule: Rule, inputs: RuleInputs, member: int | None, session: Session):
-        """Assert the rule's ``open`` fact: its probes show which criteria hold and which do
-        not. Returns False (one does not hold) or UNKNOWN, and the criteria left undecided."""
+        """Ask the rule's probes whether a criterion fails, then, if none does, which hold.
+        Returns False (one fails) or UNKNOWN, and the criteria left undecided."""
+        values = dict(inputs.constants)
+        if False in values.values():
+            return False, []  # a criterion false under the policy values in force
         for aid, scope in inputs.statuses:
             for node in self.aid_nodes.get(aid, ()):
                 status = self.node_status[node]
                 if (scope is None or node[2] == scope) and status is not UNKNOWN and not (
                         status and aid in self.compiled.positive_aids):
                     self.assert_status(session, node, status)
-        fact: dict[str, Any] = {"kind": "open", "rule": rule.id, "zero": 0}
+        fact: dict[str, Any] = {"kind": "open", "rule": rule.id, "ask": "fails", "zero": 0}
         if member is not None:
             fact["member"] = member
         for entity, name, _ in inputs.fields:
@@ -342,10 +345,10 @@ class _Run:
                 if key in source:
                     fact[prefix + key] = source[key]
         session.assert_fact(fact)
-        values = dict(inputs.constants)
-        values.update(session.probed.get((rule.id, member), {}))
-        if False in values.values():
+        if (rule.id, member) in session.probed:
             return False, []
+        session.assert_fact(dict(fact, ask="holds"))
+        values.update(session.probed.get((rule.id, member), {}))
         return UNKNOWN, [c for i, c in enumerate(rule.criteria) if i not in values]
 
     def check(self, rule: Rule, member: int | None, held: Any, fired: bool) -> None:

@@ -191,7 +191,7 @@ class _Compiler:
                                       f"engine; at most {MAX_DISJUNCTS}")
                 for n, literals in enumerate(alternatives):
                     key = f"{rule.id}?{index}{'+' if holds else '-'}{n}"
-                    rules[key] = self.probe_patterns(rule, literals, fields, statuses)
+                    rules[key] = self.probe_patterns(rule, literals, fields, statuses, holds)
                     probes[key] = (rule.id, index, holds)
         entities = {"h": "household", "m": "member"}
         return RuleInputs(tuple(sorted((entities[a], n, k) for a, n, k in fields)),
@@ -199,11 +199,15 @@ class _Compiler:
                           frozenset(n for a, n, _ in fields if a == "h"),
                           frozenset(n for a, n, _ in fields if a == "m"))
 
-    def probe_patterns(self, rule: Rule, literals: list, fields: set, statuses: list) -> dict:
+    def probe_patterns(self, rule: Rule, literals: list, fields: set, statuses: list,
+                       holds: bool) -> dict:
         """One alternative of a probe: every field is read from the rule's ``open`` fact
         (named ``h_<field>`` / ``m_<field>``), which a leading rule discriminator keeps
-        apart from every other rule's alpha conditions (the engine allows 64 at once)."""
-        conditions: list = [{"kind": "open"}, {"rule": rule.id}]
+        apart from every other rule's alpha conditions (the engine allows 64 at once).
+        The fact asks one question (``ask``): which criteria fail (enough to know the rule
+        is false), or, asked only when none fails, which hold (what is missing)."""
+        conditions: list = [{"kind": "open"}, {"rule": rule.id},
+                            {"ask": "holds" if holds else "fails"}]
         patterns = []
         for literal in literals:
             if isinstance(literal, _Status):
