@@ -137,6 +137,7 @@ class Assessor:
         return explain(assessment, aid)
 
 
+_HOUSEHOLD = (None,)  # the one subject of a household rule
 _SNAPSHOTS_KEPT = 4096  # (jurisdiction, date) pairs; a county assesses over a few dates
 
 
@@ -270,16 +271,17 @@ class _Run:
         kind, value, scope = node
         fired = session.fired_set
         results: list[Any] = []
-        winners: list[tuple[Rule, int | None]] = []
+        winners = [(rule, member) for rule in self.rules_by_node[node]
+                   for member in self.subjects(rule) if (rule.id, member) in fired]
         missing: set[str] = set()
         undecided: list[str] = []
-        for rule in self.rules_by_node[node]:
+        for rule in self.rules_by_node[node] if not winners or self.checking else ():
+            # one rule that fired decides the node: the others matter only to verify
             inputs = self.compiled.inputs[rule.id]
             for member in self.subjects(rule):
                 held: Any
                 if (rule.id, member) in fired:
                     held = True
-                    winners.append((rule, member))
                 elif not self.is_open(inputs, member):
                     held = False
                 else:
@@ -292,7 +294,7 @@ class _Run:
                 results.append(held)
                 if self.checking:
                     self.check(rule, member, held, (rule.id, member) in fired)
-        status = kleene("or", results) if results else False
+        status = True if winners else kleene("or", results) if results else False
         self.node_status[node] = status
         if kind == "aid":
             self.aid_nodes.setdefault(value, []).append(node)
@@ -372,10 +374,8 @@ class _Run:
                              if scope is None or n[2] == scope for p in self.missing[n])
         return found
 
-    def subjects(self, rule: Rule) -> list[int | None]:
-        if rule.scope == "household":
-            return [None]
-        return list(range(len(self.facts.members)))
+    def subjects(self, rule: Rule) -> Any:
+        return _HOUSEHOLD if rule.scope == "household" else range(len(self.facts.members))
 
     def status_of(self, aid: str, scope: str | None = None) -> Any:
         found = self.statuses.get((aid, scope), _ABSENT)
