@@ -1,9 +1,11 @@
 """Assessing one application across every aid type: durable_rules decides, the library explains.
 
-The order of work: the facts (exact), the engine session (firings and their forward
-chaining), then, conclusion by conclusion in dependency order, the library's own
-evaluation of every criterion, which must agree with what fired, and which also says
-why a rule did not fire and what is missing when nothing can be decided."""
+The order of work: the facts the engine reads (exact), the engine session (firings and
+their forward chaining), then, conclusion by conclusion in dependency order, the status
+read from what fired (and, for a rule with an unknown input, from its probes: see
+docs/engine.md), the amounts of the rules that won, and, only when asked for, the
+library's own evaluation of every criterion, which explains each status (``reasons``) or
+checks it (``verify``)."""
 
 from __future__ import annotations
 
