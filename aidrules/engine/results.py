@@ -71,6 +71,9 @@ class AidResult:
     members: tuple[int, ...] = ()  # members enrolled on their own (单人保)
     rules: tuple[RuleTrace, ...] = ()
     period: str | None = None  # month | year | once: what amount and amount_max are paid per
+    # the rules that settled the status: those that fired (eligible), every rule of the
+    # aid type (ineligible), or those the engine could not settle (undetermined)
+    deciding: tuple[str, ...] = ()
 
 
 @attrs.frozen
