@@ -19,6 +19,7 @@ from rich.table import Table
 
 from aidrules.console import day, err, out
 from aidrules.errors import AidrulesError, ApplicationError
+from aidrules.ledger import cli_anchor
 from aidrules.model import mask_id_number, read_application
 from aidrules.rulebook import load_rulebook
 
@@ -353,6 +354,9 @@ def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> N
 
 # ---- ledger -------------------------------------------------------------------------------
 
+cli_anchor.register(ledger_app, _opened)  # keygen, anchor
+
+
 @ledger_app.command()
 def upgrade(url: Annotated[str | None, typer.Argument(
                 help="Database URL or SQLite file; default --db.")] = None,
@@ -369,16 +373,25 @@ def upgrade(url: Annotated[str | None, typer.Argument(
 
 
 @ledger_app.command()
-def verify(db: Db = DB_DEFAULT) -> None:
+def verify(db: Db = DB_DEFAULT, anchor: cli_anchor.AnchorFile = None,
+           public_key: cli_anchor.PublicKey = None) -> None:
     """Check every household chain, the ledger heads and every sealed row; name the first
-    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere."""
+    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere.
+    With --anchor, also that every head the anchor signed is still there."""
     with _opened(db) as ledger:
         bad = ledger.verify()
         head = ledger.head()
+        anchored = None if anchor is None else \
+            cli_anchor.anchor_problem(ledger, anchor, public_key)
     if bad is not None:
         err.print(f"chain broken: {bad}", markup=False, soft_wrap=True)
+    if anchored is not None:
+        err.print(f"anchor {anchor} broken: {anchored}", markup=False, soft_wrap=True)
+    if bad is not None or anchored is not None:
         raise typer.Exit(1)
-    out.print("every household chain verifies", markup=False)
+    out.print("every household chain verifies" + (f", and every head anchored in {anchor} "
+                                                  "is still there" if anchor else ""),
+              markup=False)
     if head is not None:
         out.print(f"ledger head {head[0]}: {head[1]}", markup=False)
 

@@ -107,12 +107,12 @@ def row_name(key: str) -> str:
     return f"{table.removesuffix('s').replace('_', ' ')} {row_id}"
 
 
-def row_digest(row: Mapping[str, Any], form: str | None = CURRENT) -> str:
+def row_digest(row: Mapping[Any, Any], form: str | None = CURRENT) -> str:
     """sha256 of the row's covered columns as one JSON object (dates as ISO text)."""
     return hashlib.sha256(canonical_bytes(_json_row(row), form)).hexdigest()
 
 
-def row_digests(row: Mapping[str, Any], forms: Iterable[str | None]) -> dict[str | None, str]:
+def row_digests(row: Mapping[Any, Any], forms: Iterable[str | None]) -> dict[str | None, str]:
     """The row's digest in each form (one hash where the forms give the same bytes, as
     they do for every value a covered column holds today)."""
     found: dict[bytes, str] = {}
@@ -124,7 +124,7 @@ def row_digests(row: Mapping[str, Any], forms: Iterable[str | None]) -> dict[str
     return out
 
 
-def _json_row(row: Mapping[str, Any]) -> dict[str, Any]:
+def _json_row(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {name: value.isoformat() if isinstance(value, date) else value
             for name, value in row.items()}
 
@@ -164,6 +164,7 @@ def households_of(connection: Connection, tables: Mapping[str, sa.Table]) -> dic
     owner: dict[str, str] = {}
     for name in COVERED:
         table = tables[name]
+        pairs: Iterable[Any]
         if name == "households":
             pairs = connection.execute(sa.select(table.c.id, table.c.id))
         elif name in PARENT:

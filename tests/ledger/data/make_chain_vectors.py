@@ -15,7 +15,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from aidrules.ledger.chain import JCS, LEGACY, canonical_bytes, entry_document, entry_hash, head_hash
+from aidrules.ledger.chain import (
+    JCS,
+    LEGACY,
+    canonical_bytes,
+    entry_document,
+    entry_hash,
+    head_hash,
+)
 
 OUT = Path(__file__).resolve().parents[3] / "docs" / "chain-vectors.json"
 
