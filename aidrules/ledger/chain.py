@@ -7,8 +7,9 @@ seal rows; the first entry's ``prev_hash`` is the empty string. ``C`` is the ent
 canonical form:
 
 - ``jcs``: RFC 8785, the JSON Canonicalization Scheme, for entries written since migration
-  0007 (their ``form`` column says ``jcs``). Another language reproduces it with any JCS
-  library; docs/chain-vectors.json holds test vectors.
+  0007 (their ``form`` column says ``jcs``), on the subset the ledger holds (no floats).
+  Another language reproduces it with any JCS library; docs/chain-vectors.json holds test
+  vectors.
 - legacy (``form`` is NULL): Python's ``json.dumps(sort_keys=True, ensure_ascii=False,
   separators=(",", ":"))``, for entries written before 0007. They keep the form they were
   hashed in; verify recomputes each entry in its own form.
@@ -30,7 +31,6 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-import rfc8785
 
 JCS = "jcs"  # RFC 8785, the form of every entry, head and row seal written since 0007
 LEGACY = None  # Python's json.dumps form, of those written before (stored as NULL)
@@ -57,26 +57,68 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} has no canonical JSON form (value={value!r})")
 
 
+SAFE_INTEGER = 2**53 - 1  # the largest integer an IEEE double (a JCS number) holds exactly
+
+
 def jcs(value: Any) -> bytes:
     """RFC 8785 bytes of a JSON value made of strings, integers (within ±(2**53 - 1)),
-    booleans, null, arrays and objects. Floats are refused: money is decimal text."""
-    _refuse_floats(value, "$")
+    booleans, null, arrays and objects. Floats are refused: money is decimal text.
+
+    On this subset RFC 8785 is: object members sorted by their keys' UTF-16 code units,
+    no whitespace, strings escaping only the quote, the backslash and U+0000-U+001F (by
+    their short forms where JSON has one, else as lowercase ``u00xx`` escapes), integers in
+    decimal. ``json.dumps`` with ``ensure_ascii=False`` escapes exactly so (its escape table
+    is RFC 8785's), so the work here is the key order and the refusals.
+    tests/ledger/test_chain_vectors.py checks it against an independent implementation and
+    against Trail of Bits' ``rfc8785`` package."""
     try:
-        return rfc8785.dumps(value)
-    except rfc8785.CanonicalizationError as exc:
-        raise CanonicalFormError(f"no RFC 8785 form: {exc}") from None
+        text = json.dumps(_utf16_ordered(value), ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False)
+        return text.encode("utf-8")
+    except _Refused as refused:
+        raise CanonicalFormError(f"${''.join(reversed(refused.path))}: {refused}") from None
+    except UnicodeEncodeError:
+        raise CanonicalFormError("a string is not valid Unicode (a lone surrogate); RFC 8785 "
+                                 "takes UTF-8 text only") from None
 
 
-def _refuse_floats(value: Any, path: str) -> None:
-    if isinstance(value, float):
-        raise CanonicalFormError(f"{path}: {value!r} is a float; the chain takes money and "
-                                 "other fractions as decimal text")
+class _Refused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.path: list[str] = []
+
+
+def _utf16_ordered(value: Any) -> Any:
+    """The value with every object's members in RFC 8785 order; refusals name the path."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) > SAFE_INTEGER:
+            raise _Refused(f"{value} is beyond ±(2**53 - 1), which JSON numbers hold exactly")
+        return value
     if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_floats(item, f"{path}.{key}")
-    elif isinstance(value, list | tuple):
-        for n, item in enumerate(value):
-            _refuse_floats(item, f"{path}[{n}]")
+        if not all(isinstance(key, str) for key in value):
+            raise _Refused("an object key is not text")
+        return {key: _within(f".{key}", value[key]) for key in sorted(value, key=_utf16)}
+    if isinstance(value, list | tuple):
+        return [_within(f"[{n}]", item) for n, item in enumerate(value)]
+    if isinstance(value, float):
+        raise _Refused(f"{value!r} is a float; the chain takes money and other fractions as "
+                       "decimal text")
+    raise _Refused(f"{type(value).__name__} has no JSON form (value={value!r})")
+
+
+def _within(step: str, value: Any) -> Any:
+    try:
+        return _utf16_ordered(value)
+    except _Refused as refused:
+        refused.path.append(step)
+        raise
+
+
+def _utf16(key: str) -> bytes:
+    """Big-endian UTF-16 bytes order keys as their UTF-16 code units do."""
+    return key.encode("utf-16-be", "surrogatepass")
 
 
 def canonical_bytes(value: Any, form: str | None = CURRENT) -> bytes:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -26,7 +27,15 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from aidrules.ledger.chain import CURRENT, JCS, LEGACY, canonical_bytes, head_hash, parse
+from aidrules.ledger.chain import (
+    CURRENT,
+    JCS,
+    LEGACY,
+    CanonicalFormError,
+    canonical_bytes,
+    head_hash,
+    parse,
+)
 
 # Covered table → its covered columns. Parents come before the rows that point to them.
 COVERED: dict[str, tuple[str, ...]] = {
@@ -113,14 +122,20 @@ def row_digest(row: Mapping[Any, Any], form: str | None = CURRENT) -> str:
 
 
 def row_digests(row: Mapping[Any, Any], forms: Iterable[str | None]) -> dict[str | None, str]:
-    """The row's digest in each form (one hash where the forms give the same bytes, as
-    they do for every value a covered column holds today)."""
-    found: dict[bytes, str] = {}
-    plain = _json_row(row)
-    out = {}
-    for form in forms:
-        text = canonical_bytes(plain, form)
-        out[form] = found.setdefault(text, hashlib.sha256(text).hexdigest())
+    """The row's digest in each form. A row is flat with ASCII column names, so where its
+    RFC 8785 form exists the legacy form is the same bytes (they differ only in the order
+    of non-ASCII keys, and on floats and huge integers, which RFC 8785 refuses): one hash
+    serves both."""
+    plain, wanted = _json_row(row), tuple(forms)
+    out: dict[str | None, str] = {}
+    if JCS in wanted:
+        with suppress(CanonicalFormError):  # no RFC 8785 form: no seal in it can match
+            out[JCS] = hashlib.sha256(canonical_bytes(plain, JCS)).hexdigest()
+    flat = all(isinstance(k, str) and k.isascii() and not isinstance(v, dict | list | tuple)
+               for k, v in plain.items())
+    if LEGACY in wanted:
+        out[LEGACY] = out[JCS] if JCS in out and flat else \
+            hashlib.sha256(canonical_bytes(plain, LEGACY)).hexdigest()
     return out
 
 
@@ -193,7 +208,7 @@ def row_problem(current: Mapping[str, Mapping[str | None, str]],
         if seal is None:
             return Broken(row_name(key), "is in no household chain (written behind the "
                                          "ledger's back?)")
-        if seal.digest != digest.get(seal.form):
+        if seal.digest != digest.get(seal.form):  # (None: the row has no form to match)
             return Broken(row_name(key), f"differs from what household {seal.household} "
                                          f"entry {seal.seq} recorded (changed behind the "
                                          "ledger's back)")

@@ -95,7 +95,8 @@ def _value(table: sa.Table, column: sa.Column[Any], i: int, assessor: Any) -> An
 def _key(table: str, column: sa.Column[Any], i: int) -> Any:
     if isinstance(column.type, sa.Integer):
         return i
-    return f"H-{i}" if table == "households" else f"{i}-{column.name}"[:column.type.length]
+    length = getattr(column.type, "length", None) or 64
+    return f"H-{i}" if table == "households" else f"{i}-{column.name}"[:length]
 
 
 # ---- a ledger as written at a revision -------------------------------------------------------

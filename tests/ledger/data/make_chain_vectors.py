@@ -15,6 +15,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from aidrules.ledger import integrity
 from aidrules.ledger.chain import (
     JCS,
     LEGACY,
@@ -84,6 +85,7 @@ def text() -> str:
         "refused": [{"name": name, "json": text, "why": why} for name, text, why in REFUSED],
         "chain": _chain("H-1"),
         "ledger_heads": _heads(),
+        "row_digests": [_row()],
         "legacy": _legacy(),
     }
     return json.dumps(vectors, ensure_ascii=False, indent=2) + "\n"
@@ -114,7 +116,8 @@ def _heads() -> list[dict[str, object]]:
     chain = _chain("H-1")["entries"]
     moved = [{"H-1": [1, chain[0]["hash"]], "H-2": [4, "a" * 64]},  # type: ignore[index]
              {"H-1": [3, chain[2]["hash"]]}]  # type: ignore[index]
-    heads, prev = [], ""
+    heads: list[dict[str, object]] = []
+    prev = ""
     for seq, households in enumerate(moved, start=1):
         text = json.dumps(households)
         document = {"seq": seq, "households": households}
@@ -124,6 +127,17 @@ def _heads() -> list[dict[str, object]]:
                       "hash": digest})
         prev = digest
     return heads
+
+
+def _row() -> dict[str, object]:
+    """A sealed row: its covered columns as one object, dates as ISO text."""
+    row = {"id": 3, "household_id": "H-1", "case_id": 1, "aid": "dibao",
+           "starts_on": date(2025, 4, 1), "ends_on": None, "monthly_amount": "710.00",
+           "period": "month", "review_interval": "stable", "review_due": date(2026, 3, 31)}
+    plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+    canonical = canonical_bytes(plain, JCS)
+    return {"table": "enrolments", "row": plain, "canonical": canonical.decode(),
+            "digest": integrity.row_digest(row, JCS)}
 
 
 def _legacy() -> list[dict[str, object]]:
