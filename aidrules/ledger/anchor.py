@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.engine import Connection
 
+from aidrules.ledger import integrity
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import LEGACY, BadEntry, jcs, parse
 from aidrules.ledger.errors import LedgerError
@@ -179,7 +180,8 @@ def anchor_problem(connection: Connection, anchored: Mapping[str, Any]
             return BadEntry(house, length, None, f"is missing: the anchor of {made} records "
                             f"the chain up to it ending in {head[:12]} (chain cut back?)")
         if found.hash != head:
-            step = None if heads_problem else _first_differing(connection, house, length)
+            step = None if heads_problem or not _heads_link(connection, anchored) else \
+                _first_differing(connection, house, length)
             if step is None:
                 return BadEntry(house, length, found.id, _rewritten(made, length, found.hash,
                                                                     head))
@@ -229,6 +231,18 @@ def _first_differing(connection: Connection, house: str, length: int
             return before + 1, at
         before = at
     return None
+
+
+def _heads_link(connection: Connection, anchored: Mapping[str, Any]) -> bool:
+    """Whether the ledger heads up to the anchored one still form their hash chain: then,
+    ending in the anchored hash, each is as it was when anchored."""
+    prev = ""
+    query = sa.select(HEADS).where(HEADS.c.seq <= anchored["ledger_head"][0])
+    for expected, head in enumerate(connection.execute(query.order_by(HEADS.c.seq)), start=1):
+        if integrity.head_link_problem(head, expected, prev) is not None:
+            return False
+        prev = head.hash
+    return True
 
 
 def _ledger_head_problem(connection: Connection, anchored: Mapping[str, Any]) -> Broken | None:

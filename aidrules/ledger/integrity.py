@@ -246,7 +246,7 @@ def head_problem(heads: Iterable[Any], households: Mapping[str, tuple[int, str]]
     recorded: dict[str, tuple[int, str]] = {}
     prev, expected = "", 1
     for head in heads:
-        problem = _head_link_problem(head, expected, prev)
+        problem = head_link_problem(head, expected, prev)
         if problem:
             return Broken(f"ledger head {expected}", problem)
         households_at = parse(head.households, getattr(head, "form", LEGACY))
@@ -255,7 +255,8 @@ def head_problem(heads: Iterable[Any], households: Mapping[str, tuple[int, str]]
     return _households_problem(recorded, households)
 
 
-def _head_link_problem(head: Any, expected: int, prev: str) -> str | None:
+def head_link_problem(head: Any, expected: int, prev: str) -> str | None:
+    """Why one ledger head does not follow the one before (hash ``prev``), or None."""
     if head.seq != expected:
         return f"sequence number is {head.seq} (head removed?)"
     if head.prev_hash != prev:

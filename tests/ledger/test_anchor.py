@@ -131,9 +131,19 @@ def test_a_rewrite_whose_ledger_heads_were_left_is_named_exactly(ledger, keys, t
     entry_id = ledger.chain("H-1")[investigated - 1].id
     rewrite(ledger, "H-1", investigated, "收入不实", heads=False)
     assert "chain rolled back" in str(ledger.verify())
+    with ledger.engine.connect() as connection:
+        first_head = connection.execute(sa.text("SELECT households FROM ledger_heads "
+                                                "WHERE seq = 1")).scalar_one()
     bad = _problem(ledger, path, keys[1])
     assert (bad.household, bad.seq, bad.entry_id) == ("H-1", investigated, entry_id)
     assert "was rewritten after the anchor" in bad.reason
+    with ledger.engine.begin() as connection:  # a head before the anchored one, link broken
+        connection.execute(sa.text("UPDATE ledger_heads SET households = '{}' WHERE seq = 1"))
+    bad = _problem(ledger, path, keys[1])
+    assert "or one before it was rewritten" in bad.reason  # the heads cannot name it now
+    with ledger.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE ledger_heads SET households = :h WHERE seq = 1"),
+                           {"h": first_head})
     rewrite(ledger, "H-1", 2, "收入不实", heads=False)  # filed with others in one transaction
     bad = _problem(ledger, path, keys[1])
     assert bad.seq == investigated - 1
