@@ -106,8 +106,7 @@ def statement(connection: Connection, signer: str, now: datetime | None = None
               ) -> dict[str, Any]:
     """What an anchor signs: the ledger head and every household's head as it records
     them (the fold of the ledger heads, one consistent moment)."""
-    heads = connection.execute(sa.select(HEADS).order_by(
-        HEADS.c.seq)).all()
+    heads = connection.execute(sa.select(HEADS).order_by(HEADS.c.seq)).all()
     if not heads:
         raise AnchorError("the ledger is empty: there is no chain head to anchor")
     households: dict[str, list[Any]] = {}
@@ -181,7 +180,7 @@ def anchor_problem(connection: Connection, anchored: Mapping[str, Any]
                             f"the chain up to it ending in {head[:12]} (chain cut back?)")
         if found.hash != head:
             step = None if heads_problem or not _heads_link(connection, anchored) else \
-                _first_differing(connection, house, length)
+                _first_differing(connection, house, length, anchored["ledger_head"][0])
             if step is None:
                 return BadEntry(house, length, found.id, _rewritten(made, length, found.hash,
                                                                     head))
@@ -212,7 +211,7 @@ def _entry_id(connection: Connection, house: str, seq: int) -> int | None:
         ENTRIES.c.household_id == house, ENTRIES.c.seq == seq)).scalar()
 
 
-def _first_differing(connection: Connection, house: str, length: int
+def _first_differing(connection: Connection, house: str, length: int, upto: int
                      ) -> tuple[int, int] | None:
     """The first step (the entries one transaction appended) that the intact ledger heads
     record with another hash than the chain has now, as its first and last entry."""
@@ -220,7 +219,8 @@ def _first_differing(connection: Connection, house: str, length: int
                                                            ENTRIES.c.seq <= length)
     current: dict[int, str] = {seq: digest for seq, digest in connection.execute(query)}
     before = 0
-    for head in connection.execute(sa.select(HEADS).order_by(HEADS.c.seq)):
+    heads = sa.select(HEADS).where(HEADS.c.seq <= upto).order_by(HEADS.c.seq)
+    for head in connection.execute(heads):
         recorded = parse(head.households, getattr(head, "form", LEGACY)).get(house)
         if recorded is None:
             continue
