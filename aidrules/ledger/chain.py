@@ -32,13 +32,15 @@ from typing import Any
 
 import attrs
 
+from aidrules.ledger.errors import LedgerError
+
 JCS = "jcs"  # RFC 8785, the form of every entry, head and row seal written since 0007
 LEGACY = None  # Python's json.dumps form, of those written before (stored as NULL)
 CURRENT: str | None = JCS
 FORMS = {JCS: "RFC 8785 (JCS)", LEGACY: "legacy (Python json.dumps, sorted keys)"}
 
 
-class CanonicalFormError(ValueError):
+class CanonicalFormError(LedgerError, ValueError):
     """A value the chain's canonical form does not take (a float, a huge integer, ...)."""
 
 

@@ -150,6 +150,26 @@ def test_a_rewrite_whose_ledger_heads_were_left_is_named_exactly(ledger, keys, t
     assert f"one of entries 1-{investigated - 2}, written in the same transaction" in bad.reason
 
 
+def test_a_ledger_upgraded_from_0004_is_anchored_over_both_canonical_forms(
+        database_url, assessor, keys, tmp_path):
+    from aidrules.ledger import Ledger
+    from tests.ledger.test_migrations import _ledger_at_0004
+    _ledger_at_0004(database_url, tmp_path)
+    ledger = Ledger.open(database_url, assessor=assessor, upgrade=True)
+    try:
+        ledger.register_household("H-3", "grid-07", wang(family=3), date(2025, 12, 1))
+        assert {e.form for e in ledger.chain("H-1")} == {None}  # legacy, as written at 0004
+        assert {e.form for e in ledger.chain("H-3")} == {chain.JCS}
+        path = _anchored(ledger, keys, tmp_path)
+        assert _problem(ledger, path, keys[1]) is None
+        rewrite(ledger, "H-1", 3, "改写")  # a legacy entry, rehashed in its own form
+        assert ledger.verify() is None
+        bad = _problem(ledger, path, keys[1])
+        assert bad.household == "H-1" and "rewritten" in bad.reason
+    finally:
+        ledger.close()
+
+
 def test_a_cut_back_chain_or_heads_are_named(ledger, keys, tmp_path):
     _decided_case(ledger)
     path = _anchored(ledger, keys, tmp_path)
