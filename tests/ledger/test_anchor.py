@@ -246,3 +246,10 @@ def test_from_the_command_line_on_a_real_sqlite_file(tmp_path, monkeypatch):
     assert "household H-1 entry 4" in text and "entry 4 or one before it was rewritten" in text
     code, text = run("ledger", "verify", "--db", db, "--anchor", out, "--public-key", key)
     assert code == 1 and "county.key: not a PEM key" in text
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:  # a change that breaks the chain: nothing to anchor
+        connection.execute(sa.text("UPDATE chain_entries SET kind = 'x' WHERE seq = 1"))
+    engine.dispose()
+    code, text = run("ledger", "anchor", "--db", db, "--key", key, "--out", out + ".2")
+    assert code == 1 and "not anchored, the ledger does not verify: household H-1" in text
+    assert not Path(out + ".2").exists()
