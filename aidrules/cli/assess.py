@@ -62,10 +62,12 @@ def assess(
     rules: RulesOption = None,
     policies: PoliciesOption = None,
     overlay: OverlayOption = None,
+    verify: Annotated[bool, typer.Option("--verify", help="Also decide every rule with the "
+                                         "library's own evaluator; stop if it disagrees.")] = False,
 ) -> None:
     """Assess every application in FILE across every aid type."""
     documents = []
-    for _, a in _assessments(file, on, jurisdiction, rules, policies, overlay)[1]:
+    for _, a in _assessments(file, on, jurisdiction, rules, policies, overlay, verify)[1]:
         if as_json:
             documents.append(a.to_json())
         else:
@@ -121,13 +123,13 @@ def _print_assessment(a: Any) -> None:
 
 
 def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None,
-                 overlays: list[Path] | None = None):
+                 overlays: list[Path] | None = None, verify: bool = False):
     """The assessor, and every application in ``file`` with its assessment."""
     when = day(on)
     applications = _guarded(lambda: read_applications(file), str(file))
     assessor = _assessor(rules, policies, overlays)
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
-        application, on=when, jurisdiction=jurisdiction), str(file)))
+        application, on=when, jurisdiction=jurisdiction, verify=verify), str(file)))
         for application in applications]
 
 

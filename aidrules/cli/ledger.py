@@ -18,6 +18,7 @@ import typer
 from rich.table import Table
 
 from aidrules import compose
+from aidrules.cli import ledger_anchor
 from aidrules.cli.console import day, err, out, reported
 from aidrules.model import mask_id_number, read_application
 
@@ -349,6 +350,9 @@ def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> N
 
 # ---- ledger -------------------------------------------------------------------------------
 
+ledger_anchor.register(ledger_app, _opened)  # keygen, anchor
+
+
 @ledger_app.command()
 def upgrade(url: Annotated[str | None, typer.Argument(
                 help="Database URL or SQLite file; default --db.")] = None,
@@ -362,16 +366,25 @@ def upgrade(url: Annotated[str | None, typer.Argument(
 
 
 @ledger_app.command()
-def verify(db: Db = DB_DEFAULT) -> None:
+def verify(db: Db = DB_DEFAULT, anchor: ledger_anchor.AnchorFile = None,
+           public_key: ledger_anchor.PublicKey = None) -> None:
     """Check every household chain, the ledger heads and every sealed row; name the first
-    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere."""
+    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere.
+    With --anchor, also that every head the anchor signed is still there."""
     with _opened(db) as ledger:
         bad = ledger.verify()
         head = ledger.head()
+        anchored = None if anchor is None else \
+            ledger_anchor.anchor_problem(ledger, anchor, public_key)
     if bad is not None:
         err.print(f"chain broken: {bad}", markup=False, soft_wrap=True)
+    if anchored is not None:
+        err.print(f"anchor {anchor} broken: {anchored}", markup=False, soft_wrap=True)
+    if bad is not None or anchored is not None:
         raise typer.Exit(1)
-    out.print("every household chain verifies", markup=False)
+    out.print("every household chain verifies" + (f", and every head anchored in {anchor} "
+                                                  "is still there" if anchor else ""),
+              markup=False)
     if head is not None:
         out.print(f"ledger head {head[0]}: {head[1]}", markup=False)
 
