@@ -416,3 +416,9 @@ def _masked(number: str) -> str:
         return mask_id_number(number)
     except ValueError:
         return number
+
+
+from aidrules.ledger.cli_payments import challenge_app, payments_app  # noqa: E402
+
+ledger_app.add_typer(payments_app)
+case_app.add_typer(challenge_app)

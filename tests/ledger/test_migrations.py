@@ -108,7 +108,7 @@ def test_0006_is_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
     every_table(ledger)
     with pytest.raises(RuntimeError, match="migration 0006 is not undone"):
         migrate.downgrade(ledger.engine, "0005")
-    assert migrate.current_revision(ledger.engine) == "0006"
+    assert migrate.current_revision(ledger.engine) == migrate.head_revision()
     assert ledger.verify() is None
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
             ledger.engine.begin() as connection:
