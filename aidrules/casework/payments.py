@@ -65,7 +65,10 @@ def parse_month(text: str) -> date:
 
 def fen(amount: Decimal | str, what: str) -> Decimal:
     """An amount as exact yuan in whole fen; refused otherwise."""
-    value = Decimal(amount)
+    try:
+        value = Decimal(amount)
+    except ArithmeticError:
+        raise PaymentError(f"{what}: {amount!r} is not an amount") from None
     if not value.is_finite() or value != value.quantize(FEN):
         raise PaymentError(f"{what}: {amount} is not an amount in whole fen")
     return value.quantize(FEN)

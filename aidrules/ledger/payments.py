@@ -96,7 +96,10 @@ def record_overpayment(ledger: Ledger, case_id: int, aid: str, first: date, last
     by = person(by, f"case {case_id}: the officer recording an overpayment")
     if not reason.strip():
         raise IllegalMove(f"case {case_id}: an overpayment needs its written reasons")
-    entitled = pay.fen(entitled, f"case {case_id}: the amount entitled")
+    try:
+        entitled = pay.fen(entitled, f"case {case_id}: the amount entitled")
+    except pay.PaymentError as exc:
+        raise IllegalMove(str(exc)) from None
     first, last = pay.month_of(first), pay.month_of(last)
     if last < first:
         raise IllegalMove(f"case {case_id}: the overpaid months end ({last:%Y-%m}) before "
