@@ -98,4 +98,4 @@ def _value(policies: Values, name: str, jurisdiction: str, on: date) -> tuple[st
         found = policies.value(name, jurisdiction, on)
     except PolicyLookupError:  # before the first year on file
         return ()
-    return tuple(getattr(found, "value", found))  # type: ignore[call-overload]
+    return tuple(getattr(found, "value", ()))

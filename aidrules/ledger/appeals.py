@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from aidrules.casework import appeals as law
 from aidrules.errors import PolicyLookupError
@@ -54,6 +54,7 @@ def file_challenge(ledger: Ledger, case_id: int, kind: str, knew_on: date, filed
             "case": case_id, "challenge": row.id, "decision": decision.id, "kind": kind,
             "body": body, "knew_on": knew_on, "deadline": deadline, "decide_by": row.decide_by,
             "late_reason": late_reason, "reconsidered_on": reconsidered_on})
+        assert row.id is not None
         return row.id
 
 
@@ -110,7 +111,7 @@ def link_redecision(ledger: Ledger, challenge_id: int, decision_id: int, on: dat
 def challenges(ledger: Ledger, case_id: int) -> list[dict[str, Any]]:
     with ledger._reading() as s:
         return [r.model_dump() for r in s.exec(select(pt.Challenge).where(
-            pt.Challenge.case_id == case_id).order_by(pt.Challenge.id))]
+            pt.Challenge.case_id == case_id).order_by(col(pt.Challenge.id)))]
 
 
 def due(ledger: Ledger) -> list[DueItem]:
@@ -118,7 +119,7 @@ def due(ledger: Ledger) -> list[DueItem]:
     and new decisions a changed or revoked outcome ordered."""
     items = []
     with ledger._reading() as s:
-        for row in s.exec(select(pt.Challenge).where(pt.Challenge.redecision_id.is_(None))):
+        for row in s.exec(select(pt.Challenge).where(col(pt.Challenge.redecision_id).is_(None))):
             ref = f"challenge {row.id}"
             if row.outcome is None and row.decide_by is not None:
                 items.append(DueItem(row.decide_by, "reconsideration", row.household_id, ref,
@@ -144,14 +145,14 @@ def _decision(s: Any, case_id: int, decision_id: int | None) -> t.Decision:
     query = select(t.Decision).where(t.Decision.case_id == case_id)
     if decision_id is not None:
         query = query.where(t.Decision.id == decision_id)
-    found = s.exec(query.order_by(t.Decision.id.desc())).first()
+    found = s.exec(query.order_by(col(t.Decision.id).desc())).first()
     if found is None:
         raise NotFound(f"case {case_id} has no decision"
                        + (f" {decision_id}" if decision_id is not None else "") + " to challenge")
     return found
 
 
-def _get(s: Any, table: type, key: Any) -> Any:
+def _get(s: Any, table: Any, key: Any) -> Any:
     row = s.get(table, key)
     if row is None:
         raise NotFound(f"no {table.__tablename__[:-1].replace('_', ' ')} {key!r} in the ledger")

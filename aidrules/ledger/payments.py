@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aidrules.casework import payments as pay
 from aidrules.casework.payment_file import RollLine
@@ -59,8 +59,9 @@ def issue_roll(ledger: Ledger, jurisdiction: str, month: date, on: date, by: str
                              issued_by=by)
         s.add(row)
         s.flush()
+        roll_id = _id(row)
         for household, theirs in _by_household(lines):
-            stored = [_payment_row(row.id, p) for p in theirs]
+            stored = [_payment_row(roll_id, p) for p in theirs]
             s.add_all(stored)
             s.flush()
             ledger._append(s, household, "paid", on, {
@@ -78,12 +79,12 @@ def read_roll(ledger: Ledger, jurisdiction: str, month: date) -> Roll:
         if row is None:
             raise NotFound(f"no roll of {jurisdiction} for {month:%Y-%m} has been issued")
         stored = list(s.exec(select(pt.Payment).where(pt.Payment.roll_id == row.id)
-                             .order_by(pt.Payment.household_id, pt.Payment.aid,
-                                       pt.Payment.month)))
+                             .order_by(col(pt.Payment.household_id), col(pt.Payment.aid),
+                                       col(pt.Payment.month))))
         heads = _heads(s, {p.household_id for p in stored})
-        lines = tuple(RollLine(_payment(p, row.month), p.id, *heads[p.household_id])
+        lines = tuple(RollLine(_payment(p, row.month), _id(p), *heads[p.household_id])
                       for p in stored)
-        return Roll(row.id, row.jurisdiction, row.month, row.issued_on, row.issued_by, lines)
+        return Roll(_id(row), row.jurisdiction, row.month, row.issued_on, row.issued_by, lines)
 
 
 def record_overpayment(ledger: Ledger, case_id: int, aid: str, first: date, last: date,
@@ -108,13 +109,14 @@ def record_overpayment(ledger: Ledger, case_id: int, aid: str, first: date, last
         case = s.get(t.Case, case_id)
         if case is None:
             raise NotFound(f"no case {case_id!r} in the ledger")
-        jurisdiction = s.get(t.Household, case.household_id).jurisdiction
+        jurisdiction = _jurisdiction(s, case.household_id)
+        policies: Any = ledger.book.policies
         count = instalments if instalments is not None else int(
-            ledger.book.policies.value(RECOVERY_INSTALMENTS, jurisdiction, on).value)
+            policies.value(RECOVERY_INSTALMENTS, jurisdiction, on).value)
         months = [pay.plus_months(first, n) for n in range(pay.months_between(first, last) + 1)]
         paid = {p.month: Decimal(p.gross) for p in s.exec(select(pt.Payment).where(
             pt.Payment.household_id == case.household_id, pt.Payment.aid == aid,
-            pt.Payment.month.between(first, last)))}
+            col(pt.Payment.month).between(first, last)))}
         try:
             total = pay.overpaid(paid, entitled, months)
             plan = pay.instalments(total, count)
@@ -133,18 +135,18 @@ def record_overpayment(ledger: Ledger, case_id: int, aid: str, first: date, last
             "total": total, "plan": list(plan), "starts": f"{starts:%Y-%m}",
             "instalments_basis": RECOVERY_INSTALMENTS if instalments is None else "given",
             "reason": reason, "by": by})
-        return row.id
+        return _id(row)
 
 
 def overpayments(ledger: Ledger, household_id: str) -> list[dict[str, Any]]:
     """A household's overpayments, each with what has been recovered and what is left."""
     with ledger._reading() as s:
         rows = list(s.exec(select(pt.Overpayment).where(
-            pt.Overpayment.household_id == household_id).order_by(pt.Overpayment.id)))
-        taken = _recovered(s, [r.id for r in rows])
+            pt.Overpayment.household_id == household_id).order_by(col(pt.Overpayment.id))))
+        taken = _recovered(s, [_id(r) for r in rows])
         return [{**r.model_dump(), "plan": json.loads(r.plan),
-                 "recovered": str(taken.get(r.id, Decimal("0.00"))),
-                 "outstanding": str(Decimal(r.total) - taken.get(r.id, Decimal(0)))}
+                 "recovered": str(taken.get(_id(r), Decimal("0.00"))),
+                 "outstanding": str(Decimal(r.total) - taken.get(_id(r), Decimal(0)))}
                 for r in rows]
 
 
@@ -153,8 +155,8 @@ def overpayments(ledger: Ledger, household_id: str) -> list[dict[str, Any]]:
 def _check_next(s: Session, jurisdiction: str, month: date, on: date) -> date:
     """The month the jurisdiction's rolls start from; refuses a roll issued twice, out of
     order or dated before its month."""
-    months = sorted(s.exec(select(pt.PaymentRoll.month).where(
-        pt.PaymentRoll.jurisdiction == jurisdiction)))
+    months: list[date] = sorted(s.exec(select(col(pt.PaymentRoll.month)).where(
+        col(pt.PaymentRoll.jurisdiction) == jurisdiction)))
     if month in months:
         raise IllegalMove(f"the roll of {jurisdiction} for {month:%Y-%m} was issued already")
     if months and month != pay.plus_months(months[-1], 1):
@@ -168,18 +170,19 @@ def _check_next(s: Session, jurisdiction: str, month: date, on: date) -> date:
 
 def _grants(s: Session, jurisdiction: str, month: date) -> list[pay.Grant]:
     """The enrolments with an amount, of households in or below ``jurisdiction``."""
-    below = t.Household.jurisdiction.startswith(jurisdiction + "/", autoescape=True)
+    below = col(t.Household.jurisdiction).startswith(jurisdiction + "/", autoescape=True)
     query = (select(t.Enrolment, t.Exit)
-             .join(t.Household, t.Household.id == t.Enrolment.household_id)
-             .outerjoin(t.Exit, t.Exit.case_id == t.Enrolment.case_id)
-             .where((t.Household.jurisdiction == jurisdiction) | below,
-                    t.Enrolment.monthly_amount.is_not(None), t.Enrolment.starts_on <= month)
-             .order_by(t.Enrolment.id))
+             .join(t.Household, col(t.Household.id) == col(t.Enrolment.household_id))
+             .outerjoin(t.Exit, col(t.Exit.case_id) == col(t.Enrolment.case_id))
+             .where((col(t.Household.jurisdiction) == jurisdiction) | below,
+                    col(t.Enrolment.monthly_amount).is_not(None), t.Enrolment.starts_on <= month)
+             .order_by(col(t.Enrolment.id)))
     grants = []
     for row, exit_ in s.exec(query):
         grace = (first_of_next_month(exit_.decided_on)
                  if exit_ is not None and exit_.grace_months else None)
-        grants.append(pay.Grant(row.household_id, row.aid, row.id, Decimal(row.monthly_amount),
+        grants.append(pay.Grant(row.household_id, row.aid, _id(row),
+                                Decimal(row.monthly_amount or "0"),
                                 row.period, row.starts_on, row.ends_on, grace))
     return grants
 
@@ -188,16 +191,18 @@ def _paid(s: Session, houses: set[str]) -> set[pay.Key]:
     if not houses:
         return set()
     return {(h, a, m) for h, a, m in s.exec(select(
-        pt.Payment.household_id, pt.Payment.aid, pt.Payment.month)
-        .where(pt.Payment.household_id.in_(sorted(houses))))}
+        col(pt.Payment.household_id), col(pt.Payment.aid), col(pt.Payment.month))
+        .where(col(pt.Payment.household_id).in_(sorted(houses))))}
 
 
 def _recovered(s: Session, ids: Sequence[int]) -> dict[int, Decimal]:
     taken: dict[int, Decimal] = {}
     if ids:
-        for overpayment, amount in s.exec(select(pt.Payment.overpayment_id, pt.Payment.recovered)
-                                          .where(pt.Payment.overpayment_id.in_(list(ids)))):
-            taken[overpayment] = taken.get(overpayment, Decimal(0)) + Decimal(amount)
+        for overpayment, amount in s.exec(
+                select(col(pt.Payment.overpayment_id), col(pt.Payment.recovered))
+                .where(col(pt.Payment.overpayment_id).in_(list(ids)))):
+            if overpayment is not None:
+                taken[overpayment] = taken.get(overpayment, Decimal(0)) + Decimal(amount)
     return taken
 
 
@@ -205,11 +210,11 @@ def _recoveries(s: Session, houses: set[str], month: date) -> list[pay.Recovery]
     if not houses:
         return []
     rows = list(s.exec(select(pt.Overpayment).where(
-        pt.Overpayment.household_id.in_(sorted(houses)), pt.Overpayment.starts <= month)))
-    taken = _recovered(s, [r.id for r in rows])
-    return [pay.Recovery(r.id, r.household_id, r.aid,
+        col(pt.Overpayment.household_id).in_(sorted(houses)), pt.Overpayment.starts <= month)))
+    taken = _recovered(s, [_id(r) for r in rows])
+    return [pay.Recovery(_id(r), r.household_id, r.aid,
                          tuple(Decimal(a) for a in json.loads(r.plan)), r.starts,
-                         taken.get(r.id, Decimal(0))) for r in rows]
+                         taken.get(_id(r), Decimal(0))) for r in rows]
 
 
 def _heads(s: Session, houses: set[str]) -> dict[str, tuple[str, str, int]]:
@@ -218,11 +223,11 @@ def _heads(s: Session, houses: set[str]) -> dict[str, tuple[str, str, int]]:
     if not houses:
         return found
     latest = (select(t.Application.household_id, func.max(t.Application.id))
-              .where(t.Application.household_id.in_(sorted(houses)))
+              .where(col(t.Application.household_id).in_(sorted(houses)))
               .group_by(t.Application.household_id))
     for household, application in s.exec(latest):
         members = list(s.exec(select(t.Member).where(t.Member.application_id == application)
-                              .order_by(t.Member.position)))
+                              .order_by(col(t.Member.position))))
         head = next((m for m in members if m.relation == "head"), members[0])
         found[household] = (head.name, head.id_number, len(members))
     return found
@@ -235,6 +240,19 @@ def _by_household(lines: Iterable[pay.Payment]) -> list[tuple[str, list[pay.Paym
     for line in lines:
         grouped.setdefault(line.household, []).append(line)
     return sorted(grouped.items())
+
+
+def _id(row: Any) -> int:
+    """A stored row's id (set once flushed)."""
+    assert row.id is not None, f"{type(row).__name__} was not flushed"
+    return int(row.id)
+
+
+def _jurisdiction(s: Session, household_id: str) -> str:
+    house = s.get(t.Household, household_id)
+    if house is None:
+        raise NotFound(f"no household {household_id!r} in the ledger")
+    return house.jurisdiction
 
 
 def _payment_row(roll_id: int, p: pay.Payment) -> pt.Payment:
