@@ -66,7 +66,7 @@ def issue_roll(ledger: Ledger, jurisdiction: str, month: date, on: date, by: str
             s.flush()
             ledger._append(s, household, "paid", on, {
                 "roll": row.id, "jurisdiction": jurisdiction, "month": f"{month:%Y-%m}",
-                "by": by, "payments": [_entry(r, p) for r, p in zip(stored, theirs)]})
+                "by": by, "payments": [_entry(r, p) for r, p in zip(stored, theirs, strict=True)]})
     return read_roll(ledger, jurisdiction, month)
 
 

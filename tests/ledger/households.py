@@ -8,7 +8,6 @@ from pathlib import Path
 
 from aidrules.ledger.appeals import decide_challenge, file_challenge
 from aidrules.ledger.payments import issue_roll, record_overpayment
-
 from aidrules.model import Application, application_from_dict, application_to_dict, read_application
 from aidrules.model.identity import check_character
 

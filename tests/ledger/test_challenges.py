@@ -35,8 +35,9 @@ def test_a_revoked_refusal_is_decided_anew_and_every_step_is_on_the_chain(ledger
     row = challenges(ledger, case)[0]
     body = book.policies.value("notice.reconsideration", "heilongjiang/yichun/tieli",
                                date(2025, 4, 1)).value
+    # the deadline: day 60 after 13 March; the body's limit: 60 days after filing
     assert (row["body"], row["deadline"], row["decide_by"]) == (
-        body, date(2025, 5, 12), date(2025, 5, 31))  # day 60 after 13 March; 31 May: 60 days after filing
+        body, date(2025, 5, 12), date(2025, 5, 31))
     assert [(i.kind, i.due_on) for i in due(ledger)] == [("reconsideration", date(2025, 5, 31))]
     decide_challenge(ledger, found, "revoked", date(2025, 5, 20), "收入认定有误，责令重新作出",
                      redecide_by=date(2025, 6, 20))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+
 from aidrules.ledger import Ledger
 from tests.ledger.households import enrolled, wang
 

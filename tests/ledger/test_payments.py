@@ -141,7 +141,7 @@ def test_the_roll_as_csv_and_excel_masks_identity_numbers_and_totals(ledger, tmp
     raw = (tmp_path / "r.csv").read_bytes()
     assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    head = dict(zip(rows[1], rows[2]))
+    head = dict(zip(rows[1], rows[2], strict=True))
     whole = roll.lines[0].head_id_number
     assert head["id_number"] == whole[:6] + "********" + whole[14:]
     assert (head["aid"], head["month"], head["net"]) == ("最低生活保障", "2025-04",
