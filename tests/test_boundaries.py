@@ -43,7 +43,9 @@ LOWER = {
     "engine": {"language", "policy", "model", "rulebook"},
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
     "monitoring": {"language", "policy", "model", "rulebook", "engine"},
-    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring"},
+    # the case model without a database: the law on cases, money and challenges
+    "casework": {"language", "policy", "model"},
+    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "casework"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
     "notices": {"language", "policy", "model", "rulebook", "engine"},
     # the columnar executor compiles the checked trees itself: it never imports the engine

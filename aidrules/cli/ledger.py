@@ -422,3 +422,9 @@ def _masked(number: str) -> str:
         return mask_id_number(number)
     except ValueError:
         return number
+
+
+from aidrules.cli.ledger_payments import challenge_app, payments_app  # noqa: E402
+
+ledger_app.add_typer(payments_app)
+case_app.add_typer(challenge_app)

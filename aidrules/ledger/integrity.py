@@ -62,6 +62,14 @@ COVERED: dict[str, tuple[str, ...]] = {
     "referrals": ("id", "household_id", "assessment_id", "brand", "departments", "reason",
                   "status", "pushed_on", "due_on"),
     "feedback": ("id", "referral_id", "department", "given_on", "action"),
+    # migration 0008_payments (aidrules/ledger/payment_tables.py)
+    "overpayments": ("id", "household_id", "case_id", "aid", "first_month", "last_month",
+                     "entitled", "total", "plan", "starts", "found_on", "found_by", "reason"),
+    "payments": ("id", "roll_id", "household_id", "enrolment_id", "aid", "month", "basis",
+                 "gross", "recovered", "overpayment_id"),
+    "challenges": ("id", "household_id", "case_id", "decision_id", "kind", "body", "knew_on",
+                   "filed_on", "deadline", "decide_by", "outcome", "decided_on", "reasons",
+                   "redecide_by", "redecision_id"),
 }
 
 UNCOVERED_COLUMNS: dict[tuple[str, str], str] = {
@@ -77,6 +85,7 @@ UNCOVERED_TABLES: dict[str, str] = {
     "feed_rejects": "rows refused on import, kept for the record; no decision",
     "early_warnings": "screening's deduplication keys; the ledger warning it raised is sealed",
     "discovered_people": "candidates from the feeds, not yet households of the ledger",
+    "payment_rolls": "a roll's header (jurisdiction, month, issued); each line is sealed",
 }
 
 # A covered row with no household_id column belongs to the household of its parent row.
@@ -174,10 +183,11 @@ def all_digests(connection: Connection, tables: Mapping[str, sa.Table],
     return found
 
 
-def households_of(connection: Connection, tables: Mapping[str, sa.Table]) -> dict[str, str]:
+def households_of(connection: Connection, tables: Mapping[str, sa.Table],
+                  covered: Mapping[str, tuple[str, ...]] = COVERED) -> dict[str, str]:
     """Row key → the household it belongs to, for every covered row."""
     owner: dict[str, str] = {}
-    for name in COVERED:
+    for name in covered:
         table = tables[name]
         pairs: Iterable[Any]
         if name == "households":

@@ -284,3 +284,6 @@ class DiscoveredPerson(SQLModel, table=True):
     kind: str = Field(max_length=32)
     first_seen_on: date  # the first event's date
     row_key: str = Field(max_length=200)
+
+
+from aidrules.ledger import payment_tables as _payment_tables  # noqa: E402,F401  (0007)

@@ -81,7 +81,7 @@ def _seal_what_is_there(bind: sa.Connection) -> None:
     tables = {name: sa.Table(name, meta, autoload_with=bind) for name in COVERED}
     chain = sa.Table("chain_entries", meta, autoload_with=bind)
     houses = tables["households"]
-    owner = integrity.households_of(bind, tables)
+    owner = integrity.households_of(bind, tables, COVERED)
     rows: dict[str, dict[str, str]] = {}
     # Written in the legacy canonical form, as at this revision (0007 added the JCS form).
     for key, digest in integrity.all_digests(bind, tables, COVERED, (LEGACY,)).items():
