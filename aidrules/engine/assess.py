@@ -279,7 +279,7 @@ class _Run:
                 criteria.append(self.precedence(rule, higher, _three(value), member))
         held = kleene("and", values)
         trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
-                          fired, tuple(criteria), member, rule.overrides)
+                          fired, tuple(criteria), member, rule.overrides, rule.special)
         return trace, held, unknown
 
     def precedence(self, rule: Rule, higher: str, value: str, member) -> CriterionResult:

@@ -89,6 +89,7 @@ class RuleTrace:
     criteria: tuple[CriterionResult, ...]
     member: int | None = None
     overrides: tuple[str, ...] = ()  # the rules this one takes precedence over (rule files)
+    special: bool = False  # a way in only some households take (rule files: special: true)
 
 
 @attrs.frozen

@@ -168,13 +168,12 @@ def _refusal_lines(result: AidResult, english: bool) -> list[str]:
 
     A rule that failed on a policy switch alone (a payment method the county does not
     use) was never the household's path, and neither are special paths while a household
-    rule has reasons to give: a member enrolled alone, or a rule that overrides others
-    (a grace period: an exception to the household's own test, declared with
-    ``overrides`` in the rule file and carried on the trace)."""
+    rule has reasons to give: a member enrolled alone, or a rule the rule file marks
+    ``special: true`` (a grace period), as the trace carries it."""
     failed = [t for t in result.rules if t.result == "false"]
     paths = [t for t in failed if not any(_is_switch(c) for c in t.criteria
                                           if c.result == "false")] or failed
-    main = [t for t in paths if t.member is None and not t.overrides]
+    main = [t for t in paths if t.member is None and not t.special]
     lines: list[str] = []
     for trace in main or paths:
         for c in trace.criteria:

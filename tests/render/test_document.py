@@ -24,7 +24,7 @@ FULL = COMPACT | {"risk_reason", "risk_reason_en"}
 FULL_RESULT = {"aid", "name", "name_en", "status", "amount", "amount_max", "summary",
                "summary_en", "missing", "members", "rules", "period"}
 TRACE = {"rule", "title", "title_en", "basis", "result", "fired", "criteria", "member",
-         "overrides"}
+         "overrides", "special"}
 CRITERION = {"text", "title", "title_en", "result", "left", "right", "margin", "facts",
              "parameters", "missing", "member", "reason", "reason_en"}
 
@@ -70,7 +70,9 @@ def test_the_full_document_has_every_field_of_schema_1_and_the_overrides(assesso
     assert all(set(t) == TRACE for t in traces)
     assert all(set(c) == CRITERION for t in traces for c in t["criteria"])
     grace = next(t for t in traces if t["rule"] == "dibao.grace_period")
-    assert grace["overrides"] == ["dibao.household", "dibao.tiers"]
+    assert (grace["overrides"], grace["special"]) == (["dibao.household", "dibao.tiers"], True)
+    household = next(t for t in traces if t["rule"] == "dibao.household")
+    assert (household["overrides"], household["special"]) == ([], False)
     assert {t["result"] for t in traces} <= {"true", "false", "unknown"}
 
 
