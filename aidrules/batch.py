@@ -48,7 +48,7 @@ def assess_files(paths: list[Path], assess: Callable[[Any], Any], *, as_json: bo
     if single:
         _one(first[0], assess, as_json, detail, language, tally)
         return tally
-    with Progress(SpinnerColumn(), TextColumn("{task.completed} assessed, "
+    with Progress(SpinnerColumn(), TextColumn("{task.completed} read, "
                   "{task.fields[failed]} failed"), TimeElapsedColumn(), console=err,
                   transient=True, disable=not (as_json and err.is_terminal)) as progress:
         task = progress.add_task("assess", total=None, failed=0)

@@ -239,6 +239,8 @@ def assess(
     when, assessor = day(on), _assessor(rules, policies, overlay)
     tally = assess_files(files, lambda a: assessor.assess(a, on=when, jurisdiction=jurisdiction),
                          as_json=as_json, detail=detail, language=LANGUAGE[0])
+    if not tally.assessed and not tally.failed:
+        fail(f"no application in {', '.join(map(str, files))}")
     if tally.failed:
         raise typer.Exit(1)
 

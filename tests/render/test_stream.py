@@ -67,6 +67,7 @@ def test_all_good_lines_exit_0_and_full_detail_is_on_request(run, tmp_path):
     lines = _lines(result.stdout)
     assert len(lines) == 3 and all(line["detail"] == "full" and line["results"][0]["rules"]
                                    for line in lines)
+    assert result.stderr == ""  # no progress line: stderr is not a terminal
 
 
 def test_a_multi_document_yaml_with_a_bad_document_carries_on(run, tmp_path):
@@ -105,6 +106,12 @@ def test_one_application_is_one_indented_document(run):
     result = run("assess", EXAMPLES[0], "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["application_id"] == "TL-2025-0001"
+
+
+def test_no_application_at_all_is_an_error(run, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    result = run("assess", tmp_path, "--json")
+    assert result.exit_code == 1 and "no application in" in result.stderr
 
 
 def test_a_bad_detail_is_a_usage_error(run):
