@@ -23,9 +23,9 @@ TRUTH = {"true": ("✓", "成立", "holds"), "false": ("✗", "不成立", "fail
 # A rule's criteria in the rule-book pages (aidrules document).
 ALL_MUST_HOLD = f"条件（须全部{TRUTH['true'][1]}）/ Criteria (all must hold):"
 
-# What an amount is paid per (AidResult.period): (Chinese, English).
-PERIOD = {"month": ("元/月", "yuan a month"), "year": ("元/年", "yuan a year"),
-          "once": ("元（一次性）", "yuan once"), None: ("元", "yuan")}
+# What an amount is paid per (AidResult.period), in both languages.
+PERIOD = {"month": "元/月 yuan a month", "year": "元/年 yuan a year",
+          "once": "元（一次性）yuan once", None: "元 yuan"}
 
 
 def outcome(status: str) -> str:
@@ -40,8 +40,7 @@ def truth(value: str) -> str:
 
 
 def period(value: str | None) -> str:
-    zh, en = PERIOD[value]
-    return f"{zh} {en}"
+    return PERIOD[value]
 
 
 def money_text(value: Fraction) -> str:
