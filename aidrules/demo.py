@@ -86,7 +86,8 @@ def run_demo(db: Path, households: int = 2000, seed: int = 1, month: date = date
             feeds = [FeedFile(load_mapping(p), _feed_file(Path(tmp), month, p.stem))
                      for p in sorted(places.feeds.glob("*.yaml"))]
             demo.run = run_month(ledger, read_register(Path(tmp) / "register"),
-                                 load_warning_rules(places.warnings), feeds, today,
+                                 load_warning_rules(places.warnings, assessor.book.policies,
+                                                    synthetic.JURISDICTION), feeds, today,
                                  lambda h: _facts(facts, h, today), engine=assessor.engine)
             _verify_and_decide(ledger, facts, demo, today)
         _feedback(ledger, random.Random(seed), today + timedelta(days=20))

@@ -10,7 +10,9 @@ positive ``kind`` discriminator on every pattern, guards for unreported values."
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import unicodedata
 from collections.abc import Callable
@@ -564,3 +566,123 @@ def _text_condition(literal: ast.Compare, rule: Rule) -> tuple[str, dict]:
     return field.alias, {"$and": [{"$neq": {field.name: v}} for v in values]} if values \
         else {"$ex": {field.name: 1}}
 
+
+
+# -- a set of conditions over a household fact and one other fact ------------------
+# The warning rules of the monitoring (aidrules.monitoring.warnings) are conditions in the
+# rule language over ``household.*`` and ``event.*`` facts and dated parameters. They are
+# compiled here, by the rules' own compiler: the same money unit, the same folding of
+# parameters, cross-multiplication and guards; only the reading of names differs.
+
+@attrs.frozen
+class FactField:
+    """A name a condition may read, as the engine's fact carries it."""
+
+    entity: str  # "household" (the session's one household fact) or "other"
+    field: str  # the field of the engine's fact
+    kind: str  # money, int, number, bool, text
+
+
+@attrs.frozen
+class ConditionSet:
+    """Compiled conditions: a plain JSON ruleset (the ``SESSION_RULE`` included, no
+    actions) for one household fact (``kind: household``) and facts of ``kind: other``."""
+
+    name: str  # the ruleset's name: by content, so equal names mean equal rules
+    rules: dict[str, dict]  # durable rule name → rule
+    actions: dict[str, str]  # durable rule name → the condition's id
+    fields: dict[str, dict[str, str]]  # entity → field → kind: what the facts must carry
+
+    def fact(self, entity: str, values: dict[str, Any]) -> dict[str, Any]:
+        """The engine's fact for ``values`` (field → value, a field left out is unknown):
+        numbers in whole engine units, each with its ``__known`` flag (see ``conditions``)."""
+        fact: dict[str, Any] = {"kind": entity, "zero": 0}
+        for name, kind in self.fields[entity].items():
+            value = values.get(name, UNKNOWN)
+            if kind in ("bool", "text"):
+                if value is not UNKNOWN:
+                    fact[name] = value
+                continue
+            fact[f"{name}__known"] = value is not UNKNOWN
+            fact[name] = 0 if value is UNKNOWN else _whole_units(name, kind, value)
+        return fact
+
+
+def compile_conditions(conditions: dict[str, ast.Expr], names: dict[str, FactField],
+                       parameters: Callable[[str], Any], prefix: str) -> ConditionSet:
+    """``conditions`` (id → a checked boolean tree; a dotted name is a fact of ``names``
+    or a parameter, read through ``parameters``) as one durable ruleset in which each
+    condition joins the household fact and one ``other`` fact. A condition splits into
+    alternatives like a rule (``or``, ``if``, ``min``, ``max``); a firing of any of them
+    is a firing of the condition. Functions are not compiled (the caller refuses them)."""
+    reserved = {f.field for f in names.values()} & {"kind", "zero", "sid"}
+    if reserved:
+        raise EngineError(f"a condition's fact may not have the field {sorted(reserved)[0]!r}: "
+                          "the engine's facts use it")
+    compiler = _ConditionCompiler(names, parameters)
+    rules: dict[str, dict] = {SESSION_RULE: {"all": [{"h": {"kind": "household"}}]}}
+    actions: dict[str, str] = {}
+    for condition_id, tree in conditions.items():
+        where = _Where(condition_id, "a condition")
+        disjuncts = _dnf(_simplify(_expand(_nnf(compiler.prepare(tree, ())))))
+        if len(disjuncts) > MAX_DISJUNCTS:
+            raise EngineError(f"condition '{condition_id}' splits into {len(disjuncts)} "
+                              f"alternatives for the engine; at most {MAX_DISJUNCTS}")
+        for i, literals in enumerate(disjuncts):
+            key = f"{condition_id}#{i}"
+            rules[key] = compiler.join(literals, where)
+            actions[key] = condition_id
+    digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
+    fields: dict[str, dict[str, str]] = {"household": {}, "other": {}}
+    for field in compiler.read:
+        fields[field.entity][field.field] = field.kind
+    return ConditionSet(f"{prefix}_{digest[:16]}", rules, actions, fields)
+
+
+@attrs.frozen
+class _Where:
+    """What a message of the compiler names (a rule has the same two attributes)."""
+
+    id: str
+    at: str
+
+
+class _ConditionCompiler(_Compiler):
+    """The rules' compiler reading dotted names: a fact of ``names``, else a parameter."""
+
+    def __init__(self, names: dict[str, FactField], parameters: Callable[[str], Any]) -> None:
+        self.names, self.parameters = names, parameters
+        self.read: set[FactField] = set()
+
+    def prepare(self, node: ast.Expr, scope: tuple[str, ...]) -> Any:
+        match node:
+            case ast.Name() if node.dotted in self.names:
+                fact = self.names[node.dotted]
+                self.read.add(fact)
+                alias = "h" if fact.entity == "household" else "m"
+                return _Field(alias, fact.field, fact.kind, node.pos)
+            case ast.Name():
+                value = as_fraction(self.parameters(node.dotted))
+                return _Const(tuple(value) if isinstance(value, list) else value, node.pos)
+            case ast.Call(function="min" | "max"):
+                rebuilt = [self.prepare(child, scope) for child in ast.children(node)]
+                return _rebuild(node, rebuilt)
+            case ast.Call():
+                raise EngineError(f"a condition cannot call {node.function}() "
+                                  f"(line {node.pos[0]}, column {node.pos[1]})")
+        return super().prepare(node, scope)
+
+    def join(self, literals: list, where: _Where) -> dict:
+        conditions = {"h": [{"kind": "household"}], "m": [{"kind": "other"}]}
+        for literal in literals:
+            for alias, condition in self.conditions(literal, where):  # type: ignore[arg-type]
+                if condition not in conditions[alias]:
+                    conditions[alias].append(condition)
+        return {"all": [{"h": {"$and": conditions["h"]}}, {"m": {"$and": conditions["m"]}}]}
+
+
+def _whole_units(name: str, kind: str, value: Any) -> int:
+    units = Fraction(value) * (MONEY_UNITS if kind == "money" else 1)
+    if units.denominator != 1:
+        raise EngineError(f"{name}={value} is not a whole number of engine units")
+    return int(units)

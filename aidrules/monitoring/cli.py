@@ -43,6 +43,12 @@ def import_command(
     warnings: Annotated[Path, typer.Option("--warnings", help="The warning rules.")] = Path(
         "warnings"),
     on: Annotated[str | None, typer.Option("--on", help="Screen as of (YYYY-MM-DD).")] = None,
+    policies: Annotated[Path, typer.Option(
+        "--policies", help="The policy tree the warning thresholds come from.")] = Path(
+        "policies"),
+    jurisdiction: Annotated[str, typer.Option(
+        "--jurisdiction", help="Whose warning thresholds apply, e.g. heilongjiang/yichun/tieli."
+    )] = "national",
 ) -> None:
     """Import one feed: count events and rejects; optionally match and raise warnings.
 
@@ -52,7 +58,8 @@ def import_command(
     """
     today = day(on) or date.today()
     try:
-        monitor = None if register is None else _monitor(register, warnings)
+        monitor = None if register is None else _monitor(register, warnings, policies,
+                                                         jurisdiction)
         feed = FeedImport(load_mapping(mapping), file)
         events = _read(feed, rejects, keep=register is not None)
     except (AidrulesError, OSError) as exc:
@@ -118,7 +125,8 @@ class _rejects_file:
             self.file.close()
 
 
-def _monitor(register_dir: Path, warnings_dir: Path) -> Monitor:
+def _monitor(register_dir: Path, warnings_dir: Path, policies: Path,
+             jurisdiction: str) -> Monitor:
     """The register and the warning rules, checked before the file is read."""
     needed = [name for name in ("households.csv", "people.csv")
               if not (register_dir / name).is_file()]
@@ -127,7 +135,8 @@ def _monitor(register_dir: Path, warnings_dir: Path) -> Monitor:
     if not warnings_dir.is_dir():
         fail(f"{warnings_dir}: no warning rules (no such directory); run from the checkout's "
              "top level or pass --warnings DIR")
-    return Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
+    return Monitor(read_register(register_dir),
+                   load_warning_rules(warnings_dir, policies, jurisdiction))
 
 
 def _screen(monitor: Monitor, events: list[Event], today: date) -> None:

@@ -74,9 +74,14 @@ NOTICE_PARAMETERS = frozenset(
                                      "legal_basis") for suffix in ("", "_en")}
     | {"notice.reconsideration_days", "notice.lawsuit_months", "notice.first_payment_months"})
 
+# Parameters the warning rules read (warnings/*.yaml, the monitoring's thresholds);
+# tests/monitoring/test_warning_rules.py holds this set equal to what they read.
+WARNING_PARAMETERS = frozenset({"warning.medical_bill_min", "warning.property_value_min",
+                                "warning.review_days_ahead", "warning.grace_days_ahead"})
+
 
 def unused_parameters(book: RuleBook) -> Iterator[Finding]:
-    read = parameters_read(book) | PROCEDURE_PARAMETERS | NOTICE_PARAMETERS
+    read = parameters_read(book) | PROCEDURE_PARAMETERS | NOTICE_PARAMETERS | WARNING_PARAMETERS
     for name, parameter in book.policies.parameters().items():
         if name not in read:
             yield Finding(parameter.file, parameter.line,

@@ -334,7 +334,7 @@ class _Reader:
     def build(self) -> RuleBook | None:
         self.read_exclusive()
         schema = Schema(entities={k: dict(v) for k, v in BASE_FACTS.items()},
-                        parameters=_parameter_types(self.declared),
+                        parameters=parameter_types(self.declared),
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
@@ -595,7 +595,8 @@ def _collections(schema: Schema) -> dict[str, set[str]]:
             for entity, fields in schema.entities.items()}
 
 
-def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
+def parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
+    """The checker's type of each declared parameter (the warning rules read them too)."""
     return {name: table_of(p.keys, _parameter_type(p)) if getattr(p, "keys", None) else
             _parameter_type(p) for name, p in declared.items()}
 

@@ -18,6 +18,18 @@ def test_importing_a_sample_feed_prints_its_counts_and_screens_it(run):
     assert "yellow large_medical_bill_unassisted: 4" in result.output
 
 
+def test_the_warning_thresholds_of_a_jurisdiction_are_chosen_by_name(run):
+    args = ("feeds", "import", "feeds/medical_insurance.yaml",
+            "examples/feeds/feeds/2025-03/medical_insurance.xlsx",
+            "--register", "examples/feeds/register", "--on", "2025-03-31", "--jurisdiction")
+    tieli = run(*args, "heilongjiang/yichun/tieli")
+    assert tieli.exit_code == 0, tieli.output
+    assert "yellow large_medical_bill_unassisted: 4" in tieli.output
+    misspelt = run(*args, "heilongjiang/yichun/teili")
+    assert misspelt.exit_code == 1
+    assert "did you mean 'heilongjiang/yichun/tieli'?" in misspelt.output
+
+
 def test_rejects_are_written_with_line_and_reason(run, tmp_path):
     result = run("feeds", "import", "feeds/medical_insurance.yaml",
                  "tests/monitoring/feeds/bad_dates.csv", "--rejects", tmp_path / "r.csv")
