@@ -162,3 +162,15 @@ def test_memory_does_not_grow_with_the_number_of_applications(assessor, tmp_path
     _, few = _stream(assessor, tmp_path, 20, monkeypatch)
     _, many = _stream(assessor, tmp_path, 100, monkeypatch)
     assert many < few * 1.5 + 1_000_000, (few, many)
+
+
+def test_a_record_the_engine_refuses_is_an_error_line_too(run, tmp_path):
+    county = tmp_path / "county.jsonl"
+    county.write_text("\n".join([_line(EXAMPLES[0], jurisdiction="heilongjiang/nowhere"),
+                                 _line(EXAMPLES[1])]) + "\n", encoding="utf-8")
+    result = run("assess", county, "--json")
+    assert result.exit_code == 1
+    error, good = _lines(result.stdout)
+    assert error["error"]["record"] == "line 1"
+    assert "unknown jurisdiction 'heilongjiang/nowhere'" in error["error"]["problems"][0]["message"]
+    assert good["application_id"] == "TL-2025-0002"
