@@ -174,3 +174,16 @@ def test_a_record_the_engine_refuses_is_an_error_line_too(run, tmp_path):
     assert error["error"]["record"] == "line 1"
     assert "unknown jurisdiction 'heilongjiang/nowhere'" in error["error"]["problems"][0]["message"]
     assert good["application_id"] == "TL-2025-0002"
+
+
+def test_a_json_list_with_a_bad_item_names_it_by_its_index(run, tmp_path):
+    items = [json.loads(_line(p)) for p in EXAMPLES[:3]]
+    items[1]["household"] = "nobody"
+    county = tmp_path / "county.json"
+    county.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    result = run("assess", county, "--json")
+    assert result.exit_code == 1
+    lines = _lines(result.stdout)
+    assert [line.get("application_id") or line["error"]["record"] for line in lines] == [
+        "TL-2025-0001", "$[1]", "TL-2025-0003"]
+    assert lines[1]["error"]["problems"][0]["path"] == "$.household"
