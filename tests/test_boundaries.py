@@ -39,19 +39,23 @@ LOWER = {
     "language": set(),
     "policy": set(),
     "model": set(),
-    "rulebook": {"language", "policy", "model"},
-    "engine": {"language", "policy", "model", "rulebook"},
+    # render imports nothing of the library: its words are for every room
+    "rulebook": {"language", "policy", "model", "render"},
+    # the results serialise themselves and carry one summary through render's words
+    "engine": {"language", "policy", "model", "rulebook", "render"},
+    # words and documents from results as data: no engine code (type hints only)
+    "render": set(),
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
     "monitoring": {"language", "policy", "model", "rulebook", "engine"},
     # the case model without a database: the law on cases, money and challenges
     "casework": {"language", "policy", "model"},
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "casework"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
-    "notices": {"language", "policy", "model", "rulebook", "engine"},
+    "notices": {"language", "policy", "model", "rulebook", "engine", "render"},
     # the columnar executor compiles the checked trees itself: it never imports the engine
     "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
     # the HTTP service: an entry point over the library (and the package's __version__)
-    "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
+    "service": {"language", "policy", "model", "rulebook", "engine", "render", "notices", "ledger",
                 "columnar", "shipped", "compose", "__version__"},
     # the composition root wires the book, the engine and the ledger; it serves no one
     "compose": {"language", "policy", "model", "rulebook", "engine", "ledger", "cases",
@@ -64,9 +68,14 @@ def modules():
 
 
 def imported(path: Path) -> set[str]:
-    """Every module name the file imports (parsed, never run)."""
+    """Every module name the file imports (parsed, never run), those for type hints only
+    (under ``if TYPE_CHECKING:``) left out: they are no dependency at run time."""
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            node.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -3,15 +3,13 @@ every aid type, and one aid type's reasoning."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from aidrules import compose, messages
-from aidrules.cli.console import LANGUAGE, day, out, say
+from aidrules.cli.console import LANGUAGE, day, fail, say
 from aidrules.cli.console import guarded as _guarded
 from aidrules.cli.console import use_language as _use_language
 from aidrules.cli.options import (
@@ -55,27 +53,34 @@ def validate(
 
 
 def assess(
-    file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
+    files: Annotated[list[Path], typer.Argument(help="Application files (YAML, JSON, JSON "
+                     "Lines .jsonl, multi-document YAML) or directories of them.")],
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document; JSON "
+                       "Lines for many applications.")] = False,
+    detail: Annotated[str, typer.Option("--detail", help="compact (statuses, amounts, missing "
+                      "facts, what decided) or full (every rule and criterion).")] = "compact",
     rules: RulesOption = None,
     policies: PoliciesOption = None,
     overlay: OverlayOption = None,
     verify: Annotated[bool, typer.Option("--verify", help="Also decide every rule with the "
                                          "library's own evaluator; stop if it disagrees.")] = False,
 ) -> None:
-    """Assess every application in FILE across every aid type."""
-    documents = []
-    for _, a in _assessments(file, on, jurisdiction, rules, policies, overlay, verify)[1]:
-        if as_json:
-            documents.append(a.to_json())
-        else:
-            _print_assessment(a)
-    if as_json:
-        doc = documents[0] if len(documents) == 1 else documents
-        say(json.dumps(doc, ensure_ascii=False, indent=2))
-
+    """Assess every application in FILES across every aid type (docs/assessment-json.md).
+    Exit 1 when any application could not be read or assessed (the others are printed)."""
+    from aidrules.cli.batch import assess_files
+    if detail not in ("compact", "full"):
+        raise typer.BadParameter(f"--detail={detail!r}; expected compact or full",
+                                 param_hint="--detail")
+    when, assessor = day(on), _assessor(rules, policies, overlay)
+    tally = assess_files(files, lambda a: assessor.assess(a, on=when, jurisdiction=jurisdiction,
+                                                          verify=verify),
+                         as_json=as_json, detail=detail, language=LANGUAGE[0])
+    if not tally.assessed and not tally.failed:
+        fail(f"no application in {', '.join(map(str, files))}")
+    if tally.failed:
+        raise typer.Exit(1)
 
 
 def explain(
@@ -88,37 +93,10 @@ def explain(
     overlay: OverlayOption = None,
 ) -> None:
     """Print the full reasoning for one aid type."""
-    assessor, assessments = _assessments(file, on, jurisdiction, rules, policies, overlay)
+    from aidrules.render.text import explain as explained
+    _, assessments = _assessments(file, on, jurisdiction, rules, policies, overlay)
     for _, a in assessments:
-        say(_guarded(lambda a=a: assessor.explain(a, aid), str(file)))
-
-
-
-def _print_assessment(a: Any) -> None:
-    doc = a.to_json()
-    table = Table(title=f"{doc.get('application_id')} · {doc.get('jurisdiction')} · "
-                  f"{doc.get('on')}")
-    for column in ("aid type", "", "status", "amount"):
-        table.add_column(column, overflow="fold")
-    for r in a.results:
-        amount = "" if r.amount is None else str(r.amount)
-        if r.status == "eligible" and r.amount is None and r.missing:
-            amount = "not yet computed (missing facts) / 金额待计算"
-        if getattr(r, "amount_max", None) is not None:
-            amount += f" (max {r.amount_max})"
-        if r.amount is not None:
-            amount += {"month": " a month", "year": " a year", "once": " once"}.get(r.period, "")
-        table.add_row(r.name, r.name_en, r.status, amount)
-    out.print(table)
-    say(f"Risk level: {a.risk_level or 'none'}"
-              + (f" ({a.risk_reason})" if a.risk_reason else ""))
-    for ref in a.referrals:
-        say(f"Referral {ref.name} ({ref.brand}) → {', '.join(ref.departments)}: "
-                  f"{ref.reason}")
-    for r in a.results:
-        say(f"- {r.aid}: {r.summary} / {r.summary_en}")
-        if r.missing:
-            say(f"    missing: {', '.join(r.missing)}")
+        say(_guarded(lambda a=a: explained(a, aid), str(file)))
 
 
 

@@ -162,11 +162,8 @@ def _print_roll(the_roll: object) -> None:
 
 
 def _only_jurisdiction(ledger: object) -> str:
-    from sqlmodel import select
-
-    from aidrules.ledger import tables as t
-    with ledger._reading() as s:  # type: ignore[attr-defined]
-        found = sorted(set(s.exec(select(t.Household.jurisdiction))))
+    from aidrules.ledger.payments import jurisdictions
+    found = jurisdictions(ledger)  # type: ignore[arg-type]
     if len(found) != 1:
         _fail("--jurisdiction: the ledger holds " + (", ".join(found) or "no households")
               + "; say whose roll")

@@ -27,12 +27,13 @@ from aidrules.engine.results import (
     ParameterUse,
     Referral,
     RuleTrace,
-    money_text,
 )
 from aidrules.errors import EngineError
 from aidrules.language import ast
 from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, evaluate, kleene
 from aidrules.policy import PolicySnapshot
+from aidrules.render.words import amount_pending as _amount_pending
+from aidrules.render.words import summary as _summary
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, names_read, node_of
 from aidrules.rulebook.book import Rule, RuleBook
 from aidrules.rulebook.facts import Facts, base_facts, missing_paths
@@ -408,7 +409,7 @@ class _Run:
             criteria.append(self.precedence(rule, higher, _three(value), member))
         held = kleene("and", values)
         trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
-                          fired, tuple(criteria), member)
+                          fired, tuple(criteria), member, rule.overrides, rule.special)
         return trace, held, unknown
 
     def precedence(self, rule: Rule, higher: str, value: str, member) -> CriterionResult:
@@ -571,31 +572,3 @@ def _three(value: Any) -> str:
 
 def _shown(value: Any) -> Any:
     return None if value is UNKNOWN else value
-
-
-def _amount_pending(summary: str, summary_en: str, missing) -> tuple[str, str]:
-    gaps = "、".join(missing) or "有关信息"
-    return (f"{summary}；金额暂无法计算：缺少 {gaps}",
-            f"{summary_en}; the amount cannot be computed yet: missing "
-            f"{', '.join(missing) or 'some information'}")
-
-
-def _summary(label: str, traces, winners, missing) -> tuple[str, str]:
-    if label == "eligible":
-        rule = winners[0][0]
-        return f"符合：{rule.title}（{rule.basis}）", f"Eligible: {rule.title_en} ({rule.basis})"
-    if label == "undetermined":
-        gaps = "、".join(missing) or "有关信息"
-        return f"暂无法认定：缺少 {gaps}", f"Cannot decide yet: missing {', '.join(missing)}"
-    failed = [c for t in traces for c in t.criteria if c.result == "false"]
-    if not failed:
-        return "不符合条件", "Not eligible"
-    first = failed[0]
-    detail = ""
-    if first.left is not None and first.right is not None:
-        detail = f"（{money_text(first.left)} 对比 {money_text(first.right)}）" \
-            if isinstance(first.left, Fraction) and isinstance(first.right, Fraction) else ""
-    title = first.title or first.text
-    return (f"不符合：{title}不成立{detail}",
-            f"Not eligible: '{first.title_en or first.text}' does not hold"
-            + (f" ({money_text(first.left)} vs {money_text(first.right)})" if detail else ""))

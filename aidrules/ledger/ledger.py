@@ -271,7 +271,7 @@ class Ledger:
     def _assess(self, s: Session, household_id: str, filed: t.Application,
                 application: model.Application, on: date, case_id: int | None) -> t.Assessment:
         result = self.assessor.assess(application, on=on)
-        document = result.to_json()
+        document = result.to_json(detail="full")  # the ledger keeps the whole trace
         row = t.Assessment(household_id=household_id, application_id=filed.id, case_id=case_id,
                            on=on, jurisdiction=result.jurisdiction,
                            rulebook_version=result.rulebook["version"],
@@ -823,7 +823,7 @@ class Ledger:
             raise ReplayMismatch(f"assessment {assessment_id} used policy version "
                                  f"{made['policy_version']}; the policies here give "
                                  f"{replayed.policy_version}")
-        document = replayed.to_json()
+        document = replayed.to_json(detail="full")
         if _sha(canonical_json(document)) != made["result_sha256"]:
             raise ReplayMismatch(f"assessment {assessment_id} replays to a different result")
         return document

@@ -152,6 +152,12 @@ def overpayments(ledger: Ledger, household_id: str) -> list[dict[str, Any]]:
 
 # ---- reading the inputs ----------------------------------------------------------------
 
+def jurisdictions(ledger: Ledger) -> list[str]:
+    """The jurisdictions of the ledger's households, sorted."""
+    with ledger._reading() as s:
+        return sorted(set(s.exec(select(t.Household.jurisdiction))))
+
+
 def _check_next(s: Session, jurisdiction: str, month: date, on: date) -> date:
     """The month the jurisdiction's rolls start from; refuses a roll issued twice, out of
     order or dated before its month."""

@@ -108,6 +108,10 @@ class Rule:
     # The `examples:` list as written (YAML mappings that keep their line marks), read as
     # cases by aidrules.cases; the rule book itself does not interpret them.
     examples: Sequence[Any] = attrs.field(default=(), eq=False, repr=False)
+    # `special: true`: a way into the aid only some households take (a grace period for
+    # those already receiving it), not the household's own test: a refusal gives its
+    # reasons only when the ordinary rules have none (docs/rule-language.md)
+    special: bool = False
 
     @property
     def aid(self) -> str | None:

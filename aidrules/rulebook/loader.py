@@ -47,7 +47,8 @@ _BOOK_KEYS = {"name", "version", "aids", "brands", "risk_levels", "exclusive"}
 _FILE_KEYS = {"facts", "rules"}
 _FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note", "nonzero"}
 _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
-              "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples"}
+              "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples",
+              "special"}
 _CRITERION_KEYS = {"test", "title", "title_en", "reason", "reason_en"}
 # What a criterion's reason may name: the two sides compared and the word between them.
 REASON_PLACES = ("value", "limit", "compare")
@@ -424,11 +425,15 @@ class _Reader:
         return facts, schema
 
     def nonzero(self, file: _File, item: dict) -> bool:
-        """``nonzero: true``: the fact is never 0 (a divisor needs no guard). A value that
-        is not true or false is reported once, and taken as declared."""
-        value = item.get("nonzero", False)
+        """``nonzero: true``: the fact is never 0 (a divisor needs no guard)."""
+        return self.flag(file, item, "nonzero")
+
+    def flag(self, file: _File, item: dict, key: str) -> bool:
+        """A ``key: true`` flag, false when left out. A value that is not true or false is
+        reported once, and taken as declared."""
+        value = item.get(key, False)
         if not isinstance(value, bool):
-            self.fail(file, item, "nonzero", f"'nonzero' must be true or false, got {value!r}",
+            self.fail(file, item, key, f"'{key}' must be true or false, got {value!r}",
                       expected="true or false", by_value=True)
             return True
         return value
@@ -465,6 +470,7 @@ class _Reader:
                       by_value=True)
             overrides = []
         examples = self.examples(file, item)
+        special = self.flag(file, item, "special")
         if rule_id is None or title is None or conclusion is None or basis is None \
                 or criteria is None:
             return None
@@ -472,7 +478,7 @@ class _Reader:
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
                     item.get("reason"), item.get("reason_en"),
                     Located(file.label, *_yaml.position(item)),
-                    str(item["note"]).strip() if item.get("note") else None, examples)
+                    str(item["note"]).strip() if item.get("note") else None, examples, special)
 
     def examples(self, file: _File, item: dict) -> list:
         """The rule's inline examples as written, each a case read by aidrules.cases."""

@@ -102,6 +102,9 @@ On = Annotated[date | None, Query(description="Assess as of this date; default: 
                                   "application date.")]
 Jurisdiction = Annotated[str | None, Query(description="Like heilongjiang/yichun/tieli; "
                                            "default: the application's own.")]
+Detail = Annotated[str, Query(pattern="^(compact|full)$", description="compact (statuses, "
+                              "amounts, missing facts, what decided) or full (every rule and "
+                              "criterion)")]
 
 
 async def _assessed(request: Request, on: On = None, jurisdiction: Jurisdiction = None):
@@ -125,10 +128,10 @@ def _validate(app: FastAPI) -> None:
 def _assess(app: FastAPI) -> None:
     @app.post("/v1/assess", openapi_extra=APPLICATION_BODY, tags=["applications"],
               dependencies=[Depends(allowed("assess"))])
-    async def assess(request: Request, on: On = None,
-                     jurisdiction: Jurisdiction = None) -> dict[str, Any]:
+    async def assess(request: Request, on: On = None, jurisdiction: Jurisdiction = None,
+                     detail: Detail = "compact") -> dict[str, Any]:
         """The assessment document (docs/assessment-json.md) across every aid type."""
-        return (await _assessed(request, on, jurisdiction))[1].to_json()
+        return (await _assessed(request, on, jurisdiction))[1].to_json(detail)
 
 
 def _explain(app: FastAPI) -> None:
