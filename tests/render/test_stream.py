@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aidrules.cli.batch import assess_files
 from aidrules.cli import app
+from aidrules.cli.batch import assess_files
 from aidrules.model import application_to_dict, read_application
 
 ROOT = Path(__file__).resolve().parents[2]
