@@ -22,6 +22,7 @@ CONFINED = {
     "duckdb": ("columnar/",),
     "pyarrow": ("columnar/",),
     "pyspark": ("columnar/",),
+    "sqlglot": ("columnar/",),
     # the web framework and its server: the HTTP service only
     "fastapi": ("service/",),
     "starlette": ("service/",),
