@@ -19,9 +19,12 @@ See docs/screening.md and docs/scale.md."""
 from __future__ import annotations
 
 import functools
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.spark import Spark
@@ -68,7 +71,8 @@ def spark_steps(duckdb_sql: str) -> tuple[tuple[tuple[str, str], ...], str]:
     return steps, tree.sql(dialect=_ExactSpark)
 
 
-def session(master: str = "local[2]", partitions: int = 4, compiled: bool = True) -> Any:
+def session(master: str = "local[2]", partitions: int = 4, compiled: bool = True,
+            memory: str = "2g") -> Any:
     """A local Spark session for screening: ANSI arithmetic (overflow raises), no web UI,
     a few shuffle partitions (the default 200 is for clusters). ``compiled=False`` turns
     off Spark's code generation, which costs more than it saves on a few thousand rows."""
@@ -76,6 +80,8 @@ def session(master: str = "local[2]", partitions: int = 4, compiled: bool = True
     builder = (SparkSession.builder.master(master).appName("aidrules-screen")
                .config("spark.sql.ansi.enabled", "true")
                .config("spark.ui.enabled", "false")
+               .config("spark.driver.memory", memory)
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", str(partitions)))
     if not compiled:
         builder = builder.config("spark.sql.codegen.wholeStage", "false") \
@@ -97,11 +103,12 @@ class SparkScreener(Screener):
             self.spark = session()
         return self.spark
 
-    def run(self, connection: Any, tables: dict[str, pa.Table], screening: Screening) -> Any:
-        """The screening of ``tables`` as a Spark DataFrame: the steps run one by one, each
-        kept (checkpointed) on the executors, then the result's query (lazy)."""
+    def run(self, connection: Any, tables: dict[str, Any], screening: Screening) -> Any:
+        """The screening of ``tables`` (one Spark DataFrame per entity) as a Spark DataFrame:
+        the steps run one by one, each kept (checkpointed) on the executors, then the
+        result's query (lazy)."""
         for entity, name in TABLES.items():
-            connection.createDataFrame(tables[entity]).createOrReplaceTempView(name)
+            tables[entity].createOrReplaceTempView(name)
         steps, result = spark_steps(screening.sql)
         for name, sql in steps:
             connection.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
@@ -109,4 +116,18 @@ class SparkScreener(Screener):
 
     def arrow(self, connection: Any, tables: dict[str, pa.Table],
               screening: Screening) -> pa.Table:
-        return self.run(connection, tables, screening).toArrow()
+        """The screening of Arrow tables, as an Arrow table. The tables reach Spark as
+        Parquet files (a table made from driver memory travels inside every task)."""
+        with tempfile.TemporaryDirectory(prefix="aidrules-spark-") as folder:
+            frames = {}
+            for entity, table in tables.items():
+                path = str(Path(folder) / f"{entity}.parquet")
+                pq.write_table(table, path)
+                frames[entity] = connection.read.schema(_schema(table.schema)).parquet(path)
+            return self.run(connection, frames, screening).toArrow()
+
+
+def _schema(schema: pa.Schema) -> str:
+    """The Spark schema of an entity table, so that an empty file reads the same."""
+    kinds = {pa.int64(): "BIGINT", pa.bool_(): "BOOLEAN", pa.string(): "STRING"}
+    return ", ".join(f"`{f.name}` {kinds[f.type]}" for f in schema)
