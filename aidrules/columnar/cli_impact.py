@@ -19,7 +19,8 @@ def register_command(base: str, register: Path, rules: Path, policies: Path,
                      chart: Path | None, fail_on_change: bool) -> None:
     from aidrules.cases.impact import BaseError, base_directories, scratch_directory
     from aidrules.cases.replay import Books
-    if on is None:
+    when = day(on)
+    if when is None:
         raise typer.BadParameter("screening a register needs a date", param_hint="--on")
     if not register.exists():
         fail(f"no register at {register}")
@@ -29,7 +30,7 @@ def register_command(base: str, register: Path, rules: Path, policies: Path,
             base_rules, base_policies = base_directories(base, rules, policies, Path(scratch))
             current = books.assessor(rules, policies, overlays).book
             before = books.assessor(base_rules, base_policies).book
-            found = register_impact(Screener(before), Screener(current), register, day(on))
+            found = register_impact(Screener(before), Screener(current), register, when)
         except (BaseError, AidrulesError) as exc:
             fail(str(exc))
     _print(found, base)

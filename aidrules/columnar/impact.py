@@ -37,7 +37,8 @@ def register_impact(base: Screener, current: Screener, register: Path | str, on:
     townships = _townships(Path(register))
     once = {a.id for a in current.book.aids.values() if a.period == "once"}
     aids = [a for a in current.book.aids if a in base.book.aids]
-    changes, counts = [], defaultdict(Counter)
+    changes: list[dict] = []
+    counts: defaultdict[tuple[str, str], Counter] = defaultdict(Counter)
     per_household = []
     for old, new in zip(before, after, strict=True):
         household = old["application_id"]

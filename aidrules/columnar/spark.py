@@ -37,7 +37,7 @@ INTEGER = "DECIMAL(38, 0)"
 
 
 class _ExactSpark(Spark):
-    class Generator(Spark.Generator):
+    class Generator(Spark.Generator):  # type: ignore[valid-type,misc]  # sqlglot's alias
         TYPE_MAPPING = {**Spark.Generator.TYPE_MAPPING, exp.DataType.Type.INT128: INTEGER}
 
 
