@@ -151,7 +151,7 @@ def impact(
     from aidrules.cases.replay import Books
     paths = [*(cases or []), *(more or [])]
     if register is not None:
-        from aidrules.columnar.cli_impact import register_command  # late: loads duckdb
+        from aidrules.cases.cli_register import register_command  # late: loads duckdb
         return register_command(base, register, rules, policies, overlay or [], on, report,
                                 chart, fail_on_change)
     if not paths and ledger is None:

@@ -8,8 +8,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from aidrules.cases.impact import BaseError, base_directories, scratch_directory
+from aidrules.cases.replay import Books
+from aidrules.columnar import Screener
 from aidrules.columnar.impact import distribution_svg, register_impact
-from aidrules.columnar.screen import Screener
 from aidrules.console import day, fail, out, say
 from aidrules.errors import AidrulesError
 
@@ -17,8 +19,6 @@ from aidrules.errors import AidrulesError
 def register_command(base: str, register: Path, rules: Path, policies: Path,
                      overlays: list[Path], on: str | None, report: Path | None,
                      chart: Path | None, fail_on_change: bool) -> None:
-    from aidrules.cases.impact import BaseError, base_directories, scratch_directory
-    from aidrules.cases.replay import Books
     when = day(on)
     if when is None:
         raise typer.BadParameter("screening a register needs a date", param_hint="--on")
