@@ -66,7 +66,7 @@ def spark_steps(duckdb_sql: str) -> tuple[tuple[tuple[str, str], ...], str]:
     step and a member step), so the plan of the query as one would double with every
     step."""
     tree = sqlglot.parse_one(duckdb_sql, read="duckdb").transform(_exact)
-    ctes = tree.args.pop("with_").expressions
+    ctes = (tree.args.pop("with_", None) or tree.args.pop("with")).expressions  # by version
     steps = tuple((cte.alias, cte.this.sql(dialect=_ExactSpark)) for cte in ctes)
     return steps, tree.sql(dialect=_ExactSpark)
 

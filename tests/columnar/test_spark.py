@@ -58,3 +58,27 @@ def test_spark_sql_is_exact(book):
     sql = " ".join(s for _, s in steps) + result
     assert " DIV " not in sql.upper() and "INT128" not in sql and "DOUBLE" not in sql.upper()
     assert "DECIMAL(38, 0)" in sql and "//" in screening.sql
+
+
+def test_integer_division_and_three_values_are_duckdbs(spark_screener):
+    """DuckDB's // (truncating) on 128-bit integers, and NULL's Kleene logic, on Spark:
+    negative numbers, quotients past 64 bits, and unknowns give the same values."""
+    import duckdb
+
+    from aidrules.columnar.spark import spark_steps
+    pairs = [(7, 2), (-7, 2), (7, -2), (-7, -2), (-6, 3), (0, 5), (2**70 + 3, 7),
+             (-(2**70) - 3, 7), (10**30, 3)]
+    values = ", ".join(f"(CAST({a} AS HUGEINT), CAST({b} AS HUGEINT))" for a, b in pairs)
+    sql = (f"WITH t AS (SELECT * FROM (VALUES {values}) v(a, b)) "
+           "SELECT CAST(a // b AS VARCHAR) AS q, CAST(a % b AS VARCHAR) AS r, "
+           "(CASE WHEN a > 0 THEN NULL ELSE a < 0 END) AND (b > 0) AS k, "
+           "NOT (CASE WHEN a > 0 THEN NULL ELSE FALSE END) OR b < 0 AS o FROM t")
+    expected = duckdb.sql(sql).fetchall()
+    steps, result = spark_steps(sql)
+    spark = spark_screener.connect()
+    for name, step in steps:
+        spark.sql(step).createOrReplaceTempView(name)
+    found = [tuple(row) for row in spark.sql(result).collect()]
+    assert [(str(int(q)), str(int(r)), k, o) for q, r, k, o in found] == \
+        [(q, r, k, o) for q, r, k, o in expected]
+    assert expected[1][0] == "-3" and expected[6][0] == str((2**70 + 3) // 7)
