@@ -8,7 +8,7 @@ list) or a directory of them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -88,25 +88,22 @@ def origin_of(path: Path | str) -> dict:
 
 
 def screen_register(screener, register: Path | str, on: date, out: Path | str,
-                    jurisdiction: str | None = None, progress: bool = False) -> pa.Table:
+                    jurisdiction: str | None = None,
+                    progress: Callable[[Iterable], Iterable] | None = None) -> pa.Table:
     """Screen every household of ``register`` as of ``on``, write the result to ``out``
     (Parquet, with what was screened in its metadata) and return the summary per aid
-    type. ``progress``: a progress bar of the households read (on a terminal)."""
+    type. ``progress`` wraps the households as they are read (a progress bar: reading
+    the register is most of the time)."""
     if not Path(register).exists():
         raise FileNotFoundError(f"no register at {register}")
-    households = read_register(register, on)
-    if progress:
-        households = _with_progress(households)
+    households: Iterable[model.Application] = read_register(register, on)
+    if progress is not None:
+        households = progress(households)
     screened = screener.screen(households, on, jurisdiction)
     write_parquet(screened, out, {"register": str(Path(register).resolve()),
                                   "on": on.isoformat(), "jurisdiction": jurisdiction})
     return summary(screened, tuple(screener.book.aids))
 
-
-def _with_progress(households: Iterable[model.Application]) -> Iterator[model.Application]:
-    """Reading the register is most of the time (Python); the query follows it."""
-    from rich.progress import track
-    yield from track(households, description="reading households")
 
 
 def screened_application(result: Path | str, household: str,

@@ -8,6 +8,7 @@ included, or not at all. A refused move raises before anything is written. The c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from aidrules import model
+from aidrules.casework.intervals import review_interval
 from aidrules.engine import Assessor
 from aidrules.errors import UnknownAidError
 from aidrules.ledger import integrity, migrate
@@ -39,6 +41,7 @@ from aidrules.ledger.workdays import (
     add_working_days,
     first_of_next_month,
     last_of_month,
+    policy_calendar,
 )
 from aidrules.rulebook import RuleBook
 
@@ -268,7 +271,7 @@ class Ledger:
     def _assess(self, s: Session, household_id: str, filed: t.Application,
                 application: model.Application, on: date, case_id: int | None) -> t.Assessment:
         result = self.assessor.assess(application, on=on)
-        document = result.to_json()
+        document = result.to_json(detail="full")  # the ledger keeps the whole trace
         row = t.Assessment(household_id=household_id, application_id=filed.id, case_id=case_id,
                            on=on, jurisdiction=result.jurisdiction,
                            rulebook_version=result.rulebook["version"],
@@ -451,8 +454,9 @@ class Ledger:
             decision = _latest(s, t.Decision, t.Decision.case_id == case_id)
             assessment = _get(s, t.Assessment, decision.assessment_id)
             starts = first_of_next_month(decision.decided_on)
-            interval = _review_interval(_get(s, t.Application, case.application_id).document)
             limits = self._limits(s, case)
+            interval = _review_interval(_get(s, t.Application, case.application_id).document,
+                                        limits.unstable_work_abilities)
             due = add_months(starts, limits.review_months[interval])
             rows = []
             for aid in filter(None, decision.aids.split(",")):
@@ -464,7 +468,7 @@ class Ledger:
                                         review_due=None if once else limits.review_due(
                                             aid, interval, starts),
                                         ends_on=last_of_month(starts) if once else None,
-                                        period="once" if once else "month",
+                                        period=_period(assessment, aid),  # month, year or once
                                         monthly_amount=_amount(assessment, aid)))
             s.add_all(rows)
             self._save_case(s, case, state=State.enrolled)
@@ -772,7 +776,8 @@ class Ledger:
     def _case_items(self, s: Session) -> Iterator[DueItem]:
         for case in s.exec(select(t.Case).where(t.Case.state.not_in([State.exited]))):
             limits, ref = self._limits(s, case), f"case {case.id}"
-            add = self._wd
+            add = functools.partial(self._wd, jurisdiction=_get(
+                s, t.Household, case.household_id).jurisdiction)
             if case.state == State.accepted:
                 yield DueItem(add(case.accepted_on, limits.investigation_start_wd), "investigation",
                               case.household_id, ref, "start the household investigation")
@@ -789,8 +794,9 @@ class Ledger:
                 if dues:
                     yield DueItem(min(dues), "review", case.household_id, ref, "periodic review")
 
-    def _wd(self, start: date, count: int) -> date:
-        return add_working_days(start, count, self.holidays)
+    def _wd(self, start: date, count: int, jurisdiction: str) -> date:
+        calendar = policy_calendar(self.book.policies, jurisdiction, start.year)
+        return add_working_days(start, count, self.holidays, calendar)
 
     # ---- replay and public export --------------------------------------------------------
 
@@ -817,7 +823,7 @@ class Ledger:
             raise ReplayMismatch(f"assessment {assessment_id} used policy version "
                                  f"{made['policy_version']}; the policies here give "
                                  f"{replayed.policy_version}")
-        document = replayed.to_json()
+        document = replayed.to_json(detail="full")
         if _sha(canonical_json(document)) != made["result_sha256"]:
             raise ReplayMismatch(f"assessment {assessment_id} replays to a different result")
         return document
@@ -1101,12 +1107,11 @@ def _result(assessment: t.Assessment, aid: str) -> dict[str, Any]:
     return next(r for r in json.loads(assessment.result)["results"] if r["aid"] == aid)
 
 
-def _review_interval(document: str) -> str:
-    """Every 6 months where a member can work (income may change), else yearly
-    (民发〔2021〕57号 art. 31)."""
+def _review_interval(document: str, unstable: Sequence[str]) -> str:
+    """The household's review interval by its members' work abilities (57号 art. 31;
+    which abilities count is the parameter review.unstable_work_abilities)."""
     members = json.loads(document)["household"]["members"]
-    able = any(m.get("work_ability") in ("full", "partial") for m in members)
-    return "unstable" if able else "stable"
+    return review_interval((m.get("work_ability") for m in members), unstable)
 
 
 def _task_items(s: Session) -> Iterator[DueItem]:

@@ -104,12 +104,24 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
         ledger.close()
 
 
-def test_0006_is_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
+def test_0007_is_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
     every_table(ledger)
-    with pytest.raises(RuntimeError, match="migration 0006 is not undone"):
-        migrate.downgrade(ledger.engine, "0005")
-    assert migrate.current_revision(ledger.engine) == "0006"
+    for down_to in ("0006", "0005"):
+        with pytest.raises(RuntimeError, match="migration 0007_chain is not undone"):
+            migrate.downgrade(ledger.engine, down_to)
+        assert migrate.current_revision(ledger.engine) == migrate.head_revision()
     assert ledger.verify() is None
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
             ledger.engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM chain_entries"))
+
+
+def test_0006_is_not_undone(database_url):
+    engine = sa.create_engine(database_url)
+    try:
+        migrate.upgrade(engine, "0006")
+        with pytest.raises(RuntimeError, match="migration 0006 is not undone"):
+            migrate.downgrade(engine, "0005")
+        assert migrate.current_revision(engine) == "0006"
+    finally:
+        engine.dispose()

@@ -8,11 +8,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from aidrules import compose
 from aidrules.cases.impact import BaseError, base_directories, scratch_directory
-from aidrules.cases.replay import Books
+from aidrules.cli.console import day, fail, out, say
 from aidrules.columnar import Screener
 from aidrules.columnar.impact import distribution_svg, register_impact
-from aidrules.console import day, fail, out, say
 from aidrules.errors import AidrulesError
 
 
@@ -24,7 +24,7 @@ def register_command(base: str, register: Path, rules: Path, policies: Path,
         raise typer.BadParameter("screening a register needs a date", param_hint="--on")
     if not register.exists():
         fail(f"no register at {register}")
-    books = Books()
+    books = compose.books()
     with scratch_directory() as scratch:
         try:
             base_rules, base_policies = base_directories(base, rules, policies, Path(scratch))
