@@ -31,11 +31,20 @@ from aidrules.engine.results import (
 )
 from aidrules.errors import EngineError
 from aidrules.language import ast
-from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, evaluate, kleene
+from aidrules.language.evaluator import (
+    UNKNOWN,
+    Closure,
+    Env,
+    as_fraction,
+    closure,
+    compare,
+    evaluate,
+    kleene,
+)
 from aidrules.policy import PolicySnapshot
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, names_read, node_of
 from aidrules.rulebook.book import Rule, RuleBook
-from aidrules.rulebook.facts import Facts, base_facts, missing_paths
+from aidrules.rulebook.facts import Facts, base_facts, missing_among, missing_paths
 
 _SHARED_ENGINE: Engine | None = None
 
@@ -63,6 +72,9 @@ class Assessor:
         self.rules_by_node = {node: [r for r in book.rules if node_of(r) == node]
                               for node in self._order}
         self.explaining = _explaining(book)
+        # each derived fact's formula as a closure, in the book's dependency order
+        self.formulas = [(f.scope, f.id, closure(f.formula)) for f in book.facts]
+        self._lifted: dict[str, dict[str, list[tuple[str, Closure]]]] = {}
 
     def snapshot(self, jurisdiction: str, on: date) -> PolicySnapshot:
         key = (jurisdiction, on)
@@ -110,6 +122,15 @@ class Assessor:
                 run.settle(node, session)
             run.fired = session.fired
         return run.assessment(application, jurisdiction, on)
+
+    def lifted(self, compiled: Compiled) -> dict[str, list[tuple[str, Closure]]]:
+        """The values the compiler lifted out of the rules, per entity, as closures."""
+        found = self._lifted.get(compiled.name)
+        if found is None:
+            found = self._lifted[compiled.name] = {
+                entity: [(item.name, closure(item.expr)) for item in compiled.lifted
+                         if item.entity == entity] for entity in ("household", "member")}
+        return found
 
     def deciding_names(self, compiled: Compiled) -> frozenset[str]:
         """The names the engine's facts are made from: the fields sent, the names the
@@ -181,6 +202,10 @@ class _Explaining:
     facts: tuple[str, ...]  # the facts it reads directly, sorted
     parameters: tuple[str, ...]  # every parameter it depends on, through derived facts
     comparison: ast.Compare | None  # a comparison of numbers: its two sides are shown
+    depends: tuple[str, ...]  # every name it depends on, sorted (for missing_among)
+    test: Closure  # the criterion, or (a comparison) its two sides
+    left: Closure | None
+    right: Closure | None
 
 
 def _explaining(book: RuleBook) -> dict[int, _Explaining]:
@@ -191,9 +216,12 @@ def _explaining(book: RuleBook) -> dict[int, _Explaining]:
             comparison = test if isinstance(test, ast.Compare) and \
                 test.op in ast.COMPARISONS else None
             # by identity: criteria are values, and two rules may share an equal one
+            depends = tuple(sorted(book.depends_on(c.reads)))
             found[id(c)] = _Explaining(
                 tuple(sorted(n for n in c.reads if "." not in n)),
-                tuple(sorted(n for n in book.depends_on(c.reads) if "." in n)), comparison)
+                tuple(n for n in depends if "." in n), comparison, depends, closure(test),
+                None if comparison is None else closure(comparison.left),
+                None if comparison is None else closure(comparison.right))
     return found
 
 
@@ -219,27 +247,29 @@ class _Run:
         self.statuses: dict[tuple[str, str | None], Any] = {}  # (aid, scope) → status, cached
         self.asserted: set[tuple[tuple, bool]] = set()  # (node, status) told to the engine
         self.derived: set[tuple[str, str]] = set()  # (scope, id) of the facts computed
+        self.explained: dict[tuple[str, int | None, bool], tuple] = {}  # explain_rule, once
 
     def derive(self, names: frozenset[str] | None) -> None:
         """Compute the derived facts among ``names`` (None: all) not computed yet, in the
         book's dependency order (aidrules.rulebook.facts.derive, on demand)."""
-        for fact in self.book.facts:
-            key = (fact.scope, fact.id)
-            if key in self.derived or (names is not None and fact.id not in names):
+        parameters, derived = self.parameters, self.derived
+        for scope, name, formula in self.assessor.formulas:
+            key = (scope, name)
+            if key in derived or (names is not None and name not in names):
                 continue
-            self.derived.add(key)
-            envs = self.facts.members if fact.scope == "member" else [self.facts.household]
+            derived.add(key)
+            envs = self.facts.members if scope == "member" else (self.facts.household,)
             for env in envs:
-                _set(env, fact.id, evaluate(fact.formula, env, self.parameters))
+                cast(dict, env.fields)[name] = formula(env, parameters, None)
 
     # -- the engine ---------------------------------------------------------------
     def start(self, session: Session) -> None:
+        lifted = self.assessor.lifted(self.compiled)
         for entity, envs in (("household", [self.facts.household]),
                              ("member", self.facts.members)):
-            lifted = [item for item in self.compiled.lifted if item.entity == entity]
             for env in envs:
-                for item in lifted:
-                    _set(env, item.name, evaluate(item.expr, env, self.parameters))
+                for name, value in lifted[entity]:
+                    _set(env, name, value(env, self.parameters, None))
         self.encoded[None] = household = self.encode("household", self.facts.household)
         self.unknown_fields[None] = _unknown_fields(household, self.compiled.fields["household"])
         session.assert_fact(household)
@@ -288,10 +318,12 @@ class _Run:
                     held = False
                 else:
                     held, unknown = self.probe(rule, inputs, member, session)
+                    if held is UNKNOWN and self.reasons:  # the explanation tells which
+                        unknown = self.explain_rule(rule, member, False)[2]
                     if held is UNKNOWN:  # what would decide it
                         undecided.append(rule.id)
-                        missing.update(p for c in unknown
-                                       for p in missing_paths(c.reads, self.book, self.facts))
+                        missing.update(p for c in unknown for p in missing_among(
+                            self.explaining[id(c)].depends, self.facts))
                         missing.update(self.inherited_missing(rule, unknown))
                 results.append(held)
                 if self.checking:
@@ -351,6 +383,8 @@ class _Run:
         session.assert_fact(fact)
         if (rule.id, member) in session.probed:
             return False, []
+        if self.reasons:  # which criteria hold: the explanation says, without asking
+            return UNKNOWN, []
         session.assert_fact(dict(fact, ask="holds"))
         values.update(session.probed.get((rule.id, member), {}))
         return UNKNOWN, [c for i, c in enumerate(rule.criteria) if i not in values]
@@ -391,7 +425,15 @@ class _Run:
     def explain_rule(self, rule: Rule, member: int | None, fired: bool):
         """The rule's trace: every criterion evaluated by the library's own exact evaluator,
         with the statuses the engine settled. Run for reasons and for ``verify``, never to
-        decide: tests/engine/test_decider.py disables it and every case still passes."""
+        decide: tests/engine/test_decider.py disables it and every case still passes.
+        Worked out once per rule, member and firing (statuses read are settled before)."""
+        key = (rule.id, member, fired)
+        found = self.explained.get(key)
+        if found is None:
+            found = self.explained[key] = self._explain_rule(rule, member, fired)
+        return found
+
+    def _explain_rule(self, rule: Rule, member: int | None, fired: bool):
         env = self.facts.household if member is None else self.facts.members[member]
         criteria, values, unknown = [], [], []
         for criterion in rule.criteria:
@@ -425,11 +467,11 @@ class _Run:
         """The criterion's value with what it compared, read and depended on."""
         how = self.explaining[id(criterion)]
         left = right = margin = None
-        if how.comparison is None:
-            value = evaluate(criterion.test, env, self.parameters, self.status_of)
+        if how.comparison is None or how.left is None or how.right is None:
+            value = how.test(env, self.parameters, self.status_of)
         else:  # each side once: the same value as evaluating the comparison
-            left = evaluate(how.comparison.left, env, self.parameters, self.status_of)
-            right = evaluate(how.comparison.right, env, self.parameters, self.status_of)
+            left = how.left(env, self.parameters, self.status_of)
+            right = how.right(env, self.parameters, self.status_of)
             value = UNKNOWN if left is UNKNOWN or right is UNKNOWN else \
                 compare(how.comparison.op, left, right)
             if isinstance(left, Fraction) and isinstance(right, Fraction):
@@ -439,7 +481,7 @@ class _Run:
             found, fact = env.find(name)
             if found and not isinstance(fact, (list, tuple)):
                 facts[name] = None if fact is UNKNOWN else fact
-        gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
+        gaps = missing_among(how.depends, self.facts) if value is UNKNOWN else []
         return CriterionResult(criterion.text, criterion.title, criterion.title_en,
                                _three(value), _shown(left), _shown(right), margin, facts,
                                self.parameters.uses(how.parameters), tuple(gaps), member,

@@ -7,7 +7,7 @@ result can say which facts would decide it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -189,7 +189,14 @@ def facts_for(application: model.Application, book: RuleBook,
 
 def missing_paths(names, book: RuleBook, facts: Facts) -> list[str]:
     """The unreported parts of the application that ``names`` depend on, transitively."""
+    return missing_among(sorted(book.depends_on(names)), facts)
+
+
+def missing_among(depended: Iterable[str], facts: Facts) -> list[str]:
+    """``missing_paths`` with the names depended on worked out beforehand, in order."""
     paths: list[str] = []
-    for name in sorted(book.depends_on(names)):
-        paths.extend(p for p in facts.unknown.get(name, []) if p not in paths)
+    unknown = facts.unknown
+    for name in depended:
+        if name in unknown:
+            paths.extend(p for p in unknown[name] if p not in paths)
     return paths
