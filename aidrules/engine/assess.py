@@ -169,7 +169,10 @@ class _Parameters:
 
     def __init__(self, snapshot: PolicySnapshot) -> None:
         self.snapshot = snapshot
-        self._values = {name: as_fraction(used.value) for name, used in snapshot.items()}
+        self._values = _Values(snapshot)
+        self._values.update((name, as_fraction(used.value)) for name, used in snapshot.items())
+        # what the evaluator's closures call: a dict lookup in C, no Python frame per name
+        self.lookup = self._values.__getitem__
         self._uses: dict[tuple[str, ...], tuple[ParameterUse, ...]] = {}
 
     def __call__(self, name: str) -> Any:
@@ -186,6 +189,17 @@ class _Parameters:
 
 
 _ABSENT = object()
+
+
+class _Values(dict):
+    """Parameter values by name; a name not in force asks the snapshot, which says why."""
+
+    def __init__(self, snapshot: PolicySnapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+    def __missing__(self, name: str) -> Any:
+        return self.snapshot[name].value
 
 
 def _parameter_use(used) -> ParameterUse:
@@ -235,6 +249,7 @@ class _Run:
         self.explaining = assessor.explaining
         self.rules_by_node = assessor.rules_by_node
         self.facts, self.reasons, self.parameters = facts, reasons, parameters
+        self.lookup = parameters.lookup
         self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
         self.aid_nodes: dict[str, list[tuple]] = {}  # aid id → its settled nodes
         self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
@@ -252,7 +267,7 @@ class _Run:
     def derive(self, names: frozenset[str] | None) -> None:
         """Compute the derived facts among ``names`` (None: all) not computed yet, in the
         book's dependency order (aidrules.rulebook.facts.derive, on demand)."""
-        parameters, derived = self.parameters, self.derived
+        parameters, derived = self.lookup, self.derived
         for scope, name, formula in self.assessor.formulas:
             key = (scope, name)
             if key in derived or (names is not None and name not in names):
@@ -269,7 +284,7 @@ class _Run:
                              ("member", self.facts.members)):
             for env in envs:
                 for name, value in lifted[entity]:
-                    _set(env, name, value(env, self.parameters, None))
+                    _set(env, name, value(env, self.lookup, None))
         self.encoded[None] = household = self.encode("household", self.facts.household)
         self.unknown_fields[None] = _unknown_fields(household, self.compiled.fields["household"])
         session.assert_fact(household)
@@ -468,10 +483,10 @@ class _Run:
         how = self.explaining[id(criterion)]
         left = right = margin = None
         if how.comparison is None or how.left is None or how.right is None:
-            value = how.test(env, self.parameters, self.status_of)
+            value = how.test(env, self.lookup, self.status_of)
         else:  # each side once: the same value as evaluating the comparison
-            left = how.left(env, self.parameters, self.status_of)
-            right = how.right(env, self.parameters, self.status_of)
+            left = how.left(env, self.lookup, self.status_of)
+            right = how.right(env, self.lookup, self.status_of)
             value = UNKNOWN if left is UNKNOWN or right is UNKNOWN else \
                 compare(how.comparison.op, left, right)
             if isinstance(left, Fraction) and isinstance(right, Fraction):
@@ -557,7 +572,7 @@ class _Run:
         total = Fraction(0)
         for expr, member in exprs:
             env = self.facts.household if member is None else self.facts.members[member]
-            value = evaluate(expr, env, self.parameters, self.status_of)
+            value = evaluate(expr, env, self.lookup, self.status_of)
             if value is UNKNOWN:
                 return UNKNOWN
             total += value

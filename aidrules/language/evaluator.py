@@ -95,7 +95,10 @@ def _constant(value: Any) -> Closure:
 def _name(node: ast.Name) -> Closure:
     dotted, first = node.dotted, node.parts[0]
     if len(node.parts) > 1:
-        return lambda env, p, s: as_fraction(p(dotted))
+        def parameter(env, p, s):
+            value = p(dotted)
+            return value if type(value) is Fraction else as_fraction(value)
+        return parameter
 
     def name(env, p, s):
         while env is not None:
