@@ -13,6 +13,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any, cast
 
 import attrs
@@ -220,6 +221,7 @@ class _Explaining:
     test: Closure  # the criterion, or (a comparison) its two sides
     left: Closure | None
     right: Closure | None
+    compare: Any  # the comparison's operator, (left, right) → bool
 
 
 def _explaining(book: RuleBook) -> dict[int, _Explaining]:
@@ -235,7 +237,8 @@ def _explaining(book: RuleBook) -> dict[int, _Explaining]:
                 tuple(sorted(n for n in c.reads if "." not in n)),
                 tuple(n for n in depends if "." in n), comparison, depends, closure(test),
                 None if comparison is None else closure(comparison.left),
-                None if comparison is None else closure(comparison.right))
+                None if comparison is None else closure(comparison.right),
+                None if comparison is None else partial(compare, comparison.op))
     return found
 
 
@@ -334,7 +337,7 @@ class _Run:
                 else:
                     held, unknown = self.probe(rule, inputs, member, session)
                     if held is UNKNOWN and self.reasons:  # the explanation tells which
-                        unknown = self.explain_rule(rule, member, False)[2]
+                        unknown = self.undecided_criteria(rule, member, unknown)
                     if held is UNKNOWN:  # what would decide it
                         undecided.append(rule.id)
                         missing.update(p for c in unknown for p in missing_among(
@@ -398,11 +401,23 @@ class _Run:
         session.assert_fact(fact)
         if (rule.id, member) in session.probed:
             return False, []
-        if self.reasons:  # which criteria hold: the explanation says, without asking
+        if self.reasons and not self.checking:  # which hold: the explanation says
             return UNKNOWN, []
         session.assert_fact(dict(fact, ask="holds"))
         values.update(session.probed.get((rule.id, member), {}))
         return UNKNOWN, [c for i, c in enumerate(rule.criteria) if i not in values]
+
+    def undecided_criteria(self, rule: Rule, member: int | None, probed) -> list:
+        """With reasons, the criteria the explanation leaves unknown (the engine was asked
+        only whether one fails); with ``verify`` too, they must be the ones the probes
+        left undecided."""
+        unknown = self.explain_rule(rule, member, False)[2]
+        if self.checking and [id(c) for c in unknown] != [id(c) for c in probed]:
+            raise EngineError(f"the engine and the evaluator disagree on which criteria of "
+                              f"rule '{rule.id}' (member {member}) are undecided: engine "
+                              f"{[c.text for c in probed]}, evaluator "
+                              f"{[c.text for c in unknown]}")
+        return unknown
 
     def check(self, rule: Rule, member: int | None, held: Any, fired: bool) -> None:
         """``verify=True``: the library's own evaluator must find the same value."""
@@ -482,24 +497,35 @@ class _Run:
         """The criterion's value with what it compared, read and depended on."""
         how = self.explaining[id(criterion)]
         left = right = margin = None
-        if how.comparison is None or how.left is None or how.right is None:
+        if how.left is None or how.right is None:
             value = how.test(env, self.lookup, self.status_of)
         else:  # each side once: the same value as evaluating the comparison
             left = how.left(env, self.lookup, self.status_of)
             right = how.right(env, self.lookup, self.status_of)
-            value = UNKNOWN if left is UNKNOWN or right is UNKNOWN else \
-                compare(how.comparison.op, left, right)
-            if isinstance(left, Fraction) and isinstance(right, Fraction):
-                margin = left - right
+            if left is UNKNOWN or right is UNKNOWN:
+                value = UNKNOWN
+                left, right = _shown(left), _shown(right)
+            else:
+                value = how.compare(left, right)
+                if type(left) is Fraction and type(right) is Fraction:
+                    margin = left - right
         facts = {}
         for name in how.facts:
-            found, fact = env.find(name)
-            if found and not isinstance(fact, (list, tuple)):
-                facts[name] = None if fact is UNKNOWN else fact
-        gaps = missing_among(how.depends, self.facts) if value is UNKNOWN else []
-        return CriterionResult(criterion.text, criterion.title, criterion.title_en,
-                               _three(value), _shown(left), _shown(right), margin, facts,
-                               self.parameters.uses(how.parameters), tuple(gaps), member,
+            scope: Env | None = env
+            while scope is not None:  # Env.find, without a call per name
+                if name in scope.fields:
+                    fact = scope.fields[name]
+                    if not isinstance(fact, (list, tuple)):
+                        facts[name] = None if fact is UNKNOWN else fact
+                    break
+                scope = scope.parent
+        if value is UNKNOWN:
+            result, gaps = "unknown", tuple(missing_among(how.depends, self.facts))
+        else:
+            result, gaps = ("true" if value else "false"), ()
+        return CriterionResult(criterion.text, criterion.title, criterion.title_en, result,
+                               left, right, margin, facts,
+                               self.parameters.uses(how.parameters), gaps, member,
                                criterion.reason, criterion.reason_en)
 
     # -- the result -----------------------------------------------------------------
