@@ -74,7 +74,9 @@ class Assessor:
                               for node in self._order}
         self.explaining = _explaining(book)
         # each derived fact's formula as a closure, in the book's dependency order
-        self.formulas = [(f.scope, f.id, closure(f.formula)) for f in book.facts]
+        self.formulas = [((f.scope, f.id), f.scope, f.id, closure(f.formula))
+                         for f in book.facts]
+        self._formulas_among: dict[frozenset[str] | None, list] = {None: self.formulas}
         self._lifted: dict[str, dict[str, list[tuple[str, Closure]]]] = {}
 
     def snapshot(self, jurisdiction: str, on: date) -> PolicySnapshot:
@@ -131,6 +133,16 @@ class Assessor:
             found = self._lifted[compiled.name] = {
                 entity: [(item.name, closure(item.expr)) for item in compiled.lifted
                          if item.entity == entity] for entity in ("household", "member")}
+        return found
+
+    def formulas_among(self, names: frozenset[str] | None) -> list:
+        """The formulas of the derived facts among ``names`` (None: all), in order."""
+        found = self._formulas_among.get(names)
+        if found is None:
+            if len(self._formulas_among) >= _SNAPSHOTS_KEPT:
+                self._formulas_among = {None: self.formulas}
+            found = self._formulas_among[names] = [
+                f for f in self.formulas if names is None or f[2] in names]
         return found
 
     def deciding_names(self, compiled: Compiled) -> frozenset[str]:
@@ -271,9 +283,8 @@ class _Run:
         """Compute the derived facts among ``names`` (None: all) not computed yet, in the
         book's dependency order (aidrules.rulebook.facts.derive, on demand)."""
         parameters, derived = self.lookup, self.derived
-        for scope, name, formula in self.assessor.formulas:
-            key = (scope, name)
-            if key in derived or (names is not None and name not in names):
+        for key, scope, name, formula in self.assessor.formulas_among(names):
+            if key in derived:
                 continue
             derived.add(key)
             envs = self.facts.members if scope == "member" else (self.facts.household,)
@@ -321,14 +332,15 @@ class _Run:
         kind, value, scope = node
         fired = session.fired_set
         results: list[Any] = []
-        winners = [(rule, member) for rule in self.rules_by_node[node]
-                   for member in self.subjects(rule) if (rule.id, member) in fired]
+        rules = [(rule, self.subjects(rule)) for rule in self.rules_by_node[node]]
+        winners = [(rule, member) for rule, subjects in rules
+                   for member in subjects if (rule.id, member) in fired]
         missing: set[str] = set()
         undecided: list[str] = []
-        for rule in self.rules_by_node[node] if not winners or self.checking else ():
+        for rule, subjects in rules if not winners or self.checking else ():
             # one rule that fired decides the node: the others matter only to verify
             inputs = self.compiled.inputs[rule.id]
-            for member in self.subjects(rule):
+            for member in subjects:
                 held: Any
                 if (rule.id, member) in fired:
                     held = True
@@ -375,6 +387,8 @@ class _Run:
             return True
         if member is not None and not self.unknown_fields[member].isdisjoint(inputs.member):
             return True
+        if not inputs.statuses:
+            return False
         return any(self.status_of(aid, scope) is UNKNOWN for aid, scope in inputs.statuses)
 
     def probe(self, rule: Rule, inputs: RuleInputs, member: int | None, session: Session):
