@@ -203,11 +203,12 @@ def _any_member(plan: Plan, column: str, condition: str) -> None:
                          f"WHEN coalesce({parts['n']}, FALSE) THEN NULL ELSE FALSE END)")
 
 
-def _winning(rules: list[Rule], rule: Rule, alias: str) -> str:
-    """The rule held and no rule of its conclusion that overrides it held."""
+def _winning(rules: list[Rule], rule: Rule, alias: str, held: str = "rule") -> str:
+    """The rule held (``held``: the column saying so) and no rule of its conclusion that
+    overrides it held."""
     over = [r for r in rules if rule.id in r.overrides]
     beaten = "".join(f' AND NOT coalesce(h."won-any:{r.id}", FALSE)' for r in over)
-    return f'({alias}."rule:{rule.id}" IS TRUE{beaten})'
+    return f'({alias}."{held}:{rule.id}" IS TRUE{beaten})'
 
 
 def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None:
@@ -217,10 +218,13 @@ def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None
             alias = "h" if rule.scope == "household" else "m"
             if alias == "h":
                 plan.add_sql(f"won-any:{rule.id}", f'h."rule:{rule.id}" IS TRUE')
+                plan.add_sql(f"open-any:{rule.id}", f'h."rule:{rule.id}" IS NULL')
             else:
                 parts = plan.group("member", "household",
-                                   {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)'}, {"m"})
+                                   {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)',
+                                    "n": f'bool_or(m."rule:{rule.id}" IS NULL)'}, {"m"})
                 plan.add_sql(f"won-any:{rule.id}", f"coalesce({parts['t']}, FALSE)")
+                plan.add_sql(f"open-any:{rule.id}", f"coalesce({parts['n']}, FALSE)")
     plan.end()
     for field in ("amount", "amount_max"):
         _member_amounts(plan, rules, field)
@@ -335,10 +339,36 @@ def _select(plan: Plan, book: RuleBook, rules) -> str:
         pending = [f'h."{aid}.{f}-pending"' for f in ("amount", "amount_max")
                    if f"{aid}.{f}-pending" in plan.fields["household"]]
         columns.append(f'({" OR ".join(pending) or "FALSE"}) AS "{aid}.amount_pending"')
+        columns.append(_deciding(rules, aid, status) + f' AS "{aid}.deciding"')
     columns.append(_risk(plan, book, scope) + " AS risk_level")
     columns.append(_referrals(rules) + " AS referrals")
     return (f"WITH {', '.join(plan.ctes)} SELECT {', '.join(columns)} "
             f"FROM {plan.latest['household']} h ORDER BY h.household_key")
+
+
+def _deciding(rules, aid: str, status: str) -> str:
+    """The rules that settled the aid type's status, as the per-case path lists them
+    (AidResult.deciding): those that held and were not overridden (eligible), those left
+    undecided for some subject (undetermined), every rule of the aid type (ineligible)."""
+    mine = [(r, node_rules) for node, node_rules in rules.items()
+            if node[0] == "aid" and node[1] == aid for r in node_rules]
+    won = _ids([(_winning(n, r, "h", "won-any"), r) for r, n in mine])
+    open_ = _ids([(f'h."open-any:{r.id}"', r) for r, _ in mine])
+    every = "[" + ", ".join(f"'{r.id}'" for r, _ in mine) + "]" if mine else _NO_IDS
+    return f"(CASE WHEN ({status}) IS NULL THEN {open_} WHEN {status} THEN {won} " \
+           f"ELSE {every} END)"
+
+
+_NO_IDS = "CAST([] AS VARCHAR[])"
+
+
+def _ids(conditions: list[tuple[str, Rule]]) -> str:
+    """The ids of the rules whose condition holds, in order."""
+    if not conditions:
+        return _NO_IDS
+    items = ", ".join(f"CASE WHEN {condition} THEN '{rule.id}' END"
+                      for condition, rule in conditions)
+    return f"list_filter([{items}], lambda x: x IS NOT NULL)"
 
 
 def _risk(plan: Plan, book: RuleBook, scope: Scope) -> str:
@@ -355,8 +385,4 @@ def _referrals(rules) -> str:
         if rule.scope != "household":
             raise NotCompiled(f"rule '{rule.id}': cannot compile a referral for each member "
                               "to columns yet")
-    if not found:
-        return "CAST([] AS VARCHAR[])"
-    items = ", ".join(f"CASE WHEN {_winning(node_rules, r, 'h')} THEN '{r.id}' END"
-                      for r, node_rules in found)
-    return f"list_filter([{items}], lambda x: x IS NOT NULL)"
+    return _ids([(_winning(node_rules, r, "h"), r) for r, node_rules in found])
