@@ -26,6 +26,7 @@ from aidrules.columnar.expressions import (
     plus,
     text,
 )
+from aidrules.columnar.missing import Missing, criterion_columns
 from aidrules.columnar.plan import Plan, to_fen
 from aidrules.language import ast
 from aidrules.language.evaluator import as_fraction, kleene
@@ -67,7 +68,9 @@ def compile_screening(book: RuleBook, snapshot: PolicySnapshot) -> Screening:
         items += _node_items(plan, book, node, rules[node])
     _schedule(plan, items)
     _amounts(plan, book, rules)
-    return Screening(_select(plan, book, rules), tuple(book.aids), snapshot.version)
+    missing = Missing(plan, book, rules)
+    missing.build()
+    return Screening(_select(plan, book, rules, missing), tuple(book.aids), snapshot.version)
 
 
 @attrs.frozen
@@ -103,13 +106,15 @@ def _fact_item(fact) -> Item:
     return Item(fact.id, fact.scope, fact.reads, build)
 
 
-def held(plan: Plan, book: RuleBook, rule: Rule) -> tuple[Value, Scope]:
-    """Whether every criterion of ``rule`` holds (Kleene 'and'), for each subject."""
+def held(plan: Plan, book: RuleBook, rule: Rule) -> tuple[Value, Scope, list[Value]]:
+    """Whether every criterion of ``rule`` holds (Kleene 'and'), for each subject; and
+    each criterion's value."""
     scope = plan.scope(rule.scope, f"{rule.at}: rule '{rule.id}'")
     values = [compile_expr(c.test, scope) for c in rule.criteria]
+    criteria = list(values)
     for higher in excluded_by(rule, book.exclusive):
         values.append(Sql(f"(NOT {plan.status(higher, scope, 'household')})"))
-    return all_of(values), scope
+    return all_of(values), scope, criteria
 
 
 def all_of(values: list[Value]) -> Value:
@@ -188,10 +193,12 @@ def _lifted_builder(name: str, rule: Rule, call: ast.Call) -> Callable[[Plan], N
 
 def _held_builder(book: RuleBook, rule: Rule) -> Callable[[Plan], None]:
     def build(plan: Plan) -> None:
-        result, scope = held(plan, book, rule)
+        result, scope, criteria = held(plan, book, rule)
         if result is False:  # never holds under this policy: its amount is never computed
             plan.never.add(rule.id)
         plan.add(f"rule:{rule.id}", Sql(text(result)), scope)
+        if rule.aid:  # which criteria are unknown: what an undecided rule misses
+            criterion_columns(plan, book, rule, criteria)
     return build
 
 
@@ -325,7 +332,7 @@ def _read(plan: Plan, name: str) -> Value:
     return Num(f'h."{name}"', den)
 
 
-def _select(plan: Plan, book: RuleBook, rules) -> str:
+def _select(plan: Plan, book: RuleBook, rules, missing: Missing) -> str:
     scope = plan.scope("household", "the result")
     columns = ["h.application_id"]
     for aid in book.aids:
@@ -338,8 +345,11 @@ def _select(plan: Plan, book: RuleBook, rules) -> str:
                            else f'CAST(NULL AS BIGINT) AS "{name}"')
         pending = [f'h."{aid}.{f}-pending"' for f in ("amount", "amount_max")
                    if f"{aid}.{f}-pending" in plan.fields["household"]]
-        columns.append(f'({" OR ".join(pending) or "FALSE"}) AS "{aid}.amount_pending"')
+        pending_sql = " OR ".join(pending) or "FALSE"
+        columns.append(f'({pending_sql}) AS "{aid}.amount_pending"')
         columns.append(_deciding(rules, aid, status) + f' AS "{aid}.deciding"')
+        columns.append(missing.column(aid, status, pending_sql, _won(rules, aid))
+                       + f' AS "{aid}.missing"')
     columns.append(_risk(plan, book, scope) + " AS risk_level")
     columns.append(_referrals(rules) + " AS referrals")
     return (f"WITH {', '.join(plan.ctes)} SELECT {', '.join(columns)} "
@@ -350,9 +360,8 @@ def _deciding(rules, aid: str, status: str) -> str:
     """The rules that settled the aid type's status, as the per-case path lists them
     (AidResult.deciding): those that held and were not overridden (eligible), those left
     undecided for some subject (undetermined), every rule of the aid type (ineligible)."""
-    mine = [(r, node_rules) for node, node_rules in rules.items()
-            if node[0] == "aid" and node[1] == aid for r in node_rules]
-    won = _ids([(_winning(n, r, "h", "won-any"), r) for r, n in mine])
+    mine = _aid_rules(rules, aid)
+    won = _ids(_won(rules, aid))
     open_ = _ids([(f'h."open-any:{r.id}"', r) for r, _ in mine])
     every = "[" + ", ".join(f"'{r.id}'" for r, _ in mine) + "]" if mine else _NO_IDS
     return f"(CASE WHEN ({status}) IS NULL THEN {open_} WHEN {status} THEN {won} " \
@@ -360,6 +369,17 @@ def _deciding(rules, aid: str, status: str) -> str:
 
 
 _NO_IDS = "CAST([] AS VARCHAR[])"
+
+
+def _aid_rules(rules, aid: str) -> list[tuple[Rule, list[Rule]]]:
+    """The rules of the aid type, each with the rules of its conclusion, in order."""
+    return [(r, node_rules) for node, node_rules in rules.items()
+            if node[0] == "aid" and node[1] == aid for r in node_rules]
+
+
+def _won(rules, aid: str) -> list[tuple[str, Rule]]:
+    """Each rule of the aid type, with when it held for a subject and was not overridden."""
+    return [(_winning(n, r, "h", "won-any"), r) for r, n in _aid_rules(rules, aid)]
 
 
 def _ids(conditions: list[tuple[str, Rule]]) -> str:

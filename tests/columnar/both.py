@@ -20,6 +20,7 @@ def per_case(assessor: Assessor, application, on=None, jurisdiction=None) -> dic
         # eligible, and an amount waits on unreported facts (then they are listed)
         row[f"{aid.aid}.amount_pending"] = aid.status == "eligible" and bool(aid.missing)
         row[f"{aid.aid}.deciding"] = list(aid.deciding)  # the rules that settled it
+        row[f"{aid.aid}.missing"] = list(aid.missing)  # what would decide it, or the amount
     row["risk_level"] = result.risk_level
     row["referrals"] = [r.rule for r in result.referrals]
     return row
