@@ -130,7 +130,7 @@ def all_of(values: list[Value]) -> Value:
 def _node_items(plan: Plan, book: RuleBook, node: tuple, rules: list[Rule]) -> list[Item]:
     """The rules of one conclusion, each for its subjects, then the conclusion."""
     kind, value, scope_name = node
-    items = []
+    items: list[Item] = []
     for rule in rules:
         lifted = _lift(plan, rule, items)
         reads = {n for c in rule.criteria for n in c.reads} | lifted
