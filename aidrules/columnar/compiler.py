@@ -26,6 +26,7 @@ from aidrules.columnar.expressions import (
     plus,
     text,
 )
+from aidrules.columnar.missing import Missing, criterion_columns
 from aidrules.columnar.plan import Plan, to_fen
 from aidrules.language import ast
 from aidrules.language.evaluator import as_fraction, kleene
@@ -67,7 +68,9 @@ def compile_screening(book: RuleBook, snapshot: PolicySnapshot) -> Screening:
         items += _node_items(plan, book, node, rules[node])
     _schedule(plan, items)
     _amounts(plan, book, rules)
-    return Screening(_select(plan, book, rules), tuple(book.aids), snapshot.version)
+    missing = Missing(plan, book, rules)
+    missing.build()
+    return Screening(_select(plan, book, rules, missing), tuple(book.aids), snapshot.version)
 
 
 @attrs.frozen
@@ -103,13 +106,15 @@ def _fact_item(fact) -> Item:
     return Item(fact.id, fact.scope, fact.reads, build)
 
 
-def held(plan: Plan, book: RuleBook, rule: Rule) -> tuple[Value, Scope]:
-    """Whether every criterion of ``rule`` holds (Kleene 'and'), for each subject."""
+def held(plan: Plan, book: RuleBook, rule: Rule) -> tuple[Value, Scope, list[Value]]:
+    """Whether every criterion of ``rule`` holds (Kleene 'and'), for each subject; and
+    each criterion's value."""
     scope = plan.scope(rule.scope, f"{rule.at}: rule '{rule.id}'")
     values = [compile_expr(c.test, scope) for c in rule.criteria]
+    criteria = list(values)
     for higher in excluded_by(rule, book.exclusive):
         values.append(Sql(f"(NOT {plan.status(higher, scope, 'household')})"))
-    return all_of(values), scope
+    return all_of(values), scope, criteria
 
 
 def all_of(values: list[Value]) -> Value:
@@ -125,7 +130,7 @@ def all_of(values: list[Value]) -> Value:
 def _node_items(plan: Plan, book: RuleBook, node: tuple, rules: list[Rule]) -> list[Item]:
     """The rules of one conclusion, each for its subjects, then the conclusion."""
     kind, value, scope_name = node
-    items = []
+    items: list[Item] = []
     for rule in rules:
         lifted = _lift(plan, rule, items)
         reads = {n for c in rule.criteria for n in c.reads} | lifted
@@ -188,10 +193,12 @@ def _lifted_builder(name: str, rule: Rule, call: ast.Call) -> Callable[[Plan], N
 
 def _held_builder(book: RuleBook, rule: Rule) -> Callable[[Plan], None]:
     def build(plan: Plan) -> None:
-        result, scope = held(plan, book, rule)
+        result, scope, criteria = held(plan, book, rule)
         if result is False:  # never holds under this policy: its amount is never computed
             plan.never.add(rule.id)
         plan.add(f"rule:{rule.id}", Sql(text(result)), scope)
+        if rule.aid:  # which criteria are unknown: what an undecided rule misses
+            criterion_columns(plan, book, rule, criteria)
     return build
 
 
@@ -203,11 +210,12 @@ def _any_member(plan: Plan, column: str, condition: str) -> None:
                          f"WHEN coalesce({parts['n']}, FALSE) THEN NULL ELSE FALSE END)")
 
 
-def _winning(rules: list[Rule], rule: Rule, alias: str) -> str:
-    """The rule held and no rule of its conclusion that overrides it held."""
+def _winning(rules: list[Rule], rule: Rule, alias: str, held: str = "rule") -> str:
+    """The rule held (``held``: the column saying so) and no rule of its conclusion that
+    overrides it held."""
     over = [r for r in rules if rule.id in r.overrides]
     beaten = "".join(f' AND NOT coalesce(h."won-any:{r.id}", FALSE)' for r in over)
-    return f'({alias}."rule:{rule.id}" IS TRUE{beaten})'
+    return f'({alias}."{held}:{rule.id}" IS TRUE{beaten})'
 
 
 def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None:
@@ -217,10 +225,13 @@ def _amounts(plan: Plan, book: RuleBook, rules: dict[tuple, list[Rule]]) -> None
             alias = "h" if rule.scope == "household" else "m"
             if alias == "h":
                 plan.add_sql(f"won-any:{rule.id}", f'h."rule:{rule.id}" IS TRUE')
+                plan.add_sql(f"open-any:{rule.id}", f'h."rule:{rule.id}" IS NULL')
             else:
                 parts = plan.group("member", "household",
-                                   {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)'}, {"m"})
+                                   {"t": f'bool_or(m."rule:{rule.id}" IS TRUE)',
+                                    "n": f'bool_or(m."rule:{rule.id}" IS NULL)'}, {"m"})
                 plan.add_sql(f"won-any:{rule.id}", f"coalesce({parts['t']}, FALSE)")
+                plan.add_sql(f"open-any:{rule.id}", f"coalesce({parts['n']}, FALSE)")
     plan.end()
     for field in ("amount", "amount_max"):
         _member_amounts(plan, rules, field)
@@ -321,7 +332,7 @@ def _read(plan: Plan, name: str) -> Value:
     return Num(f'h."{name}"', den)
 
 
-def _select(plan: Plan, book: RuleBook, rules) -> str:
+def _select(plan: Plan, book: RuleBook, rules, missing: Missing) -> str:
     scope = plan.scope("household", "the result")
     columns = ["h.application_id"]
     for aid in book.aids:
@@ -334,11 +345,50 @@ def _select(plan: Plan, book: RuleBook, rules) -> str:
                            else f'CAST(NULL AS BIGINT) AS "{name}"')
         pending = [f'h."{aid}.{f}-pending"' for f in ("amount", "amount_max")
                    if f"{aid}.{f}-pending" in plan.fields["household"]]
-        columns.append(f'({" OR ".join(pending) or "FALSE"}) AS "{aid}.amount_pending"')
+        pending_sql = " OR ".join(pending) or "FALSE"
+        columns.append(f'({pending_sql}) AS "{aid}.amount_pending"')
+        columns.append(_deciding(rules, aid, status) + f' AS "{aid}.deciding"')
+        columns.append(missing.column(aid, status, pending_sql, _won(rules, aid))
+                       + f' AS "{aid}.missing"')
     columns.append(_risk(plan, book, scope) + " AS risk_level")
     columns.append(_referrals(rules) + " AS referrals")
     return (f"WITH {', '.join(plan.ctes)} SELECT {', '.join(columns)} "
             f"FROM {plan.latest['household']} h ORDER BY h.household_key")
+
+
+def _deciding(rules, aid: str, status: str) -> str:
+    """The rules that settled the aid type's status, as the per-case path lists them
+    (AidResult.deciding): those that held and were not overridden (eligible), those left
+    undecided for some subject (undetermined), every rule of the aid type (ineligible)."""
+    mine = _aid_rules(rules, aid)
+    won = _ids(_won(rules, aid))
+    open_ = _ids([(f'h."open-any:{r.id}"', r) for r, _ in mine])
+    every = "[" + ", ".join(f"'{r.id}'" for r, _ in mine) + "]" if mine else _NO_IDS
+    return f"(CASE WHEN ({status}) IS NULL THEN {open_} WHEN {status} THEN {won} " \
+           f"ELSE {every} END)"
+
+
+_NO_IDS = "CAST([] AS VARCHAR[])"
+
+
+def _aid_rules(rules, aid: str) -> list[tuple[Rule, list[Rule]]]:
+    """The rules of the aid type, each with the rules of its conclusion, in order."""
+    return [(r, node_rules) for node, node_rules in rules.items()
+            if node[0] == "aid" and node[1] == aid for r in node_rules]
+
+
+def _won(rules, aid: str) -> list[tuple[str, Rule]]:
+    """Each rule of the aid type, with when it held for a subject and was not overridden."""
+    return [(_winning(n, r, "h", "won-any"), r) for r, n in _aid_rules(rules, aid)]
+
+
+def _ids(conditions: list[tuple[str, Rule]]) -> str:
+    """The ids of the rules whose condition holds, in order."""
+    if not conditions:
+        return _NO_IDS
+    items = ", ".join(f"CASE WHEN {condition} THEN '{rule.id}' END"
+                      for condition, rule in conditions)
+    return f"list_filter([{items}], lambda x: x IS NOT NULL)"
 
 
 def _risk(plan: Plan, book: RuleBook, scope: Scope) -> str:
@@ -355,8 +405,4 @@ def _referrals(rules) -> str:
         if rule.scope != "household":
             raise NotCompiled(f"rule '{rule.id}': cannot compile a referral for each member "
                               "to columns yet")
-    if not found:
-        return "CAST([] AS VARCHAR[])"
-    items = ", ".join(f"CASE WHEN {_winning(node_rules, r, 'h')} THEN '{r.id}' END"
-                      for r, node_rules in found)
-    return f"list_filter([{items}], lambda x: x IS NOT NULL)"
+    return _ids([(_winning(node_rules, r, "h"), r) for r, node_rules in found])

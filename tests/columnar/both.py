@@ -9,7 +9,8 @@ from aidrules.engine import Assessor
 
 
 def per_case(assessor: Assessor, application, on=None, jurisdiction=None) -> dict:
-    """The per-case assessment as a screening row: statuses, amounts in fen, risk, referrals."""
+    """The per-case assessment as a screening row: statuses, amounts in fen, the rules
+    that decided, risk, referrals."""
     result = assessor.assess(application, on=on, jurisdiction=jurisdiction, reasons=False)
     row = {"application_id": application.application_id}
     for aid in result.results:
@@ -18,6 +19,8 @@ def per_case(assessor: Assessor, application, on=None, jurisdiction=None) -> dic
         row[f"{aid.aid}.amount_max_fen"] = _fen(aid.amount_max)
         # eligible, and an amount waits on unreported facts (then they are listed)
         row[f"{aid.aid}.amount_pending"] = aid.status == "eligible" and bool(aid.missing)
+        row[f"{aid.aid}.deciding"] = list(aid.deciding)  # the rules that settled it
+        row[f"{aid.aid}.missing"] = list(aid.missing)  # what would decide it, or the amount
     row["risk_level"] = result.risk_level
     row["referrals"] = [r.rule for r in result.referrals]
     return row

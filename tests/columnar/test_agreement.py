@@ -1,6 +1,6 @@
 """The screening gives, household for household, the per-case path's statuses, amounts,
-risk colour and referrals: on every shipped example application, case file and rule
-example."""
+deciding rules, missing facts, risk colour and referrals: on every shipped example
+application, case file and rule example."""
 
 from __future__ import annotations
 
