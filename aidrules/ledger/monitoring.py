@@ -20,6 +20,7 @@ import attrs
 from sqlalchemy import func, insert, true
 from sqlmodel import Session, select
 
+from aidrules.ledger import loop
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json
 from aidrules.ledger.ledger import Ledger
@@ -46,7 +47,7 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
                   rejects: Sequence[Reject], on: date) -> StoredImport:
     """Store one imported file: its counts, its new rows and every reject, in one
     transaction. Returns the events not seen before, to be screened."""
-    with ledger._tx() as s:
+    with ledger.store.tx() as s:
         known = s.exec(select(t.FeedImportRecord).where(
             t.FeedImportRecord.source == report.source,
             t.FeedImportRecord.sha256 == sha256)).first()
@@ -96,26 +97,26 @@ def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
 
 def raised_keys(ledger: Ledger) -> set[str]:
     """Every warning key raised so far: the screening does not raise them again."""
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         return set(s.exec(select(t.EarlyWarning.key)))
 
 
 def open_tasks(ledger: Ledger) -> list[tuple[int, str, date]]:
     """(task id, household, due date) of every verification task not yet done."""
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         return [(task.id, task.household_id, task.due_on) for task in s.exec(
             select(t.VerificationTask).where(t.VerificationTask.done_on.is_(None))
             .order_by(t.VerificationTask.id))]
 
 
 def known_households(ledger: Ledger, household_ids: Iterable[str]) -> set[str]:
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         return _stored(s, t.Household.id, sorted(set(household_ids)))
 
 
 def record_discovered(ledger: Ledger, discovered: Iterable[Discovered]) -> int:
     """Keep people nobody knew as candidates (主动发现); returns how many are new."""
-    with ledger._tx() as s:
+    with ledger.store.tx() as s:
         people = {d.event.id_number: d.event for d in discovered}
         known = _stored(s, t.DiscoveredPerson.id_number, sorted(people))
         _insert(s, t.DiscoveredPerson, [
@@ -137,7 +138,7 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
     ledger becomes a ledger warning with a verification task for its grid's worker."""
     warnings = list(warnings)
     stored = []
-    with ledger._tx() as s:
+    with ledger.store.tx() as s:
         raised = _stored(s, t.EarlyWarning.key, [w.key for w in warnings])
         for w in warnings:
             if w.key in raised:
@@ -145,7 +146,7 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
             raised.add(w.key)
             task_id = warning_id = None
             if s.get(t.Household, w.household_id) is not None:
-                warning_id, task_id = ledger._warn(
+                warning_id, task_id = loop.warn(
                     s, w.household_id, _department(w), w.reason_zh, on, worker_of(w.grid),
                     due_on, w.colour, {"rule": w.rule_id, "key": w.key})
             s.add(t.EarlyWarning(key=w.key, rule_id=w.rule_id, household_id=w.household_id,
@@ -163,7 +164,7 @@ def _department(w: EarlyWarning) -> str:
 
 def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
     """(referral id, brand, departments) of every referral still awaiting feedback."""
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         return [(r.id, r.brand, r.departments.split(",")) for r in s.exec(
             select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
 
@@ -181,7 +182,7 @@ def figures(ledger: Ledger, excluding: str | None = None, only: str | None = Non
             return ~column.startswith(excluding, autoescape=True)
         return true()
 
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
 

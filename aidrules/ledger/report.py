@@ -35,7 +35,7 @@ def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> d
     def within(column: Any) -> Any:
         return column.between(first, last)
 
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
 
@@ -117,7 +117,7 @@ def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any
     """The referrals pushed under ``brand`` in ``month``, oldest first, with each household's
     head (name and identity number in full: the caller masks what it shows)."""
     first, last = month_bounds(month)
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         referrals = s.exec(select(t.Referral).where(
             t.Referral.brand == brand, t.Referral.pushed_on.between(first, last))
             .order_by(t.Referral.pushed_on, t.Referral.id)).all()
@@ -131,7 +131,7 @@ def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any
 def task_sheet(ledger: Ledger, grid: str, on: date) -> list[dict[str, Any]]:
     """The grid's verification tasks not done by ``on``, the earliest due first, with the
     warning's reason and the household's head."""
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         rows = s.exec(select(t.VerificationTask, t.Warning)
                       .join(t.Warning, t.Warning.id == t.VerificationTask.warning_id)
                       .where(t.VerificationTask.grid == grid,
@@ -153,7 +153,7 @@ def publicity_rows(ledger: Ledger, start: date, end: date,
     with the amounts the case's latest assessment found for ``aids`` (full name and
     identity number: the caller masks what it shows)."""
     import json
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         cases = s.exec(select(t.Case).where(t.Case.notice_from.between(start, end))
                        .order_by(t.Case.notice_from, t.Case.id)).all()
         heads = _heads(s, {c.household_id for c in cases})

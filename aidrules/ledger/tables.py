@@ -1,7 +1,7 @@
 """The ledger's tables (sqlmodel). Money is kept as exact decimal text, documents as
 canonical JSON text, so every database stores and hashes them the same way.
 
-Rows are written only by :mod:`aidrules.ledger.ledger`; the chain table is append-only.
+Rows are written only through :mod:`aidrules.ledger.store` (and the loop, monitoring); the chain table is append-only.
 """
 
 from __future__ import annotations
