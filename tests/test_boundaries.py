@@ -37,7 +37,10 @@ LOWER = {
     "engine": {"language", "policy", "model", "rulebook"},
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
     "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
-    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console"},
+    # the case file's domain: the procedure, its rules and its use cases, no database
+    "casework": {"language", "policy", "model", "rulebook", "engine"},
+    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console",
+               "casework"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
     "notices": {"language", "policy", "model", "rulebook", "engine"},
     # the columnar executor compiles the checked trees itself: it never imports the engine
@@ -105,6 +108,19 @@ def test_only_the_printing_module_starts_the_browser():
              and p.parts[-2:] != ("notices", "chromium.py")
              and room(p) not in ("cli", "notices", "service")]
     assert found == []
+
+
+DATABASE_LIBRARIES = {"sqlmodel", "sqlalchemy", "alembic", "sqlite3", "psycopg", "psycopg2",
+                      "duckdb"}
+
+
+def test_the_case_domain_imports_no_database_library():
+    """The Case aggregate, its rules and use cases run without a database: every import
+    under aidrules/casework/ is the standard library, attrs, or a room below it."""
+    found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / "casework").rglob("*.py")
+             for n in imported(p) if n.split(".")[0] in DATABASE_LIBRARIES}
+    assert (PACKAGE / "casework" / "case.py").is_file()
+    assert found == set()
 
 
 def test_nothing_imports_the_command_line():

@@ -19,6 +19,7 @@ from aidrules.casework.ports import Filed, HouseholdRef, Store, UnitOfWork
 from aidrules.casework.procedure import TimeLimits
 from aidrules.casework.workdays import add_months, first_of_next_month
 from aidrules.engine import Assessor
+from aidrules.policy import PolicyTree
 
 HOUSEHOLD_ID_MOST = 64
 REFERENCE_MOST = 64  # an application's own application_id
@@ -35,8 +36,9 @@ class Procedure:
     def limits(self, uow: UnitOfWork, case: Case) -> TimeLimits:
         house = uow.household(case.household_id)
         assert house is not None
-        return TimeLimits.of(self._assessor().book.policies, house.jurisdiction,
-                             case.accepted_on)
+        policies = self._assessor().book.policies
+        assert isinstance(policies, PolicyTree)
+        return TimeLimits.of(policies, house.jurisdiction, case.accepted_on)
 
     # ---- facts and assessments (also the closed loop's) ---------------------------------
 

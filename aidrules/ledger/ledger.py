@@ -44,6 +44,7 @@ from aidrules.ledger.database import (
 from aidrules.ledger.integrity import Broken
 from aidrules.ledger.store import SqlStore, get
 from aidrules.ledger.views import DueItem, Enrolled
+from aidrules.policy import PolicyTree
 from aidrules.rulebook import RuleBook
 
 __all__ = ["CASE_STEPS", "NAME_MOST", "DueItem", "Enrolled", "Ledger", "database_url",
@@ -291,8 +292,10 @@ class Ledger:
     def due(self) -> list[DueItem]:
         """Everything outstanding, soonest first: investigations, decisions, written refusals,
         reviews, verification tasks and referrals awaiting feedback."""
+        policies = self.book.policies
+        assert isinstance(policies, PolicyTree)
         with self._read() as s:
-            return views.due(s, self.book.policies, self.holidays)
+            return views.due(s, policies, self.holidays)
 
     def overdue(self, on: date) -> list[DueItem]:
         return [item for item in self.due() if item.due_on < on]

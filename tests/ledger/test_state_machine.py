@@ -1,5 +1,6 @@
-"""Random sequences of officers' moves against a real SQLite ledger, on days that may go
-backwards. After every step: the chain verifies, no two enrolments of one aid type overlap,
+"""Random sequences of officers' moves, on days that may go backwards, against both stores
+of the case file: a real SQLite ledger and the in-memory one (the same use cases and rules,
+no database). After every step: the chain verifies, no two enrolments of one aid type overlap,
 none ends before the day before it starts (never paid), every enrolled case has a review due,
 each case's steps are in date order, and a refused move changed nothing."""
 
@@ -15,8 +16,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from aidrules.casework.case import CASE_STEPS
+from aidrules.casework.handlers import Procedure
+from aidrules.casework.memory import MemoryStore
 from aidrules.ledger import IllegalMove, Ledger, State
-from aidrules.ledger.ledger import CASE_STEPS
 from tests.ledger.households import wang
 
 HOUSEHOLDS = ["H-1", "H-2"]
@@ -24,10 +27,38 @@ WAGES = ["1500.00", "2100.00", "2115.00", "2600.00", "3500.00"]
 STAFF = ["甲", "乙", "丙"]
 
 
-def _snapshot(ledger: Ledger) -> list:
+def _snapshot(ledger) -> object:
+    if isinstance(ledger, InMemory):
+        return ledger.store.snapshot()
     with ledger.engine.connect() as connection:
         return [connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all()
                 for table in ("cases", "chain_entries", "enrolments", "decisions", "exits")]
+
+
+class InMemory:
+    """The in-memory case file behind the same calls the machine makes on a Ledger."""
+
+    def __init__(self, assessor):
+        self.store = MemoryStore()
+        self.procedure = Procedure(self.store, lambda: assessor)
+
+    def __getattr__(self, name):  # the moves
+        return getattr(self.procedure, name)
+
+    def case(self, case_id):
+        return self.store.case(case_id)
+
+    def enrolments(self):
+        return self.store.enrolments()
+
+    def chain(self, household):
+        return self.store.chain(household)
+
+    def verify(self):
+        return self.store.verify()
+
+    def close(self):
+        pass
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +68,20 @@ def template(tmp_path_factory, assessor):
     return path
 
 
-def test_random_moves_keep_the_ledger_sound(template, assessor, tmp_path):
+@pytest.mark.parametrize("store", ["sqlite", "memory"])
+def test_random_moves_keep_the_ledger_sound(store, template, assessor, tmp_path):
     counter = iter(range(10**6))
     reached: set[str] = set()
 
     class Officers(RuleBasedStateMachine):
         @initialize()
         def open_ledger(self):
-            path = tmp_path / f"ledger{next(counter)}.db"
-            shutil.copy(template, path)
-            self.ledger = Ledger.open(path, assessor=assessor)
+            if store == "memory":
+                self.ledger = InMemory(assessor)
+            else:
+                path = tmp_path / f"ledger{next(counter)}.db"
+                shutil.copy(template, path)
+                self.ledger = Ledger.open(path, assessor=assessor)
             self.today = date(2025, 3, 3)
             self.cases: list[int] = []
 
