@@ -87,3 +87,41 @@ class StoredAssessment:
                               f"the assessment finds eligible: {', '.join(eligible) or 'none'} "
                               "(refuse with reasons instead)")
         return chosen
+
+
+# ---- the stored form ------------------------------------------------------------------
+
+STORED_SCHEMA = "aidrules.stored-assessment/1"
+_KEPT = ("application_id", "jurisdiction", "on", "rulebook", "policy_version", "risk_level")
+
+
+def compact(document: Mapping[str, Any], full_sha256: str) -> dict[str, Any]:
+    """What the case file keeps of an assessment document: per aid its status, amounts
+    and period, the facts missing, and the deciding criteria (each rule's result, with
+    the criteria that did not hold: text, result, the two sides); the referrals; the
+    rule book and policy version it was made under; and the sha256 of the full document,
+    which is recomputed exactly from the facts on file (:func:`is_compact`)."""
+    return {"schema": STORED_SCHEMA, "full_sha256": full_sha256,
+            **{key: document[key] for key in _KEPT if key in document},
+            "results": [_compact_result(r) for r in document["results"]],
+            "referrals": [{"brand": r["brand"], "departments": list(r["departments"]),
+                           "reason": r["reason"]} for r in document.get("referrals", ())]}
+
+
+def _compact_result(result: Mapping[str, Any]) -> dict[str, Any]:
+    return {**{key: result.get(key) for key in ("aid", "status", "amount", "amount_max",
+                                                "period")},
+            "missing": list(result.get("missing", ())),
+            "members": list(result.get("members", ())),
+            "deciding": [{"rule": trace["rule"], "member": trace.get("member"),
+                          "result": trace["result"], "fired": trace["fired"],
+                          "criteria": [{key: c.get(key) for key in
+                                        ("text", "result", "left", "right", "member")}
+                                       | {"missing": list(c.get("missing", ()))}
+                                       for c in trace["criteria"] if c["result"] != "true"]}
+                         for trace in result.get("rules", ())]}
+
+
+def is_compact(stored: Mapping[str, Any]) -> bool:
+    """Stored compact (since ledger schema 0007_casework), not as the full document."""
+    return stored.get("schema") == STORED_SCHEMA

@@ -15,7 +15,7 @@ included, or not at all. A refused move raises before anything is written. The c
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from aidrules import model
+from aidrules.casework.assessment import StoredAssessment
 from aidrules.casework.case import CASE_STEPS
 from aidrules.casework.errors import LedgerError, NotFound
 from aidrules.casework.handlers import Procedure
@@ -42,7 +43,7 @@ from aidrules.ledger.database import (
     revision,
 )
 from aidrules.ledger.integrity import Broken
-from aidrules.ledger.store import SqlStore, get
+from aidrules.ledger.store import SqlStore, get, stored_assessment
 from aidrules.ledger.views import DueItem, Enrolled
 from aidrules.policy import PolicyTree
 from aidrules.rulebook import RuleBook
@@ -241,9 +242,20 @@ class Ledger:
             return views.case(s, case_id)
 
     def assessment(self, assessment_id: int) -> dict[str, Any]:
-        """An assessment as it was made: its household, case, day and result document."""
+        """An assessment as it was made: its household, case, day and full result document
+        (recomputed from the facts on file when it is kept compact: this needs the rule
+        book it was made with)."""
         with self._read() as s:
-            return views.assessment(s, assessment_id)
+            return views.assessment(s, assessment_id, self._document(s))
+
+    def stored_assessment(self, assessment_id: int) -> StoredAssessment:
+        """What the ledger keeps of an assessment (statuses, amounts, referrals), typed;
+        needs no rule book."""
+        with self._read() as s:
+            return stored_assessment(get(s, t.Assessment, assessment_id))
+
+    def _document(self, s: Session) -> Callable[[t.Assessment], dict[str, Any]]:
+        return lambda row: replay.full_document(s, lambda: self.assessor, row)
 
     def referral(self, referral_id: int) -> dict[str, Any]:
         """A referral, its status, and the departments that have reported and not yet."""
@@ -258,9 +270,10 @@ class Ledger:
             return views.enrolled_applications(s, on)
 
     def latest_assessment(self, case_id: int) -> dict[str, Any]:
-        """The document of the case's latest assessment (what a decision would rest on)."""
+        """The full document of the case's latest assessment (what a decision would rest
+        on), recomputed when kept compact."""
         with self._read() as s:
-            return views.latest_assessment(s, case_id)
+            return self._document(s)(views.latest_assessment_row(s, case_id))
 
     def household(self, household_id: str) -> t.Household:
         with self._read() as s:

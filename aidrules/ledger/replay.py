@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
 
 from aidrules import model
+from aidrules.casework.assessment import is_compact
 from aidrules.casework.errors import ReplayMismatch
 from aidrules.engine import Assessor
 from aidrules.ledger import tables as t
@@ -60,3 +62,31 @@ def replay_decision(s: Session, assessor: Assessor, decision_id: int) -> dict[st
         raise ReplayMismatch(f"decision {decision_id} approved {recorded['aids']}, "
                              f"the replayed assessment finds eligible only {sorted(eligible)}")
     return recorded
+
+
+def full_document(s: Session, assessor: Callable[[], Assessor], row: t.Assessment
+                  ) -> dict[str, Any]:
+    """The assessment's full document (with every rule's reasons): as stored by a ledger
+    from before compact storage, or recomputed from the facts on file under the rule book
+    and policies it was made with, and checked against the sha256 kept when it was made
+    (ReplayMismatch if they are not the ones on hand, or it does not recompute)."""
+    stored: dict[str, Any] = json.loads(row.result)
+    if not is_compact(stored):
+        return stored
+    book = assessor().book
+    if stored["rulebook"]["digest"] != book.digest:
+        raise ReplayMismatch(f"assessment {row.id} is kept compact: its full reasons are "
+                             f"recomputed under the rule book it was made with (digest "
+                             f"{stored['rulebook']['digest']}); this one is {book.digest}")
+    facts = json.loads(get(s, t.Application, row.application_id).document)
+    made = assessor().assess(model.application_from_dict(facts), on=row.on,
+                             jurisdiction=row.jurisdiction)
+    if made.policy_version != stored["policy_version"]:
+        raise ReplayMismatch(f"assessment {row.id} used policy version "
+                             f"{stored['policy_version']}; the policies here give "
+                             f"{made.policy_version}")
+    document = made.to_json()
+    if sha256(canonical_json(document)) != stored["full_sha256"]:
+        raise ReplayMismatch(f"assessment {row.id} does not recompute to the document it "
+                             "was made with")
+    return document

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from aidrules import model
-from aidrules.casework.assessment import StoredAssessment
+from aidrules.casework.assessment import StoredAssessment, compact
 from aidrules.casework.case import CASE_STEPS, Case, Clash, Decision, Enrolment, Exit, Review
 from aidrules.casework.errors import ConflictError, LedgerError, NotFound
 from aidrules.casework.names import check_text
@@ -212,15 +212,17 @@ class SqlUnit:
 
     def add_assessment(self, assessment: StoredAssessment, document: dict[str, Any]
                        ) -> tuple[int, str]:
-        a = assessment
+        a, full_sha256 = assessment, sha256(canonical_json(document))
         row = t.Assessment(household_id=a.household_id, application_id=a.application_id,
                            case_id=a.case_id, on=a.on, jurisdiction=a.jurisdiction,
                            rulebook_version=a.rulebook_version,
                            rulebook_digest=a.rulebook_digest, policy_version=a.policy_version,
-                           risk_level=a.risk_level, result=canonical_json(document))
+                           risk_level=a.risk_level,
+                           result=canonical_json(compact(document, full_sha256)))
         self.s.add(row)
         self.s.flush()
-        return row.id, sha256(row.result)
+        assert row.id is not None
+        return row.id, full_sha256
 
     def assessment(self, assessment_id: int) -> StoredAssessment:
         return stored_assessment(get(self.s, t.Assessment, assessment_id))

@@ -5,7 +5,7 @@ households of a day, verification of the chains and heads."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from typing import Any
 
@@ -58,16 +58,17 @@ def case(s: Session, case_id: int) -> dict[str, Any]:
     }
 
 
-def assessment(s: Session, assessment_id: int) -> dict[str, Any]:
+def assessment(s: Session, assessment_id: int,
+               document: Callable[[t.Assessment], dict[str, Any]]) -> dict[str, Any]:
+    """The assessment's household, case, day and result ``document`` (full or stored)."""
     row = get(s, t.Assessment, assessment_id)
     return {"id": row.id, "household_id": row.household_id, "case_id": row.case_id,
-            "on": row.on, "risk_level": row.risk_level, **json.loads(row.result)}
+            "on": row.on, "risk_level": row.risk_level, **document(row)}
 
 
-def latest_assessment(s: Session, case_id: int) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(
-        latest(s, t.Assessment, t.Assessment.case_id == case_id).result)
-    return document
+def latest_assessment_row(s: Session, case_id: int) -> t.Assessment:
+    row: t.Assessment = latest(s, t.Assessment, t.Assessment.case_id == case_id)
+    return row
 
 
 def referral(s: Session, referral_id: int) -> dict[str, Any]:
