@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aidrules import model
 from aidrules.casework.case import not_before
@@ -15,7 +15,7 @@ from aidrules.casework.errors import IllegalMove
 from aidrules.casework.handlers import Procedure
 from aidrules.casework.names import person
 from aidrules.ledger import tables as t
-from aidrules.ledger.store import SqlStore, SqlUnit, append, get, stored_assessment
+from aidrules.ledger.store import SqlStore, SqlUnit, append, get, ident, stored_assessment
 
 
 def warn(s: Session, household_id: str, department: str, reason: str, on: date,
@@ -29,7 +29,7 @@ def warn(s: Session, household_id: str, department: str, reason: str, on: date,
                         reason=reason, risk_level=risk_level)
     s.add(warning)
     s.flush()
-    task = t.VerificationTask(warning_id=warning.id, household_id=household_id,
+    task = t.VerificationTask(warning_id=ident(warning), household_id=household_id,
                               grid=house.grid, worker=worker, due_on=due_on)
     s.add(task)
     s.flush()
@@ -85,14 +85,14 @@ def record_feedback(store: SqlStore, referral_id: int, department: str, on: date
             raise IllegalMove(f"referral {referral_id} went to {', '.join(departments)}, "
                               f"not {department}")
         given = [f.given_on for f in s.exec(
-            select(t.Feedback).where(t.Feedback.referral_id == referral_id))]
+            select(t.Feedback).where(col(t.Feedback.referral_id) == referral_id))]
         last, did = max([(referral.pushed_on, "pushed"), *((g, "answered") for g in given)])
         not_before(f"referral {referral_id}", did, last, "feedback", on)
         s.add(t.Feedback(referral_id=referral_id, department=department, given_on=on,
                          action=action))
         s.flush()
         answered = {f.department for f in s.exec(
-            select(t.Feedback).where(t.Feedback.referral_id == referral_id))}
+            select(t.Feedback).where(col(t.Feedback.referral_id) == referral_id))}
         if answered >= set(departments):
             referral.status = "answered"
         append(s, referral.household_id, "feedback", on, {

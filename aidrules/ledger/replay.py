@@ -5,8 +5,8 @@ a decision's approved aids must be eligible in its replayed assessment."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session

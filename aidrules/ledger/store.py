@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aidrules import model
 from aidrules.casework.assessment import StoredAssessment, compact
@@ -38,7 +38,8 @@ from aidrules.ledger.chain import canonical_json, entry_hash
 from aidrules.ledger.database import writing
 from aidrules.ledger.limits import check_flush, check_values
 
-INVESTIGATORS_MOST = t.Case.__table__.c.investigators.type.length
+CASES = t.metadata.tables["cases"]
+INVESTIGATORS_MOST: int | None = getattr(CASES.c.investigators.type, "length", None)
 
 
 class SqlStore:
@@ -136,8 +137,8 @@ def append(s: Session, household_id: str, kind: str, day: date,
     s.add(t.ChainEntry(household_id=household_id, seq=seq, kind=kind, day=day,
                        payload=text, prev_hash=prev, hash=digest, rows=rows))
     moved = s.connection().execute(
-        update(t.Household).where(t.Household.id == household_id,
-                                  t.Household.chain_length == house.chain_length)
+        update(t.Household).where(col(t.Household.id) == household_id,
+                                  col(t.Household.chain_length) == house.chain_length)
         .values(chain_length=seq, chain_head=digest)).rowcount
     if moved != 1:
         raise ConflictError(f"household {household_id}'s chain moved on; try again")
@@ -146,7 +147,7 @@ def append(s: Session, household_id: str, kind: str, day: date,
     s.info.setdefault("heads", {})[household_id] = (seq, digest)
 
 
-def get(s: Session, table: type, key: Any) -> Any:
+def get(s: Session, table: Any, key: Any) -> Any:
     row = s.get(table, key)
     if row is None:
         raise NotFound(f"no {table.__tablename__[:-1].replace('_', ' ')} {key!r} in the ledger")
@@ -158,6 +159,12 @@ def latest(s: Session, table: Any, where: Any) -> Any:
     if row is None:
         raise NotFound(f"no {table.__tablename__} found")
     return row
+
+
+def ident(row: Any) -> int:
+    """The id of a row written (flushed) or read: never None."""
+    assert row.id is not None
+    return int(row.id)
 
 
 def written(s: Session, table: str, row_id: Any) -> None:
@@ -186,7 +193,7 @@ class SqlUnit:
         self.s.flush()
 
     def set_risk(self, household_id: str, risk_level: str | None) -> None:
-        self.s.connection().execute(update(t.Household).where(t.Household.id == household_id)
+        self.s.connection().execute(update(t.Household).where(col(t.Household.id) == household_id)
                                     .values(risk_level=risk_level))
         written(self.s, "households", household_id)
 
@@ -198,17 +205,17 @@ class SqlUnit:
         self.s.add(row)
         self.s.flush()
         for position, member in enumerate(application.household.members):
-            self.s.add(t.Member(application_id=row.id, position=position,
+            self.s.add(t.Member(application_id=ident(row), position=position,
                                 id_number=member.id_number, name=member.name,
                                 relation=str(member.relation)))
-        return Filed(row.id, household_id, on, source, doc)
+        return Filed(ident(row), household_id, on, source, doc)
 
     def application(self, application_id: int) -> Filed:
         return _filed(get(self.s, t.Application, application_id))
 
     def latest_application(self, household_id: str) -> Filed:
         return _filed(latest(self.s, t.Application,
-                             t.Application.household_id == household_id))
+                             col(t.Application.household_id) == household_id))
 
     def add_assessment(self, assessment: StoredAssessment, document: dict[str, Any]
                        ) -> tuple[int, str]:
@@ -228,24 +235,24 @@ class SqlUnit:
         return stored_assessment(get(self.s, t.Assessment, assessment_id))
 
     def latest_assessment(self, case_id: int) -> StoredAssessment:
-        return stored_assessment(latest(self.s, t.Assessment, t.Assessment.case_id == case_id))
+        return stored_assessment(latest(self.s, t.Assessment, col(t.Assessment.case_id) == case_id))
 
     def add_referrals(self, assessment: StoredAssessment, on: date, due_on: date
                       ) -> list[int]:
-        rows = [t.Referral(household_id=assessment.household_id, assessment_id=assessment.id,
+        rows = [t.Referral(household_id=assessment.household_id, assessment_id=ident(assessment),
                            brand=r.brand, departments=",".join(r.departments),
                            reason=r.reason, status="pushed", pushed_on=on, due_on=due_on)
                 for r in assessment.referrals]
         self.s.add_all(rows)
         self.s.flush()
-        return [r.id for r in rows]
+        return [ident(r) for r in rows]
 
     # ---- cases ------------------------------------------------------------------------
 
     def open_case(self, household_id: str) -> Case | None:
         row = self.s.exec(select(t.Case).where(
-            t.Case.household_id == household_id,
-            t.Case.state.not_in([State.refused, State.exited]))).first()
+            col(t.Case.household_id) == household_id,
+            col(t.Case.state).not_in([State.refused, State.exited]))).first()
         return None if row is None else self._case(row)
 
     def case(self, case_id: int) -> Case:
@@ -277,10 +284,10 @@ class SqlUnit:
         changes = _case_columns(case)
         check_text(changes["investigators"], f"case {case.id}: the investigating staff "
                    f"({len(case.investigators)} names, comma-separated)", INVESTIGATORS_MOST)
-        check_values(t.Case.__table__, changes, f"case {case.id}")
+        check_values(CASES, changes, f"case {case.id}")
         written(self.s, "cases", case.id)
         moved = self.s.connection().execute(
-            update(t.Case).where(t.Case.id == case.id, t.Case.version == case.version)
+            update(t.Case).where(col(t.Case.id) == case.id, col(t.Case.version) == case.version)
             .values(version=case.version + 1, **changes)).rowcount
         if moved != 1:
             raise ConflictError(f"case {case.id} was changed by someone else "
@@ -301,7 +308,7 @@ class SqlUnit:
         return row.id
 
     def latest_decision(self, case_id: int) -> Decision:
-        row = latest(self.s, t.Decision, t.Decision.case_id == case_id)
+        row = latest(self.s, t.Decision, col(t.Decision.case_id) == case_id)
         return Decision(row.case_id, row.assessment_id, row.outcome,
                         tuple(filter(None, row.aids.split(","))), row.reasons, row.decided_on,
                         row.decided_by, row.id)
@@ -310,7 +317,7 @@ class SqlUnit:
 
     def household_enrolments(self, household_id: str) -> list[Enrolment]:
         return [_enrolment(r) for r in self.s.exec(select(t.Enrolment).where(
-            t.Enrolment.household_id == household_id).order_by(t.Enrolment.id))]
+            col(t.Enrolment.household_id) == household_id).order_by(col(t.Enrolment.id)))]
 
     def open_enrolments(self, case_id: int) -> list[Enrolment]:
         return [_enrolment(r) for r in open_enrolments(self.s, case_id)]
@@ -336,20 +343,23 @@ class SqlUnit:
         """A member of the case's application in another household's enrolment of ``aid``
         still in force on ``starts``."""
         ours = {m.id_number: m.position for m in self.s.exec(
-            select(t.Member).where(t.Member.application_id == case.application_id))}
-        found = self.s.exec(select(t.Enrolment, t.Member)
-                            .join(t.Case, t.Case.id == t.Enrolment.case_id)
-                            .join(t.Member, t.Member.application_id == t.Case.application_id)
-                            .where(t.Enrolment.aid == aid,
-                                   t.Enrolment.household_id != case.household_id,
-                                   t.Member.id_number.in_(list(ours)),
-                                   t.Enrolment.ends_on.is_(None) | (t.Enrolment.ends_on >= starts))
-                            .order_by(t.Enrolment.id)).first()
+            select(t.Member).where(col(t.Member.application_id) == case.application_id))}
+        enrolment_t, member_t, case_t = t.Enrolment, t.Member, t.Case
+        ends = col(enrolment_t.ends_on)
+        found = self.s.exec(
+            select(enrolment_t, member_t)
+            .join(case_t, col(case_t.id) == col(enrolment_t.case_id))
+            .join(member_t, col(member_t.application_id) == col(case_t.application_id))
+            .where(col(enrolment_t.aid) == aid,
+                   col(enrolment_t.household_id) != case.household_id,
+                   col(member_t.id_number).in_(list(ours)),
+                   ends.is_(None) | (ends >= starts))
+            .order_by(col(enrolment_t.id))).first()
         if found is None:
             return None
         enrolment, member = found
         return Clash(ours[member.id_number], model.mask_id_number(member.id_number),
-                     enrolment.household_id, enrolment.case_id, enrolment.id,
+                     enrolment.household_id, enrolment.case_id, ident(enrolment),
                      enrolment.starts_on)
 
     def add_review(self, review: Review) -> int:
@@ -385,13 +395,14 @@ def stored_assessment(row: t.Assessment) -> StoredAssessment:
 
 
 def open_enrolments(s: Session, case_id: int) -> list[t.Enrolment]:
-    return list(s.exec(select(t.Enrolment).where(t.Enrolment.case_id == case_id,
-                                                 t.Enrolment.ends_on.is_(None))
-                       .order_by(t.Enrolment.id)))
+    return list(s.exec(select(t.Enrolment).where(col(t.Enrolment.case_id) == case_id,
+                                                 col(t.Enrolment.ends_on).is_(None))
+                       .order_by(col(t.Enrolment.id))))
 
 
 def _filed(row: t.Application) -> Filed:
-    return Filed(row.id, row.household_id, row.filed_on, row.source, json.loads(row.document))
+    return Filed(ident(row), row.household_id, row.filed_on, row.source,
+                 json.loads(row.document))
 
 
 def _enrolment(row: t.Enrolment) -> Enrolment:
@@ -413,8 +424,8 @@ def _case_columns(case: Case) -> dict[str, Any]:
 def _last_step(s: Session, case: t.Case) -> tuple[str, date] | None:
     """The case's latest dated step (the chain entry's kind and day)."""
     steps = [(e.day, e.seq, e.kind) for e in s.exec(select(t.ChainEntry).where(
-        t.ChainEntry.household_id == case.household_id,
-        t.ChainEntry.kind.in_(list(CASE_STEPS))))
+        col(t.ChainEntry.household_id) == case.household_id,
+        col(t.ChainEntry.kind).in_(list(CASE_STEPS))))
         if json.loads(e.payload).get("case") == case.id]
     if not steps:
         return None

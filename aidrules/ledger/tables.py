@@ -1,7 +1,8 @@
 """The ledger's tables (sqlmodel). Money is kept as exact decimal text, documents as
 canonical JSON text, so every database stores and hashes them the same way.
 
-Rows are written only through :mod:`aidrules.ledger.store` (and the loop, monitoring); the chain table is append-only.
+Rows are written only through :mod:`aidrules.ledger.store` (and the loop, monitoring); the
+chain table is append-only.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ class Assessment(SQLModel, table=True):
     rulebook_digest: str = Field(max_length=64)
     policy_version: str = Field(max_length=64)
     risk_level: str | None = Field(default=None, max_length=16)
-    result: str = Field(sa_type=sa.Text)  # Assessment.to_json(), canonical JSON
+    # canonical JSON: the stored form (casework.assessment.compact), or before it the whole
+    # Assessment.to_json()
+    result: str = Field(sa_type=sa.Text)
 
 
 class Decision(SQLModel, table=True):

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import attrs
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aidrules import model
 from aidrules.casework.procedure import State, TimeLimits
@@ -19,7 +19,7 @@ from aidrules.ledger import integrity
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry, first_bad
 from aidrules.ledger.integrity import Broken
-from aidrules.ledger.store import get, latest, open_enrolments
+from aidrules.ledger.store import get, ident, latest, open_enrolments
 from aidrules.policy import PolicyTree
 
 
@@ -49,12 +49,12 @@ def case(s: Session, case_id: int) -> dict[str, Any]:
         **row.model_dump(),
         "risk_level": get(s, t.Household, row.household_id).risk_level,
         "decisions": [d.model_dump() for d in s.exec(
-            select(t.Decision).where(t.Decision.case_id == case_id))],
+            select(t.Decision).where(col(t.Decision.case_id) == case_id))],
         "enrolments": [e.model_dump() for e in s.exec(
-            select(t.Enrolment).where(t.Enrolment.case_id == case_id)
-            .order_by(t.Enrolment.id))],
+            select(t.Enrolment).where(col(t.Enrolment.case_id) == case_id)
+            .order_by(col(t.Enrolment.id)))],
         "reviews": [r.model_dump() for r in s.exec(
-            select(t.Review).where(t.Review.case_id == case_id))],
+            select(t.Review).where(col(t.Review.case_id) == case_id))],
     }
 
 
@@ -67,14 +67,14 @@ def assessment(s: Session, assessment_id: int,
 
 
 def latest_assessment_row(s: Session, case_id: int) -> t.Assessment:
-    row: t.Assessment = latest(s, t.Assessment, t.Assessment.case_id == case_id)
+    row: t.Assessment = latest(s, t.Assessment, col(t.Assessment.case_id) == case_id)
     return row
 
 
 def referral(s: Session, referral_id: int) -> dict[str, Any]:
     row = get(s, t.Referral, referral_id)
     answered = sorted({f.department for f in s.exec(
-        select(t.Feedback).where(t.Feedback.referral_id == referral_id))})
+        select(t.Feedback).where(col(t.Feedback.referral_id) == referral_id))})
     departments = row.departments.split(",")
     return {**row.model_dump(), "answered": answered,
             "awaiting": [d for d in departments if d not in answered]}
@@ -84,9 +84,9 @@ def enrolled_applications(s: Session, on: date) -> list[Enrolled]:
     paid: dict[str, dict[str, str | None]] = {}
     cases: dict[str, int] = {}
     for row in s.exec(select(t.Enrolment).where(
-            t.Enrolment.starts_on <= on,
-            t.Enrolment.ends_on.is_(None) | (t.Enrolment.ends_on >= on))
-            .order_by(t.Enrolment.household_id, t.Enrolment.aid)):
+            col(t.Enrolment.starts_on) <= on,
+            col(t.Enrolment.ends_on).is_(None) | (col(t.Enrolment.ends_on) >= on))
+            .order_by(col(t.Enrolment.household_id), col(t.Enrolment.aid))):
         paid.setdefault(row.household_id, {})[row.aid] = row.monthly_amount
         cases[row.household_id] = row.case_id
     return [_enrolled(s, house, amounts, cases[house], on)
@@ -96,8 +96,8 @@ def enrolled_applications(s: Session, on: date) -> list[Enrolled]:
 def _enrolled(s: Session, household_id: str, amounts: dict[str, str | None],
               case_id: int, on: date) -> Enrolled:
     filed = s.exec(select(t.Application).where(
-        t.Application.household_id == household_id, t.Application.filed_on <= on)
-        .order_by(t.Application.filed_on.desc(), t.Application.id.desc())).first()
+        col(t.Application.household_id) == household_id, col(t.Application.filed_on) <= on)
+        .order_by(col(t.Application.filed_on).desc(), col(t.Application.id).desc())).first()
     if filed is None:  # dated after ``on`` by the officer: the case's own application
         filed = get(s, t.Application, get(s, t.Case, case_id).application_id)
     return Enrolled(household_id, get(s, t.Household, household_id).jurisdiction,
@@ -106,41 +106,41 @@ def _enrolled(s: Session, household_id: str, amounts: dict[str, str | None],
 
 
 def enrolments(s: Session, household_id: str | None = None) -> list[t.Enrolment]:
-    query = select(t.Enrolment).order_by(t.Enrolment.id)
+    query = select(t.Enrolment).order_by(col(t.Enrolment.id))
     if household_id is not None:
-        query = query.where(t.Enrolment.household_id == household_id)
+        query = query.where(col(t.Enrolment.household_id) == household_id)
     return list(s.exec(query))
 
 
 def chain(s: Session, household_id: str) -> list[t.ChainEntry]:
     get(s, t.Household, household_id)
-    return list(s.exec(select(t.ChainEntry).where(t.ChainEntry.household_id == household_id)
-                       .order_by(t.ChainEntry.seq, t.ChainEntry.id)))
+    return list(s.exec(select(t.ChainEntry).where(col(t.ChainEntry.household_id) == household_id)
+                       .order_by(col(t.ChainEntry.seq), col(t.ChainEntry.id))))
 
 
 def verify(s: Session) -> BadEntry | Broken | None:
     sealed: dict[str, integrity.Seal] = {}
-    houses = list(s.exec(select(t.Household).order_by(t.Household.id)))
+    houses = list(s.exec(select(t.Household).order_by(col(t.Household.id))))
     for house in houses:
         entries = list(s.exec(select(t.ChainEntry).where(
-            t.ChainEntry.household_id == house.id).order_by(t.ChainEntry.seq,
-                                                            t.ChainEntry.id)))
+            col(t.ChainEntry.household_id) == house.id).order_by(col(t.ChainEntry.seq),
+                                                            col(t.ChainEntry.id))))
         bad = first_bad(house.id, house.chain_length, house.chain_head, entries)
         if bad is not None:
             return bad
         integrity.fold_seals(sealed, house.id, entries)
     strays = s.exec(select(t.ChainEntry).where(
-        t.ChainEntry.household_id.not_in([h.id for h in houses]))).first()
+        col(t.ChainEntry.household_id).not_in([h.id for h in houses]))).first()
     if strays is not None:
         return BadEntry(strays.household_id, strays.seq, strays.id, "no such household")
-    heads = s.exec(select(t.LedgerHead).order_by(t.LedgerHead.seq))
+    heads = s.exec(select(t.LedgerHead).order_by(col(t.LedgerHead.seq)))
     return integrity.head_problem(
         heads, {h.id: (h.chain_length, h.chain_head) for h in houses}) or \
         integrity.row_problem(integrity.all_digests(s.connection(), t.metadata.tables), sealed)
 
 
 def head(s: Session) -> tuple[int, str] | None:
-    last = s.exec(select(t.LedgerHead).order_by(t.LedgerHead.seq.desc())).first()
+    last = s.exec(select(t.LedgerHead).order_by(col(t.LedgerHead.seq).desc())).first()
     return None if last is None else (last.seq, last.hash)
 
 
@@ -154,7 +154,7 @@ def _case_items(s: Session, policies: PolicyTree, holidays: Collection[date]
     def add(start: date, count: int) -> date:
         return add_working_days(start, count, holidays)
 
-    for row in s.exec(select(t.Case).where(t.Case.state.not_in([State.exited]))):
+    for row in s.exec(select(t.Case).where(col(t.Case.state).not_in([State.exited]))):
         jurisdiction = get(s, t.Household, row.household_id).jurisdiction
         limits, ref = TimeLimits.of(policies, jurisdiction, row.accepted_on), f"case {row.id}"
         if row.state == State.accepted:
@@ -165,23 +165,23 @@ def _case_items(s: Session, policies: PolicyTree, holidays: Collection[date]
             yield DueItem(add(row.accepted_on, days), "decision", row.household_id, ref,
                           f"decide within {days} working days of acceptance")
         if row.state == State.refused and row.refusal_notified_on is None:
-            decided = latest(s, t.Decision, t.Decision.case_id == row.id).decided_on
+            decided = latest(s, t.Decision, col(t.Decision.case_id) == row.id).decided_on
             yield DueItem(add(decided, limits.refusal_notice_wd), "refusal notice",
                           row.household_id, ref, "give the written reasons for refusal")
         if row.state == State.enrolled:
-            dues = [e.review_due for e in open_enrolments(s, row.id) if e.review_due]
+            dues = [e.review_due for e in open_enrolments(s, ident(row)) if e.review_due]
             if dues:
                 yield DueItem(min(dues), "review", row.household_id, ref, "periodic review")
 
 
 def _task_items(s: Session) -> Iterator[DueItem]:
-    for task in s.exec(select(t.VerificationTask).where(t.VerificationTask.done_on.is_(None))):
+    for task in s.exec(select(t.VerificationTask).where(col(t.VerificationTask.done_on).is_(None))):
         yield DueItem(task.due_on, "verification", task.household_id, f"task {task.id}",
                       f"grid {task.grid}: {task.worker} to verify on site")
 
 
 def _referral_items(s: Session) -> Iterator[DueItem]:
-    for ref in s.exec(select(t.Referral).where(t.Referral.status == "pushed")):
+    for ref in s.exec(select(t.Referral).where(col(t.Referral.status) == "pushed")):
         yield DueItem(ref.due_on, "referral", ref.household_id, f"referral {ref.id}",
                       f"feedback from {ref.departments} ({ref.brand})")
 
@@ -191,7 +191,7 @@ def public_notice(s: Session, case_id: int) -> dict[str, Any]:
     number of members, and the approved monthly amounts. Nothing else."""
     row = get(s, t.Case, case_id)
     members = list(s.exec(select(t.Member).where(
-        t.Member.application_id == row.application_id).order_by(t.Member.position)))
+        col(t.Member.application_id) == row.application_id).order_by(col(t.Member.position))))
     amounts = {e.aid: e.monthly_amount for e in open_enrolments(s, case_id)}
     first = members[0]
     return {"case": case_id, "name": first.name,
