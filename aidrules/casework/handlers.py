@@ -87,7 +87,7 @@ class Procedure:
         pushed = uow.add_referrals(assessment, on, due_on)
         uow.record(assessment.household_id, "referred", on, {
             "assessment": assessment.id, "due_on": due_on,
-            "referrals": [{"id": i, "brand": r.brand, "departments": ",".join(r.departments)}
+            "referrals": [{"id": i, "brand": r.brand, "departments": list(r.departments)}
                           for i, r in zip(pushed, assessment.referrals, strict=True)]})
         return pushed
 

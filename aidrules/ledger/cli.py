@@ -301,7 +301,7 @@ def _print_referrals(ledger: Ledger, referral_ids: list[int]) -> None:
         table.add_column(column)
     for referral_id in referral_ids:
         row = ledger.referral(referral_id)
-        table.add_row(str(referral_id), row["brand"], row["departments"].replace(",", ", "),
+        table.add_row(str(referral_id), row["brand"], ", ".join(row["departments"]),
                       str(row["due_on"]),
                       row["status"], ", ".join(row["awaiting"]))
     out.print(table)
@@ -338,13 +338,20 @@ def _print_case(ledger: Ledger, case_id: int) -> None:
     head = Table(title=f"case {case_id}", show_header=False)
     for key in ("household_id", "state", "version", "risk_level", "accepted_on", "accepted_by",
                 "investigators", "findings", "notice_from", "notice_until", "has_objection"):
-        head.add_row(key, str(case[key]))
+        value = case[key]
+        head.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
     out.print(head)
     _rows("decisions", case["decisions"], ("decided_on", "outcome", "aids", "decided_by",
                                           "reasons"))
     _rows("enrolments", case["enrolments"], ("aid", "starts_on", "ends_on", "monthly_amount",
                                             "period", "review_due"))
     _rows("reviews", case["reviews"], ("reviewed_on", "outcome", "reviewed_by"))
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
 
 
 def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
@@ -354,7 +361,7 @@ def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> N
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in columns))
+        table.add_row(*(_cell(row[c]) for c in columns))
     out.print(table)
 
 

@@ -14,6 +14,7 @@ from aidrules.casework.case import not_before
 from aidrules.casework.errors import IllegalMove
 from aidrules.casework.handlers import Procedure
 from aidrules.casework.names import person
+from aidrules.ledger import lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.store import SqlStore, SqlUnit, append, get, ident, stored_assessment
 
@@ -80,7 +81,7 @@ def record_feedback(store: SqlStore, referral_id: int, department: str, on: date
     department it went to has reported."""
     with store.tx() as s:
         referral = get(s, t.Referral, referral_id)
-        departments = referral.departments.split(",")
+        departments = lists.load(referral.departments)
         if department not in departments:
             raise IllegalMove(f"referral {referral_id} went to {', '.join(departments)}, "
                               f"not {department}")

@@ -20,7 +20,7 @@ import attrs
 from sqlalchemy import func, insert, true
 from sqlmodel import Session, select
 
-from aidrules.ledger import loop
+from aidrules.ledger import lists, loop
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json
 from aidrules.ledger.ledger import Ledger
@@ -151,7 +151,7 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
                     due_on, w.colour, {"rule": w.rule_id, "key": w.key})
             s.add(t.EarlyWarning(key=w.key, rule_id=w.rule_id, household_id=w.household_id,
                                  id_number=w.id_number, colour=w.colour,
-                                 suggest=",".join(w.suggest), raised_on=on, event_on=w.on,
+                                 suggest=lists.dump(w.suggest), raised_on=on, event_on=w.on,
                                  event_key="/".join(w.event_key), warning_id=warning_id))
             stored.append(StoredWarning(w, task_id))
     return stored
@@ -165,7 +165,7 @@ def _department(w: EarlyWarning) -> str:
 def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
     """(referral id, brand, departments) of every referral still awaiting feedback."""
     with ledger.store.reading() as s:
-        return [(r.id, r.brand, r.departments.split(",")) for r in s.exec(
+        return [(r.id, r.brand, lists.load(r.departments)) for r in s.exec(
             select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
 
 

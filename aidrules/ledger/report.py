@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, true
 from sqlmodel import select
 
+from aidrules.ledger import lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.ledger import Ledger
 
@@ -123,7 +124,7 @@ def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any
             .order_by(t.Referral.pushed_on, t.Referral.id)).all()
         heads = _heads(s, {r.household_id for r in referrals})
         return [{"household": r.household_id, "head": heads.get(r.household_id),
-                 "departments": r.departments.split(","), "reason": r.reason,
+                 "departments": lists.load(r.departments), "reason": r.reason,
                  "pushed_on": r.pushed_on.isoformat(), "due_on": r.due_on.isoformat(),
                  "status": r.status} for r in referrals]
 

@@ -29,17 +29,15 @@ from aidrules import model
 from aidrules.casework.assessment import StoredAssessment, compact
 from aidrules.casework.case import CASE_STEPS, Case, Clash, Decision, Enrolment, Exit, Review
 from aidrules.casework.errors import ConflictError, LedgerError, NotFound
-from aidrules.casework.names import check_text
 from aidrules.casework.ports import Filed, HouseholdRef
 from aidrules.casework.procedure import State
-from aidrules.ledger import integrity
+from aidrules.ledger import integrity, lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json, entry_hash
 from aidrules.ledger.database import writing
 from aidrules.ledger.limits import check_flush, check_values
 
 CASES = t.metadata.tables["cases"]
-INVESTIGATORS_MOST: int | None = getattr(CASES.c.investigators.type, "length", None)
 
 
 class SqlStore:
@@ -240,7 +238,7 @@ class SqlUnit:
     def add_referrals(self, assessment: StoredAssessment, on: date, due_on: date
                       ) -> list[int]:
         rows = [t.Referral(household_id=assessment.household_id, assessment_id=ident(assessment),
-                           brand=r.brand, departments=",".join(r.departments),
+                           brand=r.brand, departments=lists.dump(r.departments),
                            reason=r.reason, status="pushed", pushed_on=on, due_on=due_on)
                 for r in assessment.referrals]
         self.s.add_all(rows)
@@ -263,7 +261,7 @@ class SqlUnit:
                     accepted_on=row.accepted_on, accepted_by=row.accepted_by,
                     state=State(row.state), version=row.version,
                     investigated_on=row.investigated_on,
-                    investigators=tuple(filter(None, row.investigators.split(","))),
+                    investigators=tuple(lists.load(row.investigators)),
                     findings=row.findings, notice_from=row.notice_from,
                     notice_until=row.notice_until, has_objection=row.has_objection,
                     appraisal=row.appraisal, is_extended=row.is_extended,
@@ -282,8 +280,6 @@ class SqlUnit:
     def save_case(self, case: Case) -> None:
         """Write the case only if nobody changed it since it was read."""
         changes = _case_columns(case)
-        check_text(changes["investigators"], f"case {case.id}: the investigating staff "
-                   f"({len(case.investigators)} names, comma-separated)", INVESTIGATORS_MOST)
         check_values(CASES, changes, f"case {case.id}")
         written(self.s, "cases", case.id)
         moved = self.s.connection().execute(
@@ -300,7 +296,7 @@ class SqlUnit:
     def add_decision(self, decision: Decision) -> int:
         d = decision
         row = t.Decision(case_id=d.case_id, assessment_id=d.assessment_id, outcome=d.outcome,
-                         aids=",".join(d.aids), reasons=d.reasons, decided_on=d.decided_on,
+                         aids=lists.dump(d.aids), reasons=d.reasons, decided_on=d.decided_on,
                          decided_by=d.decided_by)
         self.s.add(row)
         self.s.flush()
@@ -310,7 +306,7 @@ class SqlUnit:
     def latest_decision(self, case_id: int) -> Decision:
         row = latest(self.s, t.Decision, col(t.Decision.case_id) == case_id)
         return Decision(row.case_id, row.assessment_id, row.outcome,
-                        tuple(filter(None, row.aids.split(","))), row.reasons, row.decided_on,
+                        tuple(lists.load(row.aids)), row.reasons, row.decided_on,
                         row.decided_by, row.id)
 
     # ---- enrolments -------------------------------------------------------------------
@@ -415,7 +411,7 @@ def _enrolment(row: t.Enrolment) -> Enrolment:
 def _case_columns(case: Case) -> dict[str, Any]:
     """The columns a move may change."""
     return {"state": str(case.state), "investigated_on": case.investigated_on,
-            "investigators": ",".join(case.investigators), "findings": case.findings,
+            "investigators": lists.dump(case.investigators), "findings": case.findings,
             "notice_from": case.notice_from, "notice_until": case.notice_until,
             "has_objection": case.has_objection, "appraisal": case.appraisal,
             "is_extended": case.is_extended, "refusal_notified_on": case.refusal_notified_on}

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from aidrules import model
 from aidrules.casework.procedure import State, TimeLimits
 from aidrules.casework.workdays import add_working_days
-from aidrules.ledger import integrity
+from aidrules.ledger import integrity, lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry, first_bad
 from aidrules.ledger.integrity import Broken
@@ -46,9 +46,9 @@ class Enrolled:
 def case(s: Session, case_id: int) -> dict[str, Any]:
     row = get(s, t.Case, case_id)
     return {
-        **row.model_dump(),
+        **row.model_dump(), "investigators": lists.load(row.investigators),
         "risk_level": get(s, t.Household, row.household_id).risk_level,
-        "decisions": [d.model_dump() for d in s.exec(
+        "decisions": [{**d.model_dump(), "aids": lists.load(d.aids)} for d in s.exec(
             select(t.Decision).where(col(t.Decision.case_id) == case_id))],
         "enrolments": [e.model_dump() for e in s.exec(
             select(t.Enrolment).where(col(t.Enrolment.case_id) == case_id)
@@ -75,8 +75,8 @@ def referral(s: Session, referral_id: int) -> dict[str, Any]:
     row = get(s, t.Referral, referral_id)
     answered = sorted({f.department for f in s.exec(
         select(t.Feedback).where(col(t.Feedback.referral_id) == referral_id))})
-    departments = row.departments.split(",")
-    return {**row.model_dump(), "answered": answered,
+    departments = lists.load(row.departments)
+    return {**row.model_dump(), "departments": departments, "answered": answered,
             "awaiting": [d for d in departments if d not in answered]}
 
 
@@ -183,7 +183,7 @@ def _task_items(s: Session) -> Iterator[DueItem]:
 def _referral_items(s: Session) -> Iterator[DueItem]:
     for ref in s.exec(select(t.Referral).where(col(t.Referral.status) == "pushed")):
         yield DueItem(ref.due_on, "referral", ref.household_id, f"referral {ref.id}",
-                      f"feedback from {ref.departments} ({ref.brand})")
+                      f"feedback from {', '.join(lists.load(ref.departments))} ({ref.brand})")
 
 
 def public_notice(s: Session, case_id: int) -> dict[str, Any]:
