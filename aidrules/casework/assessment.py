@@ -109,8 +109,8 @@ def compact(document: Mapping[str, Any], full_sha256: str) -> dict[str, Any]:
 
 
 def _compact_result(result: Mapping[str, Any]) -> dict[str, Any]:
-    return {**{key: result.get(key) for key in ("aid", "status", "amount", "amount_max",
-                                                "period")},
+    return {**{key: result.get(key) for key in ("aid", "name", "name_en", "status", "amount",
+                                                "amount_max", "period")},
             "missing": list(result.get("missing", ())),
             "members": list(result.get("members", ())),
             "deciding": [{"rule": trace["rule"], "member": trace.get("member"),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlalchemy import func, insert, true
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from aidrules.ledger import lists, loop
 from aidrules.ledger import tables as t
@@ -49,8 +49,8 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
     transaction. Returns the events not seen before, to be screened."""
     with ledger.store.tx() as s:
         known = s.exec(select(t.FeedImportRecord).where(
-            t.FeedImportRecord.source == report.source,
-            t.FeedImportRecord.sha256 == sha256)).first()
+            col(t.FeedImportRecord.source) == report.source,
+            col(t.FeedImportRecord.sha256) == sha256)).first()
         if known is not None:
             return StoredImport(known.id, True, (), len(events))
         new = _new_events(s, events)
@@ -74,7 +74,7 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
 
 def _new_events(s: Session, events: Sequence[Event]) -> list[Event]:
     keys = [row_key(e) for e in events]
-    new, seen = [], _stored(s, t.FeedRow.row_key, keys)
+    new, seen = [], _stored(s, col(t.FeedRow.row_key), keys)
     for key, event in zip(keys, events, strict=True):
         if key not in seen:
             seen.add(key)
@@ -98,27 +98,27 @@ def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
 def raised_keys(ledger: Ledger) -> set[str]:
     """Every warning key raised so far: the screening does not raise them again."""
     with ledger.store.reading() as s:
-        return set(s.exec(select(t.EarlyWarning.key)))
+        return set(s.exec(select(col(t.EarlyWarning.key))))
 
 
 def open_tasks(ledger: Ledger) -> list[tuple[int, str, date]]:
     """(task id, household, due date) of every verification task not yet done."""
     with ledger.store.reading() as s:
         return [(task.id, task.household_id, task.due_on) for task in s.exec(
-            select(t.VerificationTask).where(t.VerificationTask.done_on.is_(None))
-            .order_by(t.VerificationTask.id))]
+            select(t.VerificationTask).where(col(t.VerificationTask.done_on).is_(None))
+            .order_by(col(t.VerificationTask.id)))]
 
 
 def known_households(ledger: Ledger, household_ids: Iterable[str]) -> set[str]:
     with ledger.store.reading() as s:
-        return _stored(s, t.Household.id, sorted(set(household_ids)))
+        return _stored(s, col(t.Household.id), sorted(set(household_ids)))
 
 
 def record_discovered(ledger: Ledger, discovered: Iterable[Discovered]) -> int:
     """Keep people nobody knew as candidates (主动发现); returns how many are new."""
     with ledger.store.tx() as s:
         people = {d.event.id_number: d.event for d in discovered}
-        known = _stored(s, t.DiscoveredPerson.id_number, sorted(people))
+        known = _stored(s, col(t.DiscoveredPerson.id_number), sorted(people))
         _insert(s, t.DiscoveredPerson, [
             {"id_number": n, "name": e.name, "source": e.source, "kind": e.kind,
              "first_seen_on": e.on, "row_key": row_key(e)}
@@ -139,7 +139,7 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
     warnings = list(warnings)
     stored = []
     with ledger.store.tx() as s:
-        raised = _stored(s, t.EarlyWarning.key, [w.key for w in warnings])
+        raised = _stored(s, col(t.EarlyWarning.key), [w.key for w in warnings])
         for w in warnings:
             if w.key in raised:
                 continue
@@ -166,7 +166,8 @@ def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
     """(referral id, brand, departments) of every referral still awaiting feedback."""
     with ledger.store.reading() as s:
         return [(r.id, r.brand, lists.load(r.departments)) for r in s.exec(
-            select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
+            select(t.Referral).where(col(t.Referral.status) == "pushed")
+            .order_by(col(t.Referral.id)))]
 
 
 def figures(ledger: Ledger, excluding: str | None = None, only: str | None = None
@@ -191,41 +192,42 @@ def figures(ledger: Ledger, excluding: str | None = None, only: str | None = Non
 
         return {
             "households_monitored": count(select(func.count()).select_from(t.Household)
-                                          .where(kept(t.Household.id))),
-            "people_monitored": count(select(func.count(func.distinct(t.Member.id_number)))
+                                          .where(kept(col(t.Household.id)))),
+            "people_monitored": count(select(func.count(func.distinct(col(t.Member.id_number))))
                                       .join(t.Application,
-                                            t.Application.id == t.Member.application_id)
-                                      .where(kept(t.Application.household_id))),
+                                            col(t.Application.id) == col(t.Member.application_id))
+                                      .where(kept(col(t.Application.household_id)))),
             "feed_rows": count(select(func.count()).select_from(t.FeedRow)),
             "feed_rejects": count(select(func.count()).select_from(t.FeedReject)),
             "warnings": count(select(func.count()).select_from(t.EarlyWarning)
-                              .where(kept(t.EarlyWarning.household_id))),
-            "warnings_by_colour": grouped(t.EarlyWarning.colour, select(
-                t.EarlyWarning.colour, func.count()).where(kept(t.EarlyWarning.household_id))),
+                              .where(kept(col(t.EarlyWarning.household_id)))),
+            "warnings_by_colour": grouped(col(t.EarlyWarning.colour), select(
+                col(t.EarlyWarning.colour), func.count())
+                .where(kept(col(t.EarlyWarning.household_id)))),
             "tasks": count(select(func.count()).select_from(t.VerificationTask)
-                           .where(kept(t.VerificationTask.household_id))),
+                           .where(kept(col(t.VerificationTask.household_id)))),
             "tasks_done": count(select(func.count()).select_from(t.VerificationTask)
-                                .where(t.VerificationTask.done_on.is_not(None),
-                                       kept(t.VerificationTask.household_id))),
+                                .where(col(t.VerificationTask.done_on).is_not(None),
+                                       kept(col(t.VerificationTask.household_id)))),
             "discovered": count(select(func.count()).select_from(t.DiscoveredPerson)),
-            "enrolled_by_aid": grouped(t.Enrolment.aid, select(
-                t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))
-                .where(kept(t.Enrolment.household_id))),
+            "enrolled_by_aid": grouped(col(t.Enrolment.aid), select(
+                col(t.Enrolment.aid), func.count(func.distinct(col(t.Enrolment.household_id))))
+                .where(kept(col(t.Enrolment.household_id)))),
             "temporary_assistance_cases": count(
-                select(func.count(func.distinct(t.Enrolment.case_id)))
-                .where(t.Enrolment.aid == "temporary_assistance",
-                       kept(t.Enrolment.household_id))),
-            "referrals_by_brand": grouped(t.Referral.brand, select(
-                t.Referral.brand, func.count()).where(kept(t.Referral.household_id))),
+                select(func.count(func.distinct(col(t.Enrolment.case_id))))
+                .where(col(t.Enrolment.aid) == "temporary_assistance",
+                       kept(col(t.Enrolment.household_id)))),
+            "referrals_by_brand": grouped(col(t.Referral.brand), select(
+                col(t.Referral.brand), func.count()).where(kept(col(t.Referral.household_id)))),
             "feedback": count(select(func.count()).select_from(t.Feedback)
-                              .join(t.Referral, t.Referral.id == t.Feedback.referral_id)
-                              .where(kept(t.Referral.household_id))),
+                              .join(t.Referral, col(t.Referral.id) == col(t.Feedback.referral_id))
+                              .where(kept(col(t.Referral.household_id)))),
             "referrals_answered": count(select(func.count()).select_from(t.Referral)
-                                        .where(t.Referral.status == "answered",
-                                               kept(t.Referral.household_id))),
-            "households_by_risk": grouped(t.Household.risk_level, select(
-                t.Household.risk_level, func.count()).where(
-                    t.Household.risk_level.is_not(None), kept(t.Household.id))),
+                                        .where(col(t.Referral.status) == "answered",
+                                               kept(col(t.Referral.household_id)))),
+            "households_by_risk": grouped(col(t.Household.risk_level), select(
+                col(t.Household.risk_level), func.count()).where(
+                    col(t.Household.risk_level).is_not(None), kept(col(t.Household.id)))),
             "cases": count(select(func.count()).select_from(t.Case)
-                           .where(kept(t.Case.household_id))),
+                           .where(kept(col(t.Case.household_id)))),
         }

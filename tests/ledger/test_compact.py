@@ -98,3 +98,20 @@ def test_a_full_document_stored_before_compact_storage_is_read_as_it_is(tmp_path
         assert ledger.stored_assessment(made).results[0].aid == full["results"][0]["aid"]
     finally:
         ledger.close()
+
+
+def test_the_public_notice_list_reads_the_kept_assessment(tmp_path, assessor):
+    """The monthly publicity list (公示) takes each aid's name and amount from what the
+    ledger keeps of the case's latest assessment."""
+    from aidrules.ledger.report import publicity_rows
+    application = read_application(EXAMPLES[0])  # 01: dibao, 30.00 a month
+    ledger = Ledger.open(tmp_path / "ledger.db", assessor=assessor)
+    try:
+        case = ledger.file_application(application, "H-1", by="受理员", grid="grid-07")
+        ledger.investigate(case, ["甲", "乙"], "属实", date(2025, 3, 4))
+        ledger.publish_notice(case, date(2025, 3, 5))
+        [row] = publicity_rows(ledger, date(2025, 3, 1), date(2025, 3, 31))
+        assert (row["aid"], row["amount"], row["period"], row["size"]) == (
+            "最低生活保障", "30.00", "month", 3)
+    finally:
+        ledger.close()
