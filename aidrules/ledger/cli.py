@@ -56,7 +56,8 @@ def _opened(db: str, rules: Path | None = None, policies: Path | None = None,
     from aidrules.ledger.ledger import Ledger
     ledger = None
     try:
-        book = load_rulebook(rules, policies) if rules is not None else None
+        book = load_rulebook(rules, policies) \
+            if rules is not None and policies is not None else None
         ledger = Ledger.open(db, book=book, create=create)
         yield ledger
     except ApplicationError as exc:  # a facts file: every bad field on its own line
@@ -73,6 +74,12 @@ def _opened(db: str, rules: Path | None = None, policies: Path | None = None,
 
 def _day(text: str | None) -> date:
     return day(text) or date.today()
+
+
+def _due(text: str) -> date:
+    found = day(text, "--due")
+    assert found is not None  # a required option
+    return found
 
 
 def _act(db: str, rules: Path, policies: Path, move: Callable[[Ledger], Any],
@@ -239,7 +246,7 @@ def warn(household: Annotated[str, typer.Argument(help="Household id.")],
     """Record a data warning (数据预警): a verification task for the household's grid."""
     with _opened(db) as ledger:
         warning, task = ledger.record_warning(household, department, reason, _day(on), worker,
-                                              day(due_on, "--due"), risk_level)
+                                              _due(due_on), risk_level)
         grid = ledger.household(household).grid
     out.print(f"warning {warning}: task {task} for grid {grid} ({worker}), due {due_on}",
               markup=False)
@@ -264,7 +271,7 @@ def refer(assessment: Annotated[int, typer.Argument(help="The assessment whose r
           due_on: Due, on: On = None, db: Db = DB_DEFAULT) -> None:
     """Push an assessment's referrals (信息推送) to their departments, feedback due by --due."""
     with _opened(db) as ledger:
-        pushed = ledger.push_referrals(assessment, _day(on), day(due_on, "--due"))
+        pushed = ledger.push_referrals(assessment, _day(on), _due(due_on))
         _print_referrals(ledger, pushed)
 
 

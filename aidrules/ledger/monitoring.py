@@ -24,6 +24,7 @@ from aidrules.ledger import lists, loop
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json
 from aidrules.ledger.ledger import Ledger
+from aidrules.ledger.store import ident
 
 if TYPE_CHECKING:
     from aidrules.monitoring import Discovered, EarlyWarning, Event, ImportReport, Reject
@@ -52,7 +53,7 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
             col(t.FeedImportRecord.source) == report.source,
             col(t.FeedImportRecord.sha256) == sha256)).first()
         if known is not None:
-            return StoredImport(known.id, True, (), len(events))
+            return StoredImport(ident(known), True, (), len(events))
         new = _new_events(s, events)
         record = t.FeedImportRecord(
             source=report.source, file_name=report.file, sha256=sha256, imported_on=on,
@@ -69,7 +70,7 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
         _insert(s, t.FeedReject, [
             {"import_id": record.id, "line": r.line, "reason": r.reason,
              "cells": canonical_json([str(c) for c in r.raw])} for r in rejects])
-        return StoredImport(record.id, False, tuple(new), len(events) - len(new))
+        return StoredImport(ident(record), False, tuple(new), len(events) - len(new))
 
 
 def _new_events(s: Session, events: Sequence[Event]) -> list[Event]:
@@ -104,7 +105,7 @@ def raised_keys(ledger: Ledger) -> set[str]:
 def open_tasks(ledger: Ledger) -> list[tuple[int, str, date]]:
     """(task id, household, due date) of every verification task not yet done."""
     with ledger.store.reading() as s:
-        return [(task.id, task.household_id, task.due_on) for task in s.exec(
+        return [(ident(task), task.household_id, task.due_on) for task in s.exec(
             select(t.VerificationTask).where(col(t.VerificationTask.done_on).is_(None))
             .order_by(col(t.VerificationTask.id)))]
 
@@ -165,7 +166,7 @@ def _department(w: EarlyWarning) -> str:
 def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
     """(referral id, brand, departments) of every referral still awaiting feedback."""
     with ledger.store.reading() as s:
-        return [(r.id, r.brand, lists.load(r.departments)) for r in s.exec(
+        return [(ident(r), r.brand, lists.load(r.departments)) for r in s.exec(
             select(t.Referral).where(col(t.Referral.status) == "pushed")
             .order_by(col(t.Referral.id)))]
 

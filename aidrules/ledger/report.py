@@ -168,7 +168,9 @@ def publicity_rows(ledger: Ledger, start: date, end: date,
                             .where(col(t.Assessment.case_id) == case.id)
                             .order_by(col(t.Assessment.id).desc())).first()
             head = heads.get(case.household_id)
-            for result in (json.loads(stored)["results"] if stored and head else []):
+            if stored is None or head is None:
+                continue
+            for result in json.loads(stored)["results"]:
                 if result["aid"] in aids and result["status"] == "eligible":
                     rows.append({"name": head[0], "id_number": head[1], "size": head[2],
                                  "aid": result["name"], "amount": result["amount"],
