@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 
 from aidrules import model
 from aidrules.casework.assessment import StoredAssessment
-from aidrules.casework.case import Case, Review, refuse_clash, review_interval
-from aidrules.casework.errors import IllegalMove
+from aidrules.casework.case import Case, Review, not_before, refuse_clash, review_interval
+from aidrules.casework.errors import IllegalMove, NotFound
+from aidrules.casework.loop import Task
 from aidrules.casework.names import NAME_MOST, check_text, person
 from aidrules.casework.ports import Filed, HouseholdRef, Store, UnitOfWork
 from aidrules.casework.procedure import TimeLimits
@@ -250,6 +252,75 @@ class Procedure:
                 "case": case_id, "reason": reason, "grace_months": grace_months,
                 "paid_until": made.paid_until, "by": made.decided_by})
             return made.paid_until
+
+
+class ClosedLoop:
+    """The closed loop's use cases: a data warning and its verification task, the findings
+    on site (re-assessed), referrals pushed and the departments' feedback."""
+
+    def __init__(self, store: Store, procedure: Procedure) -> None:
+        self.store = store
+        self.procedure = procedure
+
+    def warn(self, uow: UnitOfWork, household_id: str, department: str, reason: str,
+             on: date, worker: str, due_on: date, risk_level: str | None,
+             extra: dict[str, Any] | None = None) -> tuple[int, int]:
+        """A data warning (数据预警) and its verification task for the household's grid, in
+        an open unit. Returns (warning id, task id)."""
+        house = uow.household(household_id)
+        if house is None:
+            raise NotFound(f"no household {household_id!r} in the ledger")
+        worker = person(worker, f"household {household_id}: the grid worker")
+        warning_id = uow.add_warning(household_id, department, reason, on, risk_level)
+        task_id = uow.add_task(Task(warning_id, household_id, house.grid, worker, due_on, on))
+        uow.record(household_id, "warned", on, {
+            "warning": warning_id, "department": department, "reason": reason,
+            "risk_level": risk_level, "task": task_id, "grid": house.grid,
+            "worker": worker, "due_on": due_on, **(extra or {})})
+        return warning_id, task_id
+
+    def record_warning(self, household_id: str, department: str, reason: str, on: date,
+                       worker: str, due_on: date, risk_level: str | None = None
+                       ) -> tuple[int, int]:
+        with self.store.unit() as uow:
+            return self.warn(uow, household_id, department, reason, on, worker, due_on,
+                             risk_level)
+
+    def record_findings(self, task_id: int, worker: str, findings: str, on: date,
+                        application: model.Application) -> int:
+        """On-site verification (实地核查): the findings and the facts as found, re-assessed
+        (the household's risk colour follows). Returns the assessment id."""
+        with self.store.unit() as uow:
+            task = uow.task(task_id)
+            worker = task.record_findings(worker, findings, on)
+            uow.save_task(task)
+            uow.record(task.household_id, "verified", on,
+                       {"task": task_id, "worker": worker, "findings": findings})
+            filed = self.procedure.file_facts(uow, task.household_id, application, on,
+                                              "findings")
+            made = self.procedure.assess(uow, task.household_id, filed, application, on, None)
+            assert made.id is not None
+            return made.id
+
+    def push_referrals(self, assessment_id: int, on: date, due_on: date) -> list[int]:
+        """Push the assessment's referrals (信息推送), feedback due by ``due_on`` (no
+        national time limit exists; the county sets it)."""
+        with self.store.unit() as uow:
+            assessment = uow.assessment(assessment_id)
+            not_before(f"assessment {assessment_id}", "made", assessment.on, "refer", on)
+            return self.procedure.push(uow, assessment, on, due_on)
+
+    def record_feedback(self, referral_id: int, department: str, on: date, action: str
+                        ) -> None:
+        """A department reports what it did (跟踪反馈); the referral is answered when every
+        department it went to has reported."""
+        with self.store.unit() as uow:
+            referral = uow.referral(referral_id)
+            referral.answer(department, on)
+            uow.add_feedback(referral_id, department, on, action)
+            uow.save_referral(referral)
+            uow.record(referral.household_id, "feedback", on, {
+                "referral": referral_id, "department": department, "action": action})
 
 
 def _begin(uow: UnitOfWork, case_id: int, move: str, on: date, version: int | None) -> Case:

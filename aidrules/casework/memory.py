@@ -31,6 +31,7 @@ from aidrules.casework.case import (
     Review,
 )
 from aidrules.casework.errors import ConflictError, NotFound
+from aidrules.casework.loop import Referral, Task
 from aidrules.casework.ports import Filed, HouseholdRef
 
 
@@ -57,7 +58,10 @@ class _Tables:
     enrolments: dict[int, Enrolment] = attrs.Factory(dict)
     reviews: dict[int, Review] = attrs.Factory(dict)
     exits: dict[int, Exit] = attrs.Factory(dict)
-    referrals: dict[int, tuple[str, int, str]] = attrs.Factory(dict)  # household, assessment, brand
+    referrals: dict[int, Referral] = attrs.Factory(dict)
+    warnings: dict[int, tuple[Any, ...]] = attrs.Factory(dict)
+    tasks: dict[int, Task] = attrs.Factory(dict)
+    feedback: dict[int, tuple[Any, ...]] = attrs.Factory(dict)
     chains: dict[str, tuple[Event, ...]] = attrs.Factory(dict)
 
     def copy(self) -> _Tables:
@@ -154,8 +158,9 @@ class MemoryUnit:
         ids = []
         for referral in assessment.referrals:
             ids.append(_next(self.t.referrals))
-            self.t.referrals[ids[-1]] = (assessment.household_id, assessment.id or 0,
-                                         referral.brand)
+            self.t.referrals[ids[-1]] = Referral(assessment.household_id, referral.brand,
+                                                 referral.departments, "pushed", on, (),
+                                                 ids[-1])
         return ids
 
     def open_case(self, household_id: str) -> Case | None:
@@ -234,6 +239,32 @@ class MemoryUnit:
         exit_id = _next(self.t.exits)
         self.t.exits[exit_id] = exit
         return exit_id
+
+    def add_warning(self, household_id: str, department: str, reason: str, on: date,
+                    risk_level: str | None) -> int:
+        warning_id = _next(self.t.warnings)
+        self.t.warnings[warning_id] = (household_id, department, reason, on, risk_level)
+        return warning_id
+
+    def add_task(self, task: Task) -> int:
+        task_id = _next(self.t.tasks)
+        self.t.tasks[task_id] = attrs.evolve(task, id=task_id)
+        return task_id
+
+    def task(self, task_id: int) -> Task:
+        return attrs.evolve(_get(self.t.tasks, task_id, "task"))
+
+    def save_task(self, task: Task) -> None:
+        self.t.tasks[task.id or 0] = attrs.evolve(task)
+
+    def referral(self, referral_id: int) -> Referral:
+        return attrs.evolve(_get(self.t.referrals, referral_id, "referral"))
+
+    def add_feedback(self, referral_id: int, department: str, on: date, action: str) -> None:
+        self.t.feedback[_next(self.t.feedback)] = (referral_id, department, on, action)
+
+    def save_referral(self, referral: Referral) -> None:
+        self.t.referrals[referral.id or 0] = attrs.evolve(referral)
 
     def record(self, household_id: str, kind: str, day: date, payload: dict[str, Any]
                ) -> None:

@@ -5,7 +5,8 @@ hands each call to the room that does it —
 - the procedure's moves to the use cases (:mod:`aidrules.casework.handlers`), which load
   the :class:`~aidrules.casework.case.Case` from the SQL store (:mod:`.store`), let it
   move or refuse, and save it;
-- the closed loop to :mod:`.loop`; reads to :mod:`.views`; replay to :mod:`.replay`.
+- the closed loop to :class:`~aidrules.casework.handlers.ClosedLoop` on the same store;
+  reads to :mod:`.views`; replay to :mod:`.replay`.
 
 Every public operation is one transaction: it either happens whole, chain entry
 included, or not at all. A refused move raises before anything is written. The case's
@@ -28,10 +29,10 @@ from aidrules import model
 from aidrules.casework.assessment import StoredAssessment
 from aidrules.casework.case import CASE_STEPS
 from aidrules.casework.errors import LedgerError, NotFound
-from aidrules.casework.handlers import Procedure
+from aidrules.casework.handlers import ClosedLoop, Procedure
 from aidrules.casework.names import NAME_MOST, person
 from aidrules.engine import Assessor
-from aidrules.ledger import loop, replay, views
+from aidrules.ledger import replay, views
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry
 from aidrules.ledger.database import (
@@ -63,6 +64,7 @@ class Ledger:
         self.holidays = frozenset(holidays)
         self.store = SqlStore(engine)
         self.procedure = Procedure(self.store, lambda: self.assessor)
+        self.loop = ClosedLoop(self.store, self.procedure)
 
     @classmethod
     def open(cls, url_or_path: str | Path = "aidrules.db", book: RuleBook | None = None,
@@ -208,31 +210,29 @@ class Ledger:
         return self.procedure.exit(case_id, by, on, reason, grace_months, because_of_work,
                                    version)
 
-    # ---- the closed loop (see loop) -----------------------------------------------------
+    # ---- the closed loop (see casework.handlers.ClosedLoop) -----------------------------
 
     def record_warning(self, household_id: str, department: str, reason: str, on: date,
                        worker: str, due_on: date, risk_level: str | None = None
                        ) -> tuple[int, int]:
         """A data warning (数据预警) and its verification task for the household's grid.
         Returns (warning id, task id)."""
-        with self.store.tx() as s:
-            return loop.warn(s, household_id, department, reason, on, worker, due_on,
-                             risk_level)
+        return self.loop.record_warning(household_id, department, reason, on, worker,
+                                        due_on, risk_level)
 
     def record_findings(self, task_id: int, worker: str, findings: str, on: date,
                         application: model.Application) -> int:
         """On-site verification (实地核查): the findings and the facts as found, re-assessed.
         Returns the assessment id."""
-        return loop.record_findings(self.store, self.procedure, task_id, worker, findings,
-                                    on, application)
+        return self.loop.record_findings(task_id, worker, findings, on, application)
 
     def push_referrals(self, assessment_id: int, on: date, due_on: date) -> list[int]:
         """Push the assessment's referrals (信息推送), feedback due by ``due_on``."""
-        return loop.push_referrals(self.store, self.procedure, assessment_id, on, due_on)
+        return self.loop.push_referrals(assessment_id, on, due_on)
 
     def record_feedback(self, referral_id: int, department: str, on: date, action: str) -> None:
         """A department reports what it did (跟踪反馈)."""
-        loop.record_feedback(self.store, referral_id, department, on, action)
+        self.loop.record_feedback(referral_id, department, on, action)
 
     # ---- reading (see views) ------------------------------------------------------------
 

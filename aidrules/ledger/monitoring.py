@@ -20,7 +20,7 @@ import attrs
 from sqlalchemy import func, insert, true
 from sqlmodel import Session, col, select
 
-from aidrules.ledger import lists, loop
+from aidrules.ledger import lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json
 from aidrules.ledger.ledger import Ledger
@@ -139,7 +139,8 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
     ledger becomes a ledger warning with a verification task for its grid's worker."""
     warnings = list(warnings)
     stored = []
-    with ledger.store.tx() as s:
+    with ledger.store.unit() as uow:
+        s = uow.s
         raised = _stored(s, col(t.EarlyWarning.key), [w.key for w in warnings])
         for w in warnings:
             if w.key in raised:
@@ -147,8 +148,8 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
             raised.add(w.key)
             task_id = warning_id = None
             if s.get(t.Household, w.household_id) is not None:
-                warning_id, task_id = loop.warn(
-                    s, w.household_id, _department(w), w.reason_zh, on, worker_of(w.grid),
+                warning_id, task_id = ledger.loop.warn(
+                    uow, w.household_id, _department(w), w.reason_zh, on, worker_of(w.grid),
                     due_on, w.colour, {"rule": w.rule_id, "key": w.key})
             s.add(t.EarlyWarning(key=w.key, rule_id=w.rule_id, household_id=w.household_id,
                                  id_number=w.id_number, colour=w.colour,

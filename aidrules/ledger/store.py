@@ -29,6 +29,7 @@ from aidrules import model
 from aidrules.casework.assessment import StoredAssessment, compact
 from aidrules.casework.case import CASE_STEPS, Case, Clash, Decision, Enrolment, Exit, Review
 from aidrules.casework.errors import ConflictError, LedgerError, NotFound
+from aidrules.casework.loop import Referral, Task
 from aidrules.casework.ports import Filed, HouseholdRef
 from aidrules.casework.procedure import State
 from aidrules.ledger import integrity, lists
@@ -375,6 +376,49 @@ class SqlUnit:
         self.s.flush()
         assert row.id is not None
         return row.id
+
+    # ---- the closed loop ------------------------------------------------------------
+
+    def add_warning(self, household_id: str, department: str, reason: str, on: date,
+                    risk_level: str | None) -> int:
+        row = t.Warning(household_id=household_id, raised_on=on, department=department,
+                        reason=reason, risk_level=risk_level)
+        self.s.add(row)
+        self.s.flush()
+        return ident(row)
+
+    def add_task(self, task: Task) -> int:
+        row = t.VerificationTask(warning_id=task.warning_id, household_id=task.household_id,
+                                 grid=task.grid, worker=task.worker, due_on=task.due_on)
+        self.s.add(row)
+        self.s.flush()
+        return ident(row)
+
+    def task(self, task_id: int) -> Task:
+        row = get(self.s, t.VerificationTask, task_id)
+        raised = get(self.s, t.Warning, row.warning_id).raised_on
+        return Task(row.warning_id, row.household_id, row.grid, row.worker, row.due_on,
+                    raised, row.done_on, row.findings, row.id)
+
+    def save_task(self, task: Task) -> None:
+        row = get(self.s, t.VerificationTask, task.id)
+        row.done_on, row.findings = task.done_on, task.findings
+
+    def referral(self, referral_id: int) -> Referral:
+        row = get(self.s, t.Referral, referral_id)
+        answers = tuple((f.department, f.given_on) for f in self.s.exec(
+            select(t.Feedback).where(col(t.Feedback.referral_id) == referral_id)
+            .order_by(col(t.Feedback.id))))
+        return Referral(row.household_id, row.brand, tuple(lists.load(row.departments)),
+                        row.status, row.pushed_on, answers, row.id)
+
+    def add_feedback(self, referral_id: int, department: str, on: date, action: str) -> None:
+        self.s.add(t.Feedback(referral_id=referral_id, department=department, given_on=on,
+                              action=action))
+        self.s.flush()
+
+    def save_referral(self, referral: Referral) -> None:
+        get(self.s, t.Referral, referral.id).status = referral.status
 
     # ---- the chain ------------------------------------------------------------------
 
