@@ -1,7 +1,7 @@
 """The ledger's tables (sqlmodel). Money is kept as exact decimal text, documents as
 canonical JSON text, so every database stores and hashes them the same way.
 
-Rows are written only through :mod:`aidrules.ledger.store` (and the loop, monitoring); the
+Rows are written only through :mod:`aidrules.ledger.store` (and monitoring's feeds); the
 chain table is append-only.
 """
 
