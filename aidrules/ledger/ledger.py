@@ -44,7 +44,7 @@ from aidrules.ledger.database import (
     revision,
 )
 from aidrules.ledger.integrity import Broken
-from aidrules.ledger.store import SqlStore, get, stored_assessment
+from aidrules.ledger.store import SqlStore, append, get, stored_assessment
 from aidrules.ledger.views import DueItem, Enrolled
 from aidrules.policy import PolicyTree
 from aidrules.rulebook import RuleBook
@@ -131,6 +131,10 @@ class Ledger:
 
     def _reading(self) -> Any:
         return self.store.reading()
+
+    def _append(self, s: Session, household_id: str, kind: str, day: date,
+                payload: dict[str, Any]) -> None:  # for modules that add their own events
+        append(s, household_id, kind, day, payload)
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
