@@ -8,7 +8,7 @@ so the checker can point at ``file:line:col``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeGuard
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -69,8 +69,9 @@ def _check_expansion(root: Any, mark: Any) -> None:
         node, done = stack.pop()
         children = _children(node)
         if done:
-            weight[id(node)] = 1 + sum(weight[id(c)] or 0 for c in children)
-            if weight[id(node)] > MAX_EXPANDED:
+            total = 1 + sum(weight[id(c)] or 0 for c in children)
+            weight[id(node)] = total
+            if total > MAX_EXPANDED:
                 raise ComposerError(None, None, TOO_MANY, mark)
             continue
         if id(node) in weight:
@@ -100,34 +101,66 @@ def _reader() -> YAML:
     return yaml
 
 
+class Unreadable(NamedTuple):
+    """Why a file holds no YAML document: the message, and where (``marked`` when the
+    parser placed it; 1, 1 otherwise)."""
+
+    message: str
+    line: int = 1
+    col: int = 1
+    expected: str | None = None
+    marked: bool = False
+
+    def problem(self, label: str) -> Problem:
+        return Problem(label, self.line, self.col, self.message, expected=self.expected)
+
+
 def load(path: Path | str, *, label: str | None = None) -> tuple[Any, list[Problem]]:
     """The document in ``path`` and the problems met reading it (then the document is None)."""
-    label = label or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Problem(label, 1, 1, f"cannot read the file: {exc.strerror}")]
-    return loads(raw, label)
+    data, unreadable = read(path)
+    return data, [] if unreadable is None else [unreadable.problem(label or str(path))]
 
 
 def loads(raw: bytes | str, label: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text (bytes must be UTF-8); never raises for bad input."""
+    data, unreadable = parse(raw)
+    return data, [] if unreadable is None else [unreadable.problem(label)]
+
+
+def read(path: Path | str) -> tuple[Any, Unreadable | None]:
+    """The document in the file at ``path``, or why there is none. Every YAML file the
+    library reads (rules, policies, cases, feeds' mappings, warnings, applications) is
+    read here: ``load`` reports a rule-book style Problem, the application reader a
+    message for the path ``$``."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, Unreadable(f"cannot read the file: {exc.strerror}")
+    return parse(raw)
+
+
+def parse(raw: bytes | str) -> tuple[Any, Unreadable | None]:
+    """The document in YAML text (bytes must be UTF-8), or why there is none; never raises
+    for bad input."""
+    text = raw
     if isinstance(raw, bytes):
         try:
-            raw = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            return None, [Problem(label, line, 1, "the file is not UTF-8 text",
-                                  expected="a file saved as UTF-8")]
+            return None, Unreadable("the file is not UTF-8 text", line,
+                                    expected="a file saved as UTF-8")
     try:
-        return _reader().load(raw), []
+        return _reader().load(text), None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or exc.context or "not valid YAML").strip()
-        return None, [Problem(label, line, col, f"not valid YAML: {what}")]
+        if mark is None:
+            return None, Unreadable(f"not valid YAML: {what}")
+        return None, Unreadable(f"not valid YAML: {what}", mark.line + 1, mark.column + 1,
+                                marked=True)
     except (YAMLError, ValueError, RecursionError) as exc:
-        return None, [Problem(label, 1, 1, f"not valid YAML: {exc}")]
+        return None, Unreadable(f"not valid YAML: {exc}")
 
 
 def position(node: Any, key: Any = None) -> tuple[int, int]:
@@ -144,19 +177,29 @@ def position(node: Any, key: Any = None) -> tuple[int, int]:
             line, col = lc.line, lc.col
     except (KeyError, IndexError, TypeError):
         line, col = lc.line, lc.col
+    if line is None or col is None:  # ruamel kept no mark (e.g. a bare tag)
+        return 1, 1
     return line + 1, col + 1
 
 
 def value_position(node: Any, key: Any) -> tuple[int, int]:
     """1-based (line, col) of the value stored under ``key`` in a mapping."""
     lc = getattr(node, "lc", None)
-    if lc is not None and isinstance(node, CommentedMap) and key in node:
-        try:
+    try:
+        if lc is not None and isinstance(node, CommentedMap) and key in node:
             line, col = lc.value(key)
             return line + 1, col + 1
-        except (KeyError, TypeError):
-            pass
+    except (KeyError, TypeError):  # no mark kept, or a key that cannot be looked up
+        pass
     return position(node, key)
+
+
+def placed(file: str, node: Any, key: Any, message: str, expected: str | None = None,
+           suggestion: str | None = None, *, at_value: bool = False) -> Problem:
+    """The one way a reader reports a problem in a YAML file: at ``node`` (or its ``key``),
+    or with ``at_value`` at the value stored under ``key``."""
+    line, col = value_position(node, key) if at_value else position(node, key)
+    return Problem(file, line, col, message, expected, suggestion)
 
 
 class Reporter:
@@ -168,16 +211,13 @@ class Reporter:
 
     def fail(self, node: Any, key: Any, message: str, expected: str | None = None,
              suggestion: str | None = None, at_key: bool = False) -> None:
-        if key is None or at_key:
-            line, col = position(node, key)
-        else:
-            line, col = value_position(node, key)
-        self.problems.append(Problem(self.file, line, col, message, expected, suggestion))
+        self.problems.append(placed(self.file, node, key, message, expected, suggestion,
+                                    at_value=key is not None and not at_key))
 
 
-def is_mapping(node: Any) -> bool:
+def is_mapping(node: Any) -> TypeGuard[dict[Any, Any]]:
     return isinstance(node, dict)
 
 
-def is_sequence(node: Any) -> bool:
+def is_sequence(node: Any) -> TypeGuard[list[Any]]:
     return isinstance(node, list)

@@ -86,7 +86,8 @@ def run_demo(db: Path, households: int = 2000, seed: int = 1, month: date = date
             feeds = [FeedFile(load_mapping(p), _feed_file(Path(tmp), month, p.stem))
                      for p in sorted(places.feeds.glob("*.yaml"))]
             demo.run = run_month(ledger, read_register(Path(tmp) / "register"),
-                                 load_warning_rules(places.warnings), feeds, today,
+                                 load_warning_rules(places.warnings, assessor.book.policies,
+                                                    synthetic.JURISDICTION), feeds, today,
                                  lambda h: _facts(facts, h, today), engine=assessor.engine)
             _verify_and_decide(ledger, facts, demo, today)
         _feedback(ledger, random.Random(seed), today + timedelta(days=20))
@@ -138,6 +139,7 @@ def _verify_and_decide(ledger: Ledger, facts: synthetic.Facts, demo: Demo, today
     eligible for an aid it does not hold goes through the procedure."""
     found_on = today + timedelta(days=3)
     latest: dict[str, tuple[dict, int]] = {}
+    assert demo.run is not None, "the month has run"
     for stored in demo.run.warnings:
         w = stored.warning
         if stored.task_id is None:
@@ -274,6 +276,7 @@ COLOURS = {"red": "红", "yellow": "黄", "blue": "蓝"}
 def summary(demo: Demo) -> list[str]:
     """The month in the shape of the model county's own figures, read from the ledger."""
     f, run = demo.figures, demo.run
+    assert run is not None, "the month has run"
     rows = sum(i.report.imported for i in run.imports)
     rejects = sum(i.report.rejected for i in run.imports)
     return [

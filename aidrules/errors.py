@@ -62,6 +62,8 @@ class RuleBookError(_ProblemsError, ValueError):
 class ApplicationError(_ProblemsError, ValueError):
     """An application has bad fields; every one is listed by its path."""
 
+    problems: tuple[FieldProblem, ...]  # type: ignore[assignment]  # always by path
+
 
 class PolicyLookupError(AidrulesError, LookupError):
     """A parameter has no value for a jurisdiction on a date, or not in the unit asked for."""

@@ -59,6 +59,7 @@ def mutate_expression(text: str, rng: random.Random, edits: int = 3) -> str:
 def mutate_line(line: str, rng: random.Random) -> str:
     """A rule-file line with its expression mutated (the key and indentation kept)."""
     found = _EXPRESSION_LINE.match(line)
+    assert found is not None, f"not an expression line: {line!r}"
     return found["head"] + mutate_expression(found["text"], rng)
 
 

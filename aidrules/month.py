@@ -27,6 +27,7 @@ from aidrules.monitoring import (
     ImportReport,
     Monitor,
     Register,
+    Reject,
     Screening,
     VerificationTask,
     WarningBook,
@@ -68,9 +69,13 @@ def sha256_of(path: Path) -> str:
 def import_file(ledger: Ledger, feed: FeedFile, on: date) -> ImportResult:
     """Read one file (every row an event or a kept reject) and store it."""
     reading = FeedImport(feed.mapping, feed.path)
-    events, rejects = [], []
+    events: list[Event] = []
+    rejects: list[Reject] = []
     for item in reading:
-        (events if isinstance(item, Event) else rejects).append(item)
+        if isinstance(item, Event):
+            events.append(item)
+        else:
+            rejects.append(item)
     stored = store.record_import(ledger, reading.report, sha256_of(feed.path), events,
                                  rejects, on)
     return ImportResult(reading.report, stored)

@@ -13,6 +13,7 @@ runs); default ``rules`` and ``policies``. See docs/cases.md."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,17 +98,18 @@ def _roots(config: pytest.Config) -> tuple[Path, Path]:
     return config.rootpath, _directory(config, "aidrules_rules").resolve().parent
 
 
-def _label(node: pytest.Node) -> str:
+def _label(node: pytest.Collector | pytest.Item) -> str:
     """The file as messages name it: relative to the rootdir where it lies below it."""
     root = node.config.rootpath
     return node.path.relative_to(root).as_posix() if node.path.is_relative_to(root) \
         else str(node.path)
 
 
-class _ReportsFileErrors:
+class _ReportsFileErrors(pytest.Collector):
     """A collector whose CaseFileError prints as its message alone."""
 
-    def repr_failure(self, excinfo):
+    def repr_failure(  # type: ignore[override]
+            self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # as Collector's
         if isinstance(excinfo.value, CaseFileError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)

@@ -55,7 +55,7 @@ def month(url: str, county: Path, today: date) -> None:
     ledger = Ledger.open(url, assessor=assessor)
     try:
         run_month(ledger, read_register(county / "register"),
-                  load_warning_rules(ROOT / "warnings"), feeds, today,
+                  load_warning_rules(ROOT / "warnings", ROOT / "policies"), feeds, today,
                   lambda h: application_from_dict(facts.application(h, today)),
                   engine=assessor.engine)
     finally:

@@ -22,10 +22,16 @@ CONFINED = {
     "duckdb": ("columnar/",),
     "pyarrow": ("columnar/",),
     "pyspark": ("columnar/",),
+    # the signatures of the chain's anchors (docs/chain.md)
+    "cryptography": ("ledger/anchor.py",),
     # the web framework and its server: the HTTP service only
     "fastapi": ("service/",),
     "starlette": ("service/",),
     "uvicorn": ("service/",),
+    # the command line's libraries: the command line only (aidrules/cli/)
+    "typer": ("cli/",),
+    "click": ("cli/",),
+    "rich": ("cli/",),
 }
 
 # A room of the library → the rooms it may import (besides itself, errors and _yaml).
@@ -33,21 +39,28 @@ LOWER = {
     "language": set(),
     "policy": set(),
     "model": set(),
-    "rulebook": {"language", "policy", "model"},
-    "engine": {"language", "policy", "model", "rulebook"},
+    # render imports nothing of the library: its words are for every room
+    "rulebook": {"language", "policy", "model", "render"},
+    # the results serialise themselves and carry one summary through render's words
+    "engine": {"language", "policy", "model", "rulebook", "render"},
+    # words and documents from results as data: no engine code (type hints only)
+    "render": set(),
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
-    "monitoring": {"language", "policy", "model", "rulebook", "engine", "console"},
-    # the case file's domain: the procedure, its rules and its use cases, no database
+    "monitoring": {"language", "policy", "model", "rulebook", "engine"},
+    # the case model without a database: the law on cases, money and challenges, and the
+    # procedure's use cases (which assess through the engine)
     "casework": {"language", "policy", "model", "rulebook", "engine"},
-    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "console",
-               "casework"},
+    "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "casework"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
-    "notices": {"language", "policy", "model", "rulebook", "engine"},
+    "notices": {"language", "policy", "model", "rulebook", "engine", "render"},
     # the columnar executor compiles the checked trees itself: it never imports the engine
     "columnar": {"language", "policy", "model", "rulebook", "monitoring"},
     # the HTTP service: an entry point over the library (and the package's __version__)
-    "service": {"language", "policy", "model", "rulebook", "engine", "notices", "ledger",
-                "shipped", "console", "__version__"},
+    "service": {"language", "policy", "model", "rulebook", "engine", "render", "notices", "ledger",
+                "columnar", "shipped", "compose", "__version__"},
+    # the composition root wires the book, the engine and the ledger; it serves no one
+    "compose": {"language", "policy", "model", "rulebook", "engine", "ledger", "cases",
+                "shipped"},
 }
 
 
@@ -56,9 +69,14 @@ def modules():
 
 
 def imported(path: Path) -> set[str]:
-    """Every module name the file imports (parsed, never run)."""
+    """Every module name the file imports (parsed, never run), those for type hints only
+    (under ``if TYPE_CHECKING:``) left out: they are no dependency at run time."""
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            node.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -84,7 +102,9 @@ def test_a_third_party_library_is_imported_only_in_its_place(library):
 @pytest.mark.parametrize("lower", sorted(LOWER))
 def test_a_lower_room_does_not_import_the_rooms_built_on_it(lower):
     allowed = LOWER[lower] | {lower, "errors", "_yaml"}
-    found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / lower).rglob("*.py")
+    files = [p for p in modules() if room(p) == lower]
+    assert files, f"no room {lower}"
+    found = {(str(p.relative_to(PACKAGE)), n) for p in files
              for n in imported(p) if n.startswith("aidrules.")}
     assert {(f, n) for f, n in found if n.split(".")[1] not in allowed} == set()
 
@@ -126,6 +146,13 @@ def test_the_case_domain_imports_no_database_library():
 def test_nothing_imports_the_command_line():
     assert [p.name for p in modules() if room(p) != "cli" and "aidrules.cli" in imported(p)
             and p.name != "__main__.py"] == []
+
+
+def test_the_command_lines_rooms_are_gone():
+    """Every command lives in aidrules/cli/, one job a module: no room keeps a cli module
+    of its own, and the library is wired in one place (aidrules/compose.py)."""
+    assert [str(p.relative_to(PACKAGE)) for p in modules()
+            if p.stem in ("cli", "console", "command") and room(p) != "cli"] == []
 
 
 def test_only_the_command_line_reaches_the_service():

@@ -25,7 +25,7 @@ MANIFEST = json.loads((SAMPLE / "manifest.json").read_text(encoding="utf-8"))
 TODAY = date(2025, 3, 31)
 REGISTER = read_register(SAMPLE / "register")
 FACTS = Facts(SAMPLE / "register")
-WARNINGS = load_warning_rules(ROOT / "warnings")
+WARNINGS = load_warning_rules(ROOT / "warnings", ROOT / "policies")
 TABLES = ("households", "applications", "assessments", "chain_entries", "feed_imports",
           "feed_rows", "feed_rejects", "early_warnings", "warnings", "verification_tasks",
           "discovered_people")

@@ -84,8 +84,8 @@ def _fen(value: Fraction) -> str:
     cents = value * 100
     if cents.denominator != 1:
         raise ValueError(f"{value} is not a whole number of fen")
-    sign, cents = ("-" if cents < 0 else ""), abs(cents.numerator)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+    sign, whole = ("-" if cents < 0 else ""), abs(cents.numerator)
+    return f"{sign}{whole // 100}.{whole % 100:02d}"
 
 
 KNOBS = (
@@ -198,8 +198,11 @@ def _sides(assessor: Assessor, data: dict, rule: Rule, criterion: Criterion):
     snapshot = assessor.book.policies.at(application.jurisdiction, application.applied_on)
     facts = facts_for(application, assessor.book, lambda name: snapshot[name].value)
     env = facts.household if rule.scope == "household" else facts.members[0]
+    test = criterion.test
+    if not isinstance(test, ast.Compare):
+        return None
     values = [evaluate(side, env, lambda name: snapshot[name].value)
-              for side in (criterion.test.left, criterion.test.right)]
+              for side in (test.left, test.right)]
     if any(v is UNKNOWN or not isinstance(v, Fraction) for v in values):
         return None
     return tuple(values)

@@ -131,10 +131,10 @@ def measure(base: Assessor, current: Assessor, subjects: Iterable[Subject],
     for subject in subjects:
         impact.households += 1
         try:
-            before, after = (books.laid_over(side, subject.overlays) if books else side
-                             for side in (base, current))
-            before = before.assess(subject.application, subject.on, subject.jurisdiction)
-            after = after.assess(subject.application, subject.on, subject.jurisdiction)
+            was, now = (books.laid_over(side, subject.overlays) if books else side
+                        for side in (base, current))
+            before = was.assess(subject.application, subject.on, subject.jurisdiction)
+            after = now.assess(subject.application, subject.on, subject.jurisdiction)
         except AidrulesError as exc:
             impact.errors.append(f"{subject.label}: {exc}")
             continue

@@ -12,7 +12,7 @@ type alone (a status, or the long form with ``status``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -65,8 +65,8 @@ class _Reader:
 
     def problem(self, node: Any, key: Any, message: str, expected: str | None = None,
                 suggestion: str | None = None, *, at_value: bool = False) -> None:
-        line, col = (_yaml.value_position if at_value else _yaml.position)(node, key)
-        self.problems.append(Problem(self.label, line, col, message, expected, suggestion))
+        self.problems.append(_yaml.placed(self.label, node, key, message, expected, suggestion,
+                                          at_value=at_value))
 
     # -- the file -------------------------------------------------------------------
     def read(self) -> list[Case]:
@@ -94,8 +94,9 @@ class _Reader:
             return []
         return self.cases(items)
 
-    def cases(self, items: list) -> list[Case]:
-        cases, titles = [], {}
+    def cases(self, items: Sequence[Any]) -> list[Case]:
+        cases: list[Case] = []
+        titles: dict[str, int] = {}
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 self.problem(items, index, "each case is a mapping with 'title', "
@@ -129,11 +130,11 @@ class _Reader:
         application = self.application(node)
         aids, risk, referrals = self.expect(node)
         overlay = self.overlay(node)
-        if len(self.problems) > before or application is None:
+        if len(self.problems) > before or application is None or title is None:
             return None
         line, _ = _yaml.position(node)
         where = jurisdiction or application.jurisdiction
-        overlays = (*overlay, *self.parameters(node, where))
+        overlays: tuple[Path | InlineValues, ...] = (*overlay, *self.parameters(node, where))
         if len(self.problems) > before:
             return None
         return Case(title, self.label, line, application, on or application.applied_on,
@@ -295,6 +296,7 @@ class _Reader:
 
     def own_aid(self, node: dict) -> tuple[AidExpectation, ...]:
         """An example's ``expect`` written for its rule's aid type alone."""
+        assert self.rule is not None  # an example's reader reads one rule's examples
         if self.rule.aid is None:
             key = {"risk": "risk_level: ...", "referral": "referrals: [...]"}
             self.problem(node, "expect", f"rule '{self.rule.id}' concludes a "
@@ -375,7 +377,7 @@ class _Reader:
                          at_value=True)
             return None
         known = {r.id: r for r in self.book.rules}
-        found = {}
+        found: dict[str, str] = {}
         for rule_id, result in value.items():
             rule = known.get(rule_id)
             if rule is None:
@@ -384,12 +386,12 @@ class _Reader:
             elif rule.aid != aid:
                 self.problem(value, rule_id, f"rule '{rule_id}' does not conclude '{aid}'",
                              expected="one of " + ", ".join(r.id for r in self.book.rules_for(aid)))
-            text = {True: "true", False: "false"}.get(result, result) \
-                if isinstance(result, (bool, str)) else None
+            text = ("true" if result else "false") if isinstance(result, bool) else result
             if text not in RULE_RESULTS:
                 self.problem(value, rule_id, f"rule result {result!r} is not one of "
                              + ", ".join(RULE_RESULTS), at_value=True)
-            found[str(rule_id)] = text
+            else:
+                found[str(rule_id)] = text
         return found if len(self.problems) == before else None
 
     def risk_level(self, expect: dict, value: Any) -> Any:

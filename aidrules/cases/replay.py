@@ -22,6 +22,7 @@ from aidrules.engine import AidResult, Assessment, Assessor, RuleTrace
 from aidrules.engine.results import money_text
 from aidrules.errors import AidrulesError, Problem, RuleBookError
 from aidrules.policy import InlineValues, Overlay
+from aidrules.render.words import TRUTH
 from aidrules.rulebook import Rule, RuleBook, load_rulebook
 
 VERDICTS = ("agreed", "differed", "undetermined")
@@ -81,7 +82,7 @@ class Outcome:
         explained: set[str] = set()
         for difference in self.differences:
             lines.append(f"  {difference}")
-            if difference.aid and difference.aid not in explained:
+            if difference.aid and difference.aid not in explained and self.assessment:
                 explained.add(difference.aid)
                 lines += ["    " + line for line in reasons(self.assessment.result(difference.aid))]
         if self.differences and self.assessment is not None:
@@ -167,8 +168,7 @@ def _rule_reasons(rule_id: str, traces: list[RuleTrace]) -> list[str]:
 
 
 def criterion_line(criterion) -> str:
-    mark = {"true": "✓", "false": "✗"}.get(criterion.result, "?")
-    line = f"{mark} {criterion.text}"
+    line = f"{TRUTH[criterion.result][0]} {criterion.text}"
     if criterion.left is not None and criterion.right is not None:
         line += f": {_show(criterion.left)} vs {_show(criterion.right)}"
         if criterion.margin is not None:

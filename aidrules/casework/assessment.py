@@ -123,5 +123,5 @@ def _compact_result(result: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def is_compact(stored: Mapping[str, Any]) -> bool:
-    """Stored compact (since ledger schema 0007_casework), not as the full document."""
+    """Stored compact (since ledger schema 0009_casework), not as the full document."""
     return stored.get("schema") == STORED_SCHEMA

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from aidrules.casework import intervals
 from aidrules.casework.assessment import StoredAssessment
 from aidrules.casework.errors import ConflictError, IllegalMove
 from aidrules.casework.names import person
@@ -100,12 +101,11 @@ class Clash:
     starts_on: date
 
 
-def review_interval(application: dict[str, Any]) -> str:
-    """Every 6 months where a member can work (income may change), else yearly
-    (民发〔2021〕57号 art. 31)."""
-    able = any(m.get("work_ability") in ("full", "partial")
-               for m in application["household"]["members"])
-    return "unstable" if able else "stable"
+def review_interval(application: dict[str, Any], unstable: Iterable[str]) -> str:
+    """The household's review interval by its members' work abilities (57号 art. 31;
+    which abilities count is the parameter review.unstable_work_abilities)."""
+    return intervals.review_interval(
+        (m.get("work_ability") for m in application["household"]["members"]), unstable)
 
 
 def check_no_overlap(household_id: str, enrolments: Iterable[Enrolment], aid: str,
@@ -253,7 +253,7 @@ class Case:
             rows.append(Enrolment(
                 household_id=self.household_id, case_id=self.id, aid=aid, starts_on=starts,
                 review_interval=interval, monthly_amount=result.amount,
-                period="once" if once else "month",
+                period=result.period,  # month, year or once
                 ends_on=last_of_month(starts) if once else None,
                 review_due=None if once else limits.review_due(aid, interval, starts)))
         self.state = State.enrolled

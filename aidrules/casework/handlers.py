@@ -59,7 +59,7 @@ class Procedure:
                ) -> StoredAssessment:
         """Assess the facts on ``on``; the household's risk colour follows."""
         result = self._assessor().assess(application, on=on)
-        document = result.to_json()
+        document = result.to_json(detail="full")  # the chain's sha256 is of the whole trace
         made = StoredAssessment.of(document, household_id=household_id,
                                    application_id=filed.id, case_id=case_id, on=on)
         assessment_id, sha256 = uow.add_assessment(made, document)
@@ -198,8 +198,9 @@ class Procedure:
             case = _begin(uow, case_id, "enrol", on, version)
             decision = uow.latest_decision(case_id)
             assessment = uow.assessment(decision.assessment_id)
-            interval = review_interval(uow.application(case.application_id).document)
             limits = self.limits(uow, case)
+            interval = review_interval(uow.application(case.application_id).document,
+                                       limits.unstable_work_abilities)
             rows = case.enrol(on, decision, assessment, interval, limits,
                               uow.household_enrolments(case.household_id))
             for row in rows:

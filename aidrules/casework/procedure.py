@@ -63,6 +63,7 @@ class TimeLimits:
     review_months: dict[str, int]  # stable / unstable
     grace_max_months: int
     validity_months: dict[str, int]  # aid -> longest a determination stands before review
+    unstable_work_abilities: tuple[str, ...] = ("full", "partial")  # the shorter interval
 
     def review_due(self, aid: str, interval: str, starts: date) -> date:
         """The next review: after the household's interval, and no later than the end of
@@ -87,4 +88,6 @@ class TimeLimits:
                            for kind in ("stable", "unstable")},
             grace_max_months=value("grace_period.max_months"),
             validity_months={"rigid_expenditure": value("rigid.validity_months")},
+            unstable_work_abilities=tuple(policies.value(
+                "review.unstable_work_abilities", jurisdiction, on).value),
         )

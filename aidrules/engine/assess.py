@@ -1,9 +1,11 @@
 """Assessing one application across every aid type: durable_rules decides, the library explains.
 
-The order of work: the facts (exact), the engine session (firings and their forward
-chaining), then, conclusion by conclusion in dependency order, the library's own
-evaluation of every criterion, which must agree with what fired, and which also says
-why a rule did not fire and what is missing when nothing can be decided."""
+The order of work: the facts the engine reads (exact), the engine session (firings and
+their forward chaining), then, conclusion by conclusion in dependency order, the status
+read from what fired (and, for a rule with an unknown input, from its probes: see
+docs/engine.md), the amounts of the rules that won, and, only when asked for, the
+library's own evaluation of every criterion, which explains each status (``reasons``) or
+checks it (``verify``)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,12 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from aidrules import model
-from aidrules.engine.compiler import MONEY_UNITS, Compiled, compile_book
+from aidrules.engine.compiler import MONEY_UNITS, Compiled, RuleInputs, compile_book
 from aidrules.engine.durable import Engine, Session
 from aidrules.engine.results import (
     AidResult,
@@ -25,15 +27,16 @@ from aidrules.engine.results import (
     ParameterUse,
     Referral,
     RuleTrace,
-    money_text,
 )
 from aidrules.errors import EngineError
 from aidrules.language import ast
 from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, evaluate, kleene
 from aidrules.policy import PolicySnapshot
+from aidrules.render.words import amount_pending as _amount_pending
+from aidrules.render.words import summary as _summary
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, names_read, node_of
 from aidrules.rulebook.book import Rule, RuleBook
-from aidrules.rulebook.facts import Facts, facts_for, missing_paths
+from aidrules.rulebook.facts import Facts, base_facts, missing_paths
 
 _SHARED_ENGINE: Engine | None = None
 
@@ -55,6 +58,8 @@ class Assessor:
         self._compiled: dict[str, Compiled] = {}
         self._snapshots: dict[tuple[str, date], PolicySnapshot] = {}
         self._parameters: dict[str, _Parameters] = {}
+        self._deciding: dict[str, frozenset[str]] = {}
+        self._amount_names: dict[tuple, frozenset[str]] = {}
         self._order = evaluation_order(book.rules, book.exclusive)
         self.rules_by_node = {node: [r for r in book.rules if node_of(r) == node]
                               for node in self._order}
@@ -66,7 +71,8 @@ class Assessor:
         if found is None:
             if len(self._snapshots) >= _SNAPSHOTS_KEPT:
                 self._snapshots.clear()
-            found = self._snapshots[key] = self.book.policies.at(jurisdiction, on)
+            policies: Any = self.book.policies
+            found = self._snapshots[key] = policies.at(jurisdiction, on)
         return found
 
     def parameters(self, snapshot: PolicySnapshot) -> _Parameters:
@@ -85,25 +91,56 @@ class Assessor:
         return found
 
     def assess(self, application: model.Application, on: date | None = None,
-               jurisdiction: str | None = None, reasons: bool = True) -> Assessment:
+               jurisdiction: str | None = None, reasons: bool = True,
+               verify: bool = False) -> Assessment:
+        """Assess ``application``: durable_rules decides every status; with ``reasons`` the
+        library's own evaluator explains each rule (from the same facts); with ``verify``
+        the evaluator also decides every rule and must agree (EngineError otherwise)."""
         on = on or application.applied_on
         jurisdiction = jurisdiction or application.jurisdiction
         snapshot = self.snapshot(jurisdiction, on)
         compiled = self.compiled(snapshot)
         parameters = self.parameters(snapshot)
-        facts = facts_for(application, self.book, parameters)
-        run = _Run(self, compiled, parameters, facts, reasons)
+        facts = base_facts(application)
+        run = _Run(self, compiled, parameters, facts, reasons, verify)
+        # the derived facts the engine reads; the others when an amount or reasons need them
+        run.derive(None if reasons or verify else self.deciding_names(compiled))
         with self.engine.session(compiled) as session:
             run.start(session)
             for node in self._order:
                 run.settle(node, session)
+            run.fired = session.fired
         return run.assessment(application, jurisdiction, on)
+
+    def deciding_names(self, compiled: Compiled) -> frozenset[str]:
+        """The names the engine's facts are made from: the fields sent, the names the
+        lifted values read, and every derived fact these read in turn."""
+        found = self._deciding.get(compiled.name)
+        if found is None:
+            names = {n for fields in compiled.fields.values() for n in fields}
+            names |= {n for item in compiled.lifted for n in names_read(item.expr)}
+            found = self._deciding[compiled.name] = frozenset(self.book.depends_on(names))
+        return found
+
+    def amount_names(self, rules: tuple[str, ...], field: str) -> frozenset[str]:
+        """What the ``field`` amounts of ``rules`` read, through the derived facts."""
+        key = (rules, field)
+        found = self._amount_names.get(key)
+        if found is None:
+            exprs = [getattr(self.book.rule(r), field) for r in rules]
+            found = frozenset(self.book.depends_on(
+                n for expr in exprs if expr is not None for n in names_read(expr)))
+            if len(self._amount_names) >= _SNAPSHOTS_KEPT:
+                self._amount_names.clear()
+            self._amount_names[key] = found
+        return found
 
     def explain(self, assessment: Assessment, aid: str) -> str:
         from aidrules.engine.explain import explain
         return explain(assessment, aid)
 
 
+_HOUSEHOLD = (None,)  # the one subject of a household rule
 _SNAPSHOTS_KEPT = 4096  # (jurisdiction, date) pairs; a county assesses over a few dates
 
 
@@ -165,16 +202,36 @@ class _Run:
     """The state of one assessment while its conclusions are settled in order."""
 
     def __init__(self, assessor: Assessor, compiled: Compiled, parameters: _Parameters,
-                 facts: Facts, reasons: bool) -> None:
+                 facts: Facts, reasons: bool, verify: bool = False) -> None:
+        self.assessor = assessor
         self.book, self.compiled, self.snapshot = assessor.book, compiled, parameters.snapshot
         self.explaining = assessor.explaining
         self.rules_by_node = assessor.rules_by_node
         self.facts, self.reasons, self.parameters = facts, reasons, parameters
         self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
         self.aid_nodes: dict[str, list[tuple]] = {}  # aid id → its settled nodes
-        self.traces: dict[tuple, list[RuleTrace]] = {}
         self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
         self.missing: dict[tuple, set[str]] = {}
+        self.undecided: dict[tuple, list[str]] = {}  # rule ids left open, per node
+        self.encoded: dict[int | None, dict[str, Any]] = {}  # None: the household
+        self.unknown_fields: dict[int | None, frozenset[str]] = {}
+        self.fired: list[tuple[str, int | None]] = []
+        self.checking = verify
+        self.statuses: dict[tuple[str, str | None], Any] = {}  # (aid, scope) → status, cached
+        self.asserted: set[tuple[tuple, bool]] = set()  # (node, status) told to the engine
+        self.derived: set[tuple[str, str]] = set()  # (scope, id) of the facts computed
+
+    def derive(self, names: frozenset[str] | None) -> None:
+        """Compute the derived facts among ``names`` (None: all) not computed yet, in the
+        book's dependency order (aidrules.rulebook.facts.derive, on demand)."""
+        for fact in self.book.facts:
+            key = (fact.scope, fact.id)
+            if key in self.derived or (names is not None and fact.id not in names):
+                continue
+            self.derived.add(key)
+            envs = self.facts.members if fact.scope == "member" else [self.facts.household]
+            for env in envs:
+                _set(env, fact.id, evaluate(fact.formula, env, self.parameters))
 
     # -- the engine ---------------------------------------------------------------
     def start(self, session: Session) -> None:
@@ -183,11 +240,15 @@ class _Run:
             lifted = [item for item in self.compiled.lifted if item.entity == entity]
             for env in envs:
                 for item in lifted:
-                    env.fields[item.name] = evaluate(item.expr, env, self.parameters)
-        session.assert_fact(self.encode("household", self.facts.household))
+                    _set(env, item.name, evaluate(item.expr, env, self.parameters))
+        self.encoded[None] = household = self.encode("household", self.facts.household)
+        self.unknown_fields[None] = _unknown_fields(household, self.compiled.fields["household"])
+        session.assert_fact(household)
         if self.compiled.fields["member"]:
             for index, member in enumerate(self.facts.members):
-                session.assert_fact(dict(self.encode("member", member), index=index))
+                self.encoded[index] = fact = dict(self.encode("member", member), index=index)
+                self.unknown_fields[index] = _unknown_fields(fact, self.compiled.fields["member"])
+                session.assert_fact(fact)
 
     def encode(self, entity: str, env: Env) -> dict[str, Any]:
         fact: dict[str, Any] = {"kind": entity, "zero": 0}
@@ -203,88 +264,158 @@ class _Run:
             fact[name] = 0 if value is UNKNOWN else _engine_integer(name, scale, value)
         return fact
 
-    # -- settling each conclusion -------------------------------------------------
+    # -- settling each conclusion: from what fired ---------------------------------
     def settle(self, node: tuple, session: Session) -> None:
+        """The status of ``node`` from the engine: a rule (for a member) holds when it fired;
+        one that did not fire is false where every input it reads is known, and otherwise
+        is settled by its probes (compiler.RuleInputs): false when the engine shows one
+        criterion not to hold, undecided when none is shown not to hold. The node is
+        eligible when one of its rules holds, ineligible when all are false."""
         kind, value, scope = node
-        fired = set(session.fired)
-        results, traces, winners, missing = [], [], [], set()
-        for rule in self.rules_by_node[node]:
+        fired = session.fired_set
+        results: list[Any] = []
+        winners = [(rule, member) for rule in self.rules_by_node[node]
+                   for member in self.subjects(rule) if (rule.id, member) in fired]
+        missing: set[str] = set()
+        undecided: list[str] = []
+        for rule in self.rules_by_node[node] if not winners or self.checking else ():
+            # one rule that fired decides the node: the others matter only to verify
+            inputs = self.compiled.inputs[rule.id]
             for member in self.subjects(rule):
-                trace, held, unknown = self.evaluate_rule(rule, member, (rule.id, member) in fired)
-                if (held is True) != ((rule.id, member) in fired):
-                    raise EngineError(f"the engine and the evaluator disagree on rule "
-                                      f"'{rule.id}' (member {member}): evaluator {held}")
+                held: Any
+                if (rule.id, member) in fired:
+                    held = True
+                elif not self.is_open(inputs, member):
+                    held = False
+                else:
+                    held, unknown = self.probe(rule, inputs, member, session)
+                    if held is UNKNOWN:  # what would decide it
+                        undecided.append(rule.id)
+                        missing.update(p for c in unknown
+                                       for p in missing_paths(c.reads, self.book, self.facts))
+                        missing.update(self.inherited_missing(rule, unknown))
                 results.append(held)
-                traces.append(trace)
-                if held is UNKNOWN:  # what would decide it
-                    missing.update(p for c in unknown
-                                   for p in missing_paths(c.reads, self.book, self.facts))
-                    missing.update(self.inherited_missing(rule, unknown))
-                if held is True:
-                    winners.append((rule, member))
-        status = kleene("or", results) if results else False
+                if self.checking:
+                    self.check(rule, member, held, (rule.id, member) in fired)
+        status = True if winners else kleene("or", results) if results else False
         self.node_status[node] = status
         if kind == "aid":
             self.aid_nodes.setdefault(value, []).append(node)
-        self.traces[node], self.missing[node] = traces, missing
+            self.statuses.pop((value, None), None)
+            self.statuses.pop((value, scope), None)
+        self.missing[node] = missing
         self.winners[node] = [(r, m) for r, m in winners
                               if not any(r.id in w.overrides for w, _ in winners)]
+        self.undecided[node] = list(dict.fromkeys(undecided))
         if kind == "aid" and status is False and (value, scope) in self.compiled.negative_nodes:
-            session.assert_fact({"kind": "status", "aid": value, "scope": scope,
-                                 "status": "ineligible"})
+            self.assert_status(session, node, status)
+
+    def assert_status(self, session: Session, node: tuple, status: bool) -> None:
+        """Tell the engine a settled status, once: ineligibility, which rules reading
+        ``not eligible(...)`` match, and for probes also eligibility an action did not
+        assert (an aid type that no deciding rule reads)."""
+        if (node, status) not in self.asserted:
+            self.asserted.add((node, status))
+            session.assert_fact({"kind": "status", "aid": node[1], "scope": node[2],
+                                 "status": "eligible" if status else "ineligible"})
+
+    def is_open(self, inputs: RuleInputs, member: int | None) -> bool:
+        """Whether the rule reads an unknown input (for ``member``): a field not reported,
+        or the status of an aid type that is undetermined."""
+        if not self.unknown_fields[None].isdisjoint(inputs.household):
+            return True
+        if member is not None and not self.unknown_fields[member].isdisjoint(inputs.member):
+            return True
+        return any(self.status_of(aid, scope) is UNKNOWN for aid, scope in inputs.statuses)
+
+    def probe(self, rule: Rule, inputs: RuleInputs, member: int | None, session: Session):
+        """Ask the rule's probes whether a criterion fails, then, if none does, which hold.
+        Returns False (one fails) or UNKNOWN, and the criteria left undecided."""
+        values = dict(inputs.constants)
+        if False in values.values():
+            return False, []  # a criterion false under the policy values in force
+        for aid, scope in inputs.statuses:
+            for node in self.aid_nodes.get(aid, ()):
+                status = self.node_status[node]
+                if (scope is None or node[2] == scope) and status is not UNKNOWN and not (
+                        status and aid in self.compiled.positive_aids):
+                    self.assert_status(session, node, status)
+        fact: dict[str, Any] = {"kind": "open", "rule": rule.id, "ask": "fails", "zero": 0}
+        if member is not None:
+            fact["member"] = member
+        for entity, name, _ in inputs.fields:
+            source = self.encoded[None if entity == "household" else member]
+            prefix = "h_" if entity == "household" else "m_"
+            for key in (name, f"{name}__known"):
+                if key in source:
+                    fact[prefix + key] = source[key]
+        session.assert_fact(fact)
+        if (rule.id, member) in session.probed:
+            return False, []
+        session.assert_fact(dict(fact, ask="holds"))
+        values.update(session.probed.get((rule.id, member), {}))
+        return UNKNOWN, [c for i, c in enumerate(rule.criteria) if i not in values]
+
+    def check(self, rule: Rule, member: int | None, held: Any, fired: bool) -> None:
+        """``verify=True``: the library's own evaluator must find the same value."""
+        trace, evaluated, _ = self.explain_rule(rule, member, fired)
+        if evaluated is not held and not (evaluated is UNKNOWN and held is UNKNOWN):
+            raise EngineError(f"the engine and the evaluator disagree on rule '{rule.id}' "
+                              f"(member {member}): engine {_three(held)}, evaluator "
+                              f"{_three(evaluated)}")
 
     def inherited_missing(self, rule: Rule, unknown) -> set[str]:
         """What is missing for the undecided aid types ``rule`` waits on, through
         ``eligible(...)`` and exclusive-group precedence; those were settled first, with
         what they wait on in turn, so this is transitive."""
-        waits = [(aid, None) for c in unknown for aid in c.aids]
+        waits: list[tuple[str, str | None]] = [(aid, None) for c in unknown for aid in c.aids]
         waits += [(higher, "household") for higher in excluded_by(rule, self.book.exclusive)]
-        found = set()
+        found: set[str] = set()
         for aid, scope in waits:
             if self.status_of(aid, scope) is UNKNOWN:
                 found.update(p for n in self.aid_nodes.get(aid, ())
                              if scope is None or n[2] == scope for p in self.missing[n])
         return found
 
-    def subjects(self, rule: Rule) -> list[int | None]:
-        if rule.scope == "household":
-            return [None]
-        return list(range(len(self.facts.members)))
+    def subjects(self, rule: Rule) -> Any:
+        return _HOUSEHOLD if rule.scope == "household" else range(len(self.facts.members))
 
     def status_of(self, aid: str, scope: str | None = None) -> Any:
-        nodes = [n for n in self.aid_nodes.get(aid, ()) if scope is None or n[2] == scope]
-        return kleene("or", [self.node_status[n] for n in nodes]) if nodes else False
+        found = self.statuses.get((aid, scope), _ABSENT)
+        if found is _ABSENT:
+            nodes = [n for n in self.aid_nodes.get(aid, ()) if scope is None or n[2] == scope]
+            found = kleene("or", [self.node_status[n] for n in nodes]) if nodes else False
+            self.statuses[aid, scope] = found
+        return found
 
-    def evaluate_rule(self, rule: Rule, member: int | None, fired: bool):
+    # -- explaining: the library's own evaluator, only when asked ---------------------
+    def explain_rule(self, rule: Rule, member: int | None, fired: bool):
+        """The rule's trace: every criterion evaluated by the library's own exact evaluator,
+        with the statuses the engine settled. Run for reasons and for ``verify``, never to
+        decide: tests/engine/test_decider.py disables it and every case still passes."""
         env = self.facts.household if member is None else self.facts.members[member]
         criteria, values, unknown = [], [], []
         for criterion in rule.criteria:
-            if self.reasons:
-                explained = self.explain_criterion(criterion, env, member)
-                criteria.append(explained)
-                value = _VALUES[explained.result]
-            else:
-                value = evaluate(criterion.test, env, self.parameters, self.status_of)
+            explained = self.explain_criterion(criterion, env, member)
+            criteria.append(explained)
+            value = _VALUES[explained.result]
             values.append(value)
             if value is UNKNOWN:
                 unknown.append(criterion)
-            elif value is False and not self.reasons:
-                break  # decided: without reasons, the other criteria need not be evaluated
         for higher in excluded_by(rule, self.book.exclusive):
             status = self.status_of(higher, "household")
             value = UNKNOWN if status is UNKNOWN else not status
             values.append(value)
-            if self.reasons:
-                criteria.append(self.precedence(rule, higher, _three(value), member))
+            criteria.append(self.precedence(rule, higher, _three(value), member))
         held = kleene("and", values)
         trace = RuleTrace(rule.id, rule.title, rule.title_en, str(rule.basis), _three(held),
-                          fired, tuple(criteria), member)
+                          fired, tuple(criteria), member, rule.overrides, rule.special)
         return trace, held, unknown
 
     def precedence(self, rule: Rule, higher: str, value: str, member) -> CriterionResult:
         """The criterion an exclusive group adds: the household does not hold ``higher``."""
         aid = self.book.aids[higher]
-        group = next(g for g in self.book.exclusive if higher in g.higher_than(rule.aid))
+        group = next(g for g in self.book.exclusive if higher in g.higher_than(rule.aid or ""))
         reason, reason_en = ((text or "").replace("{aid}", name) or None for text, name in
                              ((group.reason, aid.name), (group.reason_en, aid.name_en)))
         return CriterionResult(f"not eligible({higher})", f"未被认定为{aid.name}",
@@ -331,7 +462,7 @@ class _Run:
         nodes = self.aid_nodes.get(aid, [])
         status = self.status_of(aid)
         winners = [w for n in nodes for w in self.winners[n]]
-        traces = tuple(t for n in nodes for t in self.traces[n])
+        traces = self.traces(nodes) if self.reasons else ()
         missing = tuple(sorted({p for n in nodes for p in self.missing[n]}))
         amount = amount_max = None
         label = {True: "eligible", False: "ineligible"}.get(status, "undetermined")
@@ -349,8 +480,25 @@ class _Run:
             missing = ()
         members = tuple(m for _, m in winners if m is not None)
         return AidResult(aid, info.name, info.name_en, label, amount, amount_max, summary,
-                         summary_en, missing, members, traces if self.reasons else (),
-                         info.period)
+                         summary_en, missing, members, traces, info.period,
+                         self.deciding(nodes, label, winners))
+
+    def deciding(self, nodes, label: str, winners) -> tuple[str, ...]:
+        """The rules that settled the status: those that fired and won (eligible), every
+        rule of the aid type (ineligible: each was found false), or those left undecided."""
+        if label == "eligible":
+            ids = [rule.id for rule, _ in winners]
+        elif label == "undetermined":
+            ids = [rule_id for n in nodes for rule_id in self.undecided[n]]
+        else:
+            ids = [rule.id for n in nodes for rule in self.rules_by_node[n]]
+        return tuple(dict.fromkeys(ids))
+
+    def traces(self, nodes) -> tuple[RuleTrace, ...]:
+        fired = set(self.fired)
+        return tuple(self.explain_rule(rule, member, (rule.id, member) in fired)[0]
+                     for n in nodes for rule in self.rules_by_node[n]
+                     for member in self.subjects(rule))
 
     def amount_missing(self, winners) -> tuple[str, ...]:
         names = {n for rule, _ in winners for expr in (rule.amount, rule.amount_max)
@@ -364,6 +512,7 @@ class _Run:
                  if getattr(rule, field) is not None]
         if not exprs:
             return None
+        self.derive(self.assessor.amount_names(tuple(r.id for r, _ in winners), field))
         total = Fraction(0)
         for expr, member in exprs:
             env = self.facts.household if member is None else self.facts.members[member]
@@ -386,14 +535,27 @@ class _Run:
                         rule.reason_en or rule.title_en, rule.id)
 
 
+def _set(env: Env, name: str, value: Any) -> None:
+    """A computed fact into the entity's own fields (a dict, typed as a Mapping)."""
+    cast(dict, env.fields)[name] = value
+
+
+def _unknown_fields(fact: dict[str, Any], fields: dict[str, str]) -> frozenset[str]:
+    """The fields of an encoded fact that carry no value: a bool or text left out, a
+    number sent with ``__known: false``."""
+    return frozenset(name for name, kind in fields.items()
+                     if (name not in fact if kind in ("bool", "text")
+                         else not fact[f"{name}__known"]))
+
+
 def _engine_integer(name: str, scale: int, value: Fraction) -> int:
     """``value`` × ``scale``: whole by construction (the compiler bounds every lifted
     value's denominator by ``scale``); an error here is a bug in the compiler."""
-    scaled = value * scale
-    if scaled.denominator != 1:
+    whole, rest = divmod(value.numerator * scale, value.denominator)
+    if rest:
         raise EngineError(f"the value of '{name}' ({value}) is not a whole number of "
                           f"1/{scale}")
-    return int(scaled)
+    return whole
 
 
 def _to_fen(value: Fraction) -> Decimal:
@@ -410,31 +572,3 @@ def _three(value: Any) -> str:
 
 def _shown(value: Any) -> Any:
     return None if value is UNKNOWN else value
-
-
-def _amount_pending(summary: str, summary_en: str, missing) -> tuple[str, str]:
-    gaps = "、".join(missing) or "有关信息"
-    return (f"{summary}；金额暂无法计算：缺少 {gaps}",
-            f"{summary_en}; the amount cannot be computed yet: missing "
-            f"{', '.join(missing) or 'some information'}")
-
-
-def _summary(label: str, traces, winners, missing) -> tuple[str, str]:
-    if label == "eligible":
-        rule = winners[0][0]
-        return f"符合：{rule.title}（{rule.basis}）", f"Eligible: {rule.title_en} ({rule.basis})"
-    if label == "undetermined":
-        gaps = "、".join(missing) or "有关信息"
-        return f"暂无法认定：缺少 {gaps}", f"Cannot decide yet: missing {', '.join(missing)}"
-    failed = [c for t in traces for c in t.criteria if c.result == "false"]
-    if not failed:
-        return "不符合条件", "Not eligible"
-    first = failed[0]
-    detail = ""
-    if first.left is not None and first.right is not None:
-        detail = f"（{money_text(first.left)} 对比 {money_text(first.right)}）" \
-            if isinstance(first.left, Fraction) and isinstance(first.right, Fraction) else ""
-    title = first.title or first.text
-    return (f"不符合：{title}不成立{detail}",
-            f"Not eligible: '{first.title_en or first.text}' does not hold"
-            + (f" ({money_text(first.left)} vs {money_text(first.right)})" if detail else ""))

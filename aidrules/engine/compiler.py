@@ -10,7 +10,9 @@ positive ``kind`` discriminator on every pattern, guards for unreported values."
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import unicodedata
 from collections.abc import Callable
@@ -83,6 +85,29 @@ class Compiled:
     positive_aids: frozenset[str]  # aid types whose eligibility some rule matches
     negative_nodes: frozenset[tuple[str, str]]  # (aid, scope) whose ineligibility is matched
     scales: dict[str, dict[str, int]] = attrs.field(factory=dict)  # entity → field → scale
+    inputs: dict[str, RuleInputs] = attrs.field(factory=dict)  # rule id → what it reads
+    probes: dict[str, tuple[str, int, bool]] = attrs.field(factory=dict)
+    # durable rule name → (rule id, criterion index, the value it shows the criterion has)
+
+
+@attrs.frozen
+class RuleInputs:
+    """What one rule reads, so that the engine can settle it when it did not fire.
+
+    Where every input is known, a rule that did not fire is false (two-valued logic).
+    Where one is unknown, the runtime asserts an ``open`` fact carrying ``fields`` and the
+    rule's *probes* fire on it: one per criterion and value (true / false), so the engine
+    tells which criteria are known to hold, known not to hold, or undecided. Criteria that
+    fold to a constant under the policy values in force are in ``constants``.
+    Criteria are numbered as in the rule; an exclusive group's precedence comes after."""
+
+    fields: tuple[tuple[str, str, str], ...]  # (entity, name, kind), as in Compiled.fields
+    statuses: tuple[tuple[str, str | None], ...]  # (aid, scope or None: any scope)
+    criteria: int  # how many criteria, precedence included
+    constants: dict[int, bool] = attrs.field(factory=dict)
+
+    household: frozenset[str] = frozenset()  # the names in fields, per entity
+    member: frozenset[str] = frozenset()
 
 
 def compile_book(book: RuleBook, parameters: Callable[[str], Any], name: str) -> Compiled:
@@ -97,7 +122,7 @@ class _Compiler:
         self.fields: dict[str, dict[str, str]] = {"household": {}, "member": {}}
         self.positive: set[str] = set()
         self.negative: set[tuple[str, str]] = set()
-        self.scopes_of = {}
+        self.scopes_of: dict[str, set[str]] = {}
         for rule in book.rules:
             if rule.aid:
                 self.scopes_of.setdefault(rule.aid, set()).add(rule.scope)
@@ -112,13 +137,20 @@ class _Compiler:
                 key = f"{rule.id}#{i}"
                 rules[key] = durable_rule
                 actions[key] = rule.id
+        # what rules that decide read, asserted as soon as it is known; what only probes
+        # read is asserted by the runtime just before an open fact that needs it
+        positive, negative = frozenset(self.positive), frozenset(self.negative)
+        inputs: dict[str, RuleInputs] = {}
+        probes: dict[str, tuple[str, int, bool]] = {}
+        for rule in self.book.rules:
+            inputs[rule.id] = self.probes(rule, rules, probes)
         conclusions = {r.id: (r.conclusion.kind, r.conclusion.value, r.scope)
                        for r in self.book.rules}
         scales = {entity: {item.name: item.scale for item in self.lifted.values()
                            if item.entity == entity} for entity in self.fields}
         return Compiled(name, {name: rules}, actions, self.fields,
-                        tuple(self.lifted.values()), conclusions, frozenset(self.positive),
-                        frozenset(self.negative), scales)
+                        tuple(self.lifted.values()), conclusions, positive, negative, scales,
+                        inputs, probes)
 
     # -- one rule -------------------------------------------------------------
     def rule(self, rule: Rule) -> list[dict]:
@@ -132,11 +164,65 @@ class _Compiler:
         """The alternatives the engine tests ``rule`` as, each a list of literals (one durable
         rule each); past ``4 * MAX_DISJUNCTS`` the count is cut short. The load proof
         (aidrules.rulebook.proofs) counts at least as many without writing them out."""
+        return _dnf(_simplify(_expand(_nnf(ast.Logic("and", tuple(self.tests(rule)))))))
+
+    def tests(self, rule: Rule) -> list:
+        """The rule's criteria prepared for the engine, an exclusive group's precedence last."""
         scope = ("household",) if rule.scope == "household" else ("household", "member")
         tests = [self.prepare(c.test, scope) for c in rule.criteria]
-        tests += [_Status(aid, False, "household")
-                  for aid in excluded_by(rule, self.book.exclusive)]
-        return _dnf(_simplify(_expand(_nnf(ast.Logic("and", tuple(tests))))))
+        return tests + [_Status(aid, False, "household")
+                        for aid in excluded_by(rule, self.book.exclusive)]
+
+    def probes(self, rule: Rule, rules: dict, probes: dict) -> RuleInputs:
+        """For each criterion, durable rules that fire on an ``open`` fact of ``rule`` when
+        the criterion is known to hold and when it is known not to (see RuleInputs)."""
+        constants: dict[int, bool] = {}
+        fields: set[tuple[str, str, str]] = set()
+        statuses: list[tuple[str, str | None]] = []
+        tests = self.tests(rule)
+        for index, test in enumerate(tests):
+            for holds in (True, False):
+                alternatives = _dnf(_simplify(_expand(_nnf(test, not holds))))
+                if alternatives in ([], [[]]):
+                    if alternatives == [[]]:
+                        constants[index] = holds
+                    continue
+                if len(alternatives) > MAX_DISJUNCTS:
+                    raise EngineError(f"rule '{rule.id}' ({rule.at}): criterion {index + 1} "
+                                      f"splits into {len(alternatives)} alternatives for the "
+                                      f"engine; at most {MAX_DISJUNCTS}")
+                for n, literals in enumerate(alternatives):
+                    key = f"{rule.id}?{index}{'+' if holds else '-'}{n}"
+                    rules[key] = self.probe_patterns(rule, literals, fields, statuses, holds)
+                    probes[key] = (rule.id, index, holds)
+        entities = {"h": "household", "m": "member"}
+        return RuleInputs(tuple(sorted((entities[a], n, k) for a, n, k in fields)),
+                          tuple(dict.fromkeys(statuses)), len(tests), constants,
+                          frozenset(n for a, n, _ in fields if a == "h"),
+                          frozenset(n for a, n, _ in fields if a == "m"))
+
+    def probe_patterns(self, rule: Rule, literals: list, fields: set, statuses: list,
+                       holds: bool) -> dict:
+        """One alternative of a probe: every field is read from the rule's ``open`` fact
+        (named ``h_<field>`` / ``m_<field>``), which a leading rule discriminator keeps
+        apart from every other rule's alpha conditions (the engine allows 64 at once).
+        The fact asks one question (``ask``): which criteria fail (enough to know the rule
+        is false), or, asked only when none fails, which hold (what is missing)."""
+        conditions: list = [{"kind": "open"}, {"rule": rule.id},
+                            {"ask": "holds" if holds else "fails"}]
+        patterns = []
+        for literal in literals:
+            if isinstance(literal, _Status):
+                statuses.append((literal.aid, literal.scope))
+                patterns.extend(self.status_patterns(literal))
+                continue
+            for field in _fields_in(literal):
+                fields.add((field.alias, field.name, field.kind))
+            for _, condition in self.conditions(_flattened(literal), rule):
+                if condition not in conditions:
+                    conditions.append(condition)
+        return {"all": [{"o": {"$and": conditions}}, *({f"s{i}": p}
+                                                       for i, p in enumerate(patterns))]}
 
     def patterns(self, rule: Rule, literals: list) -> dict:
         conditions = {"h": [{"kind": "household"}], "m": [{"kind": "member"}]}
@@ -157,7 +243,9 @@ class _Compiler:
     def status_patterns(self, status: _Status) -> list[dict]:
         if status.positive:
             self.positive.add(status.aid)
-            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, {"status": "eligible"}]}]
+            scoped = [{"scope": status.scope}] if status.scope else []
+            return [{"$and": [{"kind": "status"}, {"aid": status.aid}, *scoped,
+                              {"status": "eligible"}]}]
         scopes = [status.scope] if status.scope else sorted(self.scopes_of.get(status.aid, ()))
         patterns = []
         for scope in scopes:
@@ -167,7 +255,7 @@ class _Compiler:
         return patterns
 
     # -- names, parameters, aggregates ------------------------------------------
-    def prepare(self, node: ast.Expr, scope: tuple[str, ...]) -> Any:
+    def prepare(self, node: Any, scope: tuple[str, ...]) -> Any:
         """Inline derived facts and parameters; lift aggregates; keep fields and statuses."""
         match node:
             case ast.Name() if len(node.parts) == 1:
@@ -179,15 +267,18 @@ class _Compiler:
             case ast.Text(value) | ast.Bool(value):
                 return _Const(value, node.pos)
             case ast.ListOf(items):
-                return _Const(tuple(i.value for i in items), node.pos)
+                constants: Any = items  # the checker allows only constants in a list
+                return _Const(tuple(i.value for i in constants), node.pos)
             case ast.Call(function="eligible"):
-                return _Status(node.args[0].parts[0], True, pos=node.pos)
+                named: Any = node.args[0]  # the checker allows only an aid type's name
+                return _Status(named.parts[0], True, pos=node.pos)
             case ast.Call(function="lookup"):
                 return self.lookup(node, scope)
             case ast.Call(function="monthly" | "yearly", args=(amount,)):
                 # exact arithmetic: the comparison is cross-multiplied, nothing divided
                 op = "/" if node.function == "monthly" else "*"
-                return ast.Arith(op, self.prepare(amount, scope), _Const(Fraction(12)),
+                twelve: Any = _Const(Fraction(12))  # compiler leaves inside the tree
+                return ast.Arith(op, self.prepare(amount, scope), twelve,
                                  pos=node.pos)
             case ast.Call(function="round") if self.leaves_exact(node):
                 return self.prepare(node.args[0], scope)
@@ -212,7 +303,7 @@ class _Compiler:
                 return _Field(_ALIAS[entity], name, kind.kind, node.pos)
         raise EngineError(f"cannot compile the name '{name}'")  # the checker prevents this
 
-    def lookup(self, node: ast.Call, scope: tuple[str, ...]) -> Any:
+    def lookup(self, node: Any, scope: tuple[str, ...]) -> Any:
         """A table's entry: a constant for a constant key, else computed by the library."""
         key = _fold(self.prepare(node.args[1], scope))
         if isinstance(key, _Const):
@@ -226,11 +317,11 @@ class _Compiler:
         return isinstance(formula, ast.Call) and formula.function == "round" and \
             self.leaves_exact(formula)
 
-    def leaves_exact(self, node: ast.Call) -> bool:
+    def leaves_exact(self, node: Any) -> bool:
         """A rounding the policy declares as none: the figure is compared exactly."""
         return getattr(self.parameters(node.args[1].dotted), "mode", None) == "none"
 
-    def is_aggregate(self, node: ast.Call, scope) -> bool:
+    def is_aggregate(self, node: Any, scope) -> bool:
         return any(_is_aggregate_call(node, self.book, e) for e in scope)
 
     def lift(self, node: ast.Expr, scope: tuple[str, ...]) -> _Field:
@@ -238,14 +329,17 @@ class _Compiler:
         key = (entity, node)
         if key not in self.lifted:
             from aidrules.language.checker import check
-            kind = check(node, self.book.schema, scope, "<lifted>").type.kind
+            checked = check(node, self.book.schema, scope, "<lifted>").type
+            assert checked is not None  # the book was checked when it loaded
+            kind = checked.kind
             scale = 1
             if kind in ("money", "int", "number"):
-                scale = self.denominator(node, scope)
-                if scale is None:  # refused at load (aidrules.rulebook.proofs)
+                bound = self.denominator(node, scope)
+                if bound is None:  # refused at load (aidrules.rulebook.proofs)
                     raise EngineError(f"the value at line {node.pos[0]}, column "
                                       f"{node.pos[1]} cannot be sent to the engine exactly: "
                                       "its denominator is not bounded")
+                scale = bound
                 if kind == "money":  # money stays whole engine units
                     scale = math.lcm(scale, MONEY_UNITS)
             self.lifted[key] = Lifted(f"_v{len(self.lifted)}", node, entity, kind, scale)
@@ -284,10 +378,12 @@ class _Compiler:
         difference = _sub(_mul(ln, rd), _mul(rn, ld))  # left − right, over ld·rd > 0
         guards = [d for d in (ld, rd) if not _is_constant(d)]
         fields = _fields_of(difference) | {f for g in guards for f in _fields_of(g)}
-        alias = "m" if any(f.alias == "m" for f in fields) else "h"
+        aliases = {f.alias for f in fields}
+        alias = "m" if "m" in aliases else "o" if "o" in aliases else "h"
         # Unreported values are sent as 0 with <name>__known false: arithmetic on a
         # missing field is an engine error (311), so every field read must be guarded.
-        out = [(f.alias, {f"{f.name}__known": True}) for f in sorted(fields, key=_key)]
+        out: list[tuple[str, dict[str, Any]]] = [
+            (f.alias, {f"{f.name}__known": True}) for f in sorted(fields, key=_key)]
         out += [(alias, {"$lt": {"zero": _json(_integral(g), alias)}}) for g in guards]
         flipped = _DURABLE_OP[_FLIP[literal.op]]
         out.append((alias, {flipped: {"zero": _json(_integral(difference), alias)}}))
@@ -296,6 +392,23 @@ class _Compiler:
 
 def _key(f: _Field):
     return (f.alias, f.name)
+
+
+def _fields_in(node: Any) -> list[_Field]:
+    if isinstance(node, _Field):
+        return [node]
+    if not isinstance(node, ast.Expr.__args__):
+        return []
+    return [f for child in ast.children(node) for f in _fields_in(child)]
+
+
+def _flattened(node: Any) -> Any:
+    """``node`` reading every field from the one ``open`` fact (alias ``o``)."""
+    if isinstance(node, _Field):
+        return attrs.evolve(node, alias="o", name=f"{node.alias}_{node.name}")
+    if not isinstance(node, ast.Expr.__args__):
+        return node
+    return _rebuild(node, [_flattened(c) for c in ast.children(node)])
 
 
 # -- tree rewriting ---------------------------------------------------------------
@@ -312,7 +425,7 @@ def _rebuild(node: ast.Expr, children: list) -> Any:
         case ast.Logic(op):
             return ast.Logic(op, tuple(children), pos=node.pos)
         case ast.If():
-            return ast.If(*children, pos=node.pos)
+            return ast.If(children[0], children[1], children[2], pos=node.pos)
         case ast.Call(function):
             return ast.Call(function, tuple(children), None, pos=node.pos)
     return node
@@ -450,7 +563,7 @@ def _dnf(node: Any) -> list[list]:
         case ast.Logic(op="or", operands=operands):
             return [d for o in operands for d in _dnf(o)]
         case ast.Logic(op="and", operands=operands):
-            combined = [[]]
+            combined: list[list] = [[]]
             for operand in operands:
                 combined = [a + b for a in combined for b in _dnf(operand)]
                 if len(combined) > MAX_DISJUNCTS * 4:
@@ -556,11 +669,131 @@ def _text_condition(literal: ast.Compare, rule: Rule) -> tuple[str, dict]:
     if not isinstance(field, _Field) or not isinstance(value, _Const):
         raise EngineError(f"rule '{rule.id}' ({rule.at}): the engine compares a text field "
                           "with fixed texts only")
-    values = value.value if isinstance(value.value, tuple) else (value.value,)
-    values = [unicodedata.normalize("NFC", v) for v in values]
+    given = value.value if isinstance(value.value, tuple) else (value.value,)
+    values = [unicodedata.normalize("NFC", v) for v in given]
     if literal.op in ("==", "in"):
         options = [{field.name: v} for v in values]
         return field.alias, options[0] if len(options) == 1 else {"$or": options}
     return field.alias, {"$and": [{"$neq": {field.name: v}} for v in values]} if values \
         else {"$ex": {field.name: 1}}
 
+
+
+# -- a set of conditions over a household fact and one other fact ------------------
+# The warning rules of the monitoring (aidrules.monitoring.warnings) are conditions in the
+# rule language over ``household.*`` and ``event.*`` facts and dated parameters. They are
+# compiled here, by the rules' own compiler: the same money unit, the same folding of
+# parameters, cross-multiplication and guards; only the reading of names differs.
+
+@attrs.frozen
+class FactField:
+    """A name a condition may read, as the engine's fact carries it."""
+
+    entity: str  # "household" (the session's one household fact) or "other"
+    field: str  # the field of the engine's fact
+    kind: str  # money, int, number, bool, text
+
+
+@attrs.frozen
+class ConditionSet:
+    """Compiled conditions: a plain JSON ruleset (the ``SESSION_RULE`` included, no
+    actions) for one household fact (``kind: household``) and facts of ``kind: other``."""
+
+    name: str  # the ruleset's name: by content, so equal names mean equal rules
+    rules: dict[str, dict]  # durable rule name → rule
+    actions: dict[str, str]  # durable rule name → the condition's id
+    fields: dict[str, dict[str, str]]  # entity → field → kind: what the facts must carry
+
+    def fact(self, entity: str, values: dict[str, Any]) -> dict[str, Any]:
+        """The engine's fact for ``values`` (field → value, a field left out is unknown):
+        numbers in whole engine units, each with its ``__known`` flag (see ``conditions``)."""
+        fact: dict[str, Any] = {"kind": entity, "zero": 0}
+        for name, kind in self.fields[entity].items():
+            value = values.get(name, UNKNOWN)
+            if kind in ("bool", "text"):
+                if value is not UNKNOWN:
+                    fact[name] = value
+                continue
+            fact[f"{name}__known"] = value is not UNKNOWN
+            fact[name] = 0 if value is UNKNOWN else _whole_units(name, kind, value)
+        return fact
+
+
+def compile_conditions(conditions: dict[str, ast.Expr], names: dict[str, FactField],
+                       parameters: Callable[[str], Any], prefix: str) -> ConditionSet:
+    """``conditions`` (id → a checked boolean tree; a dotted name is a fact of ``names``
+    or a parameter, read through ``parameters``) as one durable ruleset in which each
+    condition joins the household fact and one ``other`` fact. A condition splits into
+    alternatives like a rule (``or``, ``if``, ``min``, ``max``); a firing of any of them
+    is a firing of the condition. Functions are not compiled (the caller refuses them)."""
+    reserved = {f.field for f in names.values()} & {"kind", "zero", "sid"}
+    if reserved:
+        raise EngineError(f"a condition's fact may not have the field {sorted(reserved)[0]!r}: "
+                          "the engine's facts use it")
+    compiler = _ConditionCompiler(names, parameters)
+    rules: dict[str, dict] = {SESSION_RULE: {"all": [{"h": {"kind": "household"}}]}}
+    actions: dict[str, str] = {}
+    for condition_id, tree in conditions.items():
+        where = _Where(condition_id, "a condition")
+        disjuncts = _dnf(_simplify(_expand(_nnf(compiler.prepare(tree, ())))))
+        if len(disjuncts) > MAX_DISJUNCTS:
+            raise EngineError(f"condition '{condition_id}' splits into {len(disjuncts)} "
+                              f"alternatives for the engine; at most {MAX_DISJUNCTS}")
+        for i, literals in enumerate(disjuncts):
+            key = f"{condition_id}#{i}"
+            rules[key] = compiler.join(literals, where)
+            actions[key] = condition_id
+    digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
+    fields: dict[str, dict[str, str]] = {"household": {}, "other": {}}
+    for field in compiler.read:
+        fields[field.entity][field.field] = field.kind
+    return ConditionSet(f"{prefix}_{digest[:16]}", rules, actions, fields)
+
+
+@attrs.frozen
+class _Where:
+    """What a message of the compiler names (a rule has the same two attributes)."""
+
+    id: str
+    at: str
+
+
+class _ConditionCompiler(_Compiler):
+    """The rules' compiler reading dotted names: a fact of ``names``, else a parameter."""
+
+    def __init__(self, names: dict[str, FactField], parameters: Callable[[str], Any]) -> None:
+        self.names, self.parameters = names, parameters
+        self.read: set[FactField] = set()
+
+    def prepare(self, node: ast.Expr, scope: tuple[str, ...]) -> Any:
+        match node:
+            case ast.Name() if node.dotted in self.names:
+                fact = self.names[node.dotted]
+                self.read.add(fact)
+                alias = "h" if fact.entity == "household" else "m"
+                return _Field(alias, fact.field, fact.kind, node.pos)
+            case ast.Name():
+                value = as_fraction(self.parameters(node.dotted))
+                return _Const(tuple(value) if isinstance(value, list) else value, node.pos)
+            case ast.Call(function="min" | "max"):
+                rebuilt = [self.prepare(child, scope) for child in ast.children(node)]
+                return _rebuild(node, rebuilt)
+            case ast.Call():
+                raise EngineError(f"a condition cannot call {node.function}() "
+                                  f"(line {node.pos[0]}, column {node.pos[1]})")
+        return super().prepare(node, scope)
+
+    def join(self, literals: list, where: _Where) -> dict:
+        conditions = {"h": [{"kind": "household"}], "m": [{"kind": "other"}]}
+        for literal in literals:
+            for alias, condition in self.conditions(literal, where):  # type: ignore[arg-type]
+                if condition not in conditions[alias]:
+                    conditions[alias].append(condition)
+        return {"all": [{"h": {"$and": conditions["h"]}}, {"m": {"$and": conditions["m"]}}]}
+
+
+def _whole_units(name: str, kind: str, value: Any) -> int:
+    units = Fraction(value) * (MONEY_UNITS if kind == "money" else 1)
+    if units.denominator != 1:
+        raise EngineError(f"{name}={value} is not a whole number of engine units")
+    return int(units)

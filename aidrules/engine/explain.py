@@ -1,57 +1,6 @@
-"""The full reasoning for one aid type, as text for officers (Chinese, then English)."""
+"""Kept for :meth:`Assessor.explain` and old imports: the text is made in
+:mod:`aidrules.render.text`."""
 
-from __future__ import annotations
+from aidrules.render.text import explain
 
-from fractions import Fraction
-
-from aidrules.engine.results import Assessment, CriterionResult, money_text
-
-_MARK = {"true": "✓ 成立 holds", "false": "✗ 不成立 fails", "unknown": "? 无法判断 unknown"}
-_STATUS = {"eligible": "符合 eligible", "ineligible": "不符合 ineligible",
-           "undetermined": "待定 undetermined"}
-
-_PERIOD = {"month": "元/月 yuan a month", "year": "元/年 yuan a year",
-           "once": "元（一次性）yuan once", None: "元 yuan"}
-
-
-def explain(assessment: Assessment, aid: str) -> str:
-    result = assessment.result(aid)
-    lines = [f"{result.name} ({result.aid}): {_STATUS[result.status]}",
-             f"  {result.summary}", f"  {result.summary_en}"]
-    if result.amount is not None:
-        extra = f" – {result.amount_max}" if result.amount_max is not None else ""
-        lines.append(f"  金额 amount: {result.amount}{extra} {_PERIOD[result.period]}")
-    for path in result.missing:
-        lines.append(f"  缺少 missing: {path}")
-    for trace in result.rules:
-        who = "" if trace.member is None else f" [成员 member {trace.member}]"
-        lines += ["", f"规则 rule {trace.rule}{who}: {_MARK[trace.result]}"
-                  f"{' (已触发 fired)' if trace.fired else ''}",
-                  f"  {trace.title}", f"  {trace.title_en}", f"  依据 basis: {trace.basis}"]
-        lines += [line for criterion in trace.criteria for line in _criterion(criterion)]
-    return "\n".join(lines)
-
-
-def _criterion(c: CriterionResult) -> list[str]:
-    lines = [f"  - {_MARK[c.result]}: {c.title or c.text}"]
-    if c.title_en:
-        lines.append(f"      {c.title_en}")
-    lines.append(f"      {c.text}")
-    if isinstance(c.left, Fraction) and isinstance(c.right, Fraction):
-        lines.append(f"      {money_text(c.left)} 对比 vs {money_text(c.right)}, "
-                     f"差额 margin {money_text(c.margin)}")
-    for p in c.parameters:
-        origin = p.source or f"暂定 assumed: {p.assumed}"
-        lines.append(f"      参数 {p.name} = {_value(p.value)} {p.unit}（{p.jurisdiction}，"
-                     f"自 from {p.effective_from}）{origin}")
-    for path in c.missing:
-        lines.append(f"      缺少 missing: {path}")
-    return lines
-
-
-def _value(value) -> str:
-    if isinstance(value, Fraction):
-        return money_text(value)
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    return str(value)
+__all__ = ["explain"]

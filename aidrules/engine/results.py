@@ -1,20 +1,53 @@
 """What an assessment returns: per aid type a status, an amount and the reasons behind it.
 
-Everything converts to plain JSON (``to_json``) in a stable, versioned shape
-documented in docs/assessment-json.md."""
+Results are data: an :class:`Outcome` per aid type, a :class:`Truth` per rule and
+criterion, values, thresholds and parameters. The words for them and the JSON document
+(``to_json``, compact or full, docs/assessment-json.md) are made in :mod:`aidrules.render`."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
+from enum import StrEnum
 from typing import Any
 
 import attrs
 
 from aidrules.errors import UnknownAidError
+from aidrules.render.document import SCHEMA, document
+from aidrules.render.words import money_text
 
-SCHEMA = "aidrules.assessment/1"
+__all__ = ["SCHEMA", "AidResult", "Assessment", "CriterionResult", "Outcome", "ParameterUse",
+           "Referral", "RuleTrace", "Truth", "money_text"]
+
+
+class Outcome(StrEnum):
+    """An aid type's status. A str enum: it compares, hashes and serialises as its value."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDETERMINED = "undetermined"
+
+
+class Truth(StrEnum):
+    """The three-valued result of a criterion or a rule (Kleene logic)."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+
+# Converters by lookup (a member is equal to its value): cheap on the hot path.
+_OUTCOMES: dict[str, Outcome] = {o.value: o for o in Outcome}
+_TRUTHS: dict[str, Truth] = {t.value: t for t in Truth}
+
+
+def _outcome(value: str) -> Outcome:
+    return _OUTCOMES[value]
+
+
+def _truth(value: str) -> Truth:
+    return _TRUTHS[value]
 
 
 @attrs.frozen
@@ -33,7 +66,7 @@ class CriterionResult:
     text: str
     title: str | None
     title_en: str | None
-    result: str  # true | false | unknown
+    result: Truth = attrs.field(converter=_truth)
     left: Any = None
     right: Any = None
     margin: Any = None  # left − right, for comparisons of numbers
@@ -51,10 +84,12 @@ class RuleTrace:
     title: str
     title_en: str
     basis: str
-    result: str  # true | false | unknown
+    result: Truth = attrs.field(converter=_truth)
     fired: bool
     criteria: tuple[CriterionResult, ...]
     member: int | None = None
+    overrides: tuple[str, ...] = ()  # the rules this one takes precedence over (rule files)
+    special: bool = False  # a way in only some households take (rule files: special: true)
 
 
 @attrs.frozen
@@ -62,7 +97,7 @@ class AidResult:
     aid: str
     name: str
     name_en: str
-    status: str  # eligible | ineligible | undetermined
+    status: Outcome = attrs.field(converter=_outcome)
     amount: Decimal | None
     amount_max: Decimal | None
     summary: str
@@ -71,6 +106,9 @@ class AidResult:
     members: tuple[int, ...] = ()  # members enrolled on their own (单人保)
     rules: tuple[RuleTrace, ...] = ()
     period: str | None = None  # month | year | once: what amount and amount_max are paid per
+    # the rules that settled the status: those that fired (eligible), every rule of the
+    # aid type (ineligible), or those the engine could not settle (undetermined)
+    deciding: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -103,36 +141,7 @@ class Assessment:
             raise UnknownAidError(aid, (r.aid for r in self.results))
         return found
 
-    def to_json(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, **_plain(attrs.asdict(self, recurse=True))}
-
-
-def _plain(value: Any) -> Any:
-    """Decimals and fractions as exact text, dates as ISO text, containers recursively."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, Fraction):
-        return money_text(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def money_text(value: Fraction) -> str:
-    """An exact number as text: 1420, 712.5, or 1/6 when no decimal is exact."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    d = value.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    if d == 1:
-        return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
-    return f"{value.numerator}/{value.denominator}"
+    def to_json(self, detail: str = "compact") -> dict[str, Any]:
+        """The JSON document: ``compact`` (statuses, amounts, missing facts, what decided)
+        or ``full`` (every rule and criterion with its values and parameters)."""
+        return document(self, detail)

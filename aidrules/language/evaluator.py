@@ -34,11 +34,11 @@ class Env:
 
     __slots__ = ("fields", "parent")
 
-    def __init__(self, fields: Mapping[str, Any], parent: Env | None = None) -> None:
+    def __init__(self, fields: dict[str, Any], parent: Env | None = None) -> None:
         self.fields, self.parent = fields, parent
 
     def find(self, name: str) -> tuple[bool, Any]:
-        env = self
+        env: Env | None = self
         while env is not None:
             if name in env.fields:
                 return True, env.fields[name]
@@ -169,7 +169,7 @@ def _if(node: ast.If) -> Closure:
 def _call(node: ast.Call) -> Closure:
     function = node.function
     if function == "eligible":
-        aid = node.args[0].parts[0]
+        aid = _collection(node)
         return lambda env, p, s: UNKNOWN if s is None else s(aid)
     args = [_closure(a) for a in node.args]
     first = node.args[0] if node.args else None
@@ -211,7 +211,7 @@ _AGGREGATES = ("count", "sum", "any", "all", "min", "max")
 
 
 def _aggregate(node: ast.Call) -> Closure:
-    collection, function = node.args[0].parts[0], node.function
+    collection, function = _collection(node), node.function
     where = None if node.where is None else _closure(node.where)
     each = _closure(node.args[1]) if len(node.args) > 1 else None
 
@@ -248,8 +248,15 @@ _BUILDERS: dict[type, Callable[[Any], Closure]] = {
 }
 
 
+def _collection(node: ast.Call) -> str:
+    """The name an aggregate (or eligible()) is over: the checker allows only a name."""
+    first = node.args[0]
+    assert isinstance(first, ast.Name), f"{node.function}() over {first!r}"
+    return first.parts[0]
+
+
 def _is_collection(node: ast.Call, env: Env) -> bool:
-    found, value = env.find(node.args[0].parts[0])
+    found, value = env.find(_collection(node))
     return found and (value is UNKNOWN or isinstance(value, (list, tuple)))
 
 

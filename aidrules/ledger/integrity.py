@@ -18,15 +18,24 @@ or listed in ``UNCOVERED_COLUMNS`` with its reason.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from datetime import date
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from aidrules.ledger.chain import canonical_json, head_hash
+from aidrules.ledger.chain import (
+    CURRENT,
+    JCS,
+    LEGACY,
+    CanonicalFormError,
+    canonical_bytes,
+    head_hash,
+    parse,
+)
 
 # Covered table → its covered columns. Parents come before the rows that point to them.
 COVERED: dict[str, tuple[str, ...]] = {
@@ -53,6 +62,14 @@ COVERED: dict[str, tuple[str, ...]] = {
     "referrals": ("id", "household_id", "assessment_id", "brand", "departments", "reason",
                   "status", "pushed_on", "due_on"),
     "feedback": ("id", "referral_id", "department", "given_on", "action"),
+    # migration 0008_payments (aidrules/ledger/payment_tables.py)
+    "overpayments": ("id", "household_id", "case_id", "aid", "first_month", "last_month",
+                     "entitled", "total", "plan", "starts", "found_on", "found_by", "reason"),
+    "payments": ("id", "roll_id", "household_id", "enrolment_id", "aid", "month", "basis",
+                 "gross", "recovered", "overpayment_id"),
+    "challenges": ("id", "household_id", "case_id", "decision_id", "kind", "body", "knew_on",
+                   "filed_on", "deadline", "decide_by", "outcome", "decided_on", "reasons",
+                   "redecide_by", "redecision_id"),
 }
 
 UNCOVERED_COLUMNS: dict[tuple[str, str], str] = {
@@ -68,6 +85,7 @@ UNCOVERED_TABLES: dict[str, str] = {
     "feed_rejects": "rows refused on import, kept for the record; no decision",
     "early_warnings": "screening's deduplication keys; the ledger warning it raised is sealed",
     "discovered_people": "candidates from the feeds, not yet households of the ledger",
+    "payment_rolls": "a roll's header (jurisdiction, month, issued); each line is sealed",
 }
 
 # A covered row with no household_id column belongs to the household of its parent row.
@@ -94,6 +112,7 @@ class Seal:
     household: str
     seq: int
     digest: str
+    form: str | None = LEGACY  # the canonical form of the entry that sealed the row
 
 
 def row_key(table: str, row_id: Any) -> str:
@@ -106,33 +125,71 @@ def row_name(key: str) -> str:
     return f"{table.removesuffix('s').replace('_', ' ')} {row_id}"
 
 
-def row_digest(row: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(dict(row)).encode()).hexdigest()
+def row_digest(row: Mapping[Any, Any], form: str | None = CURRENT) -> str:
+    """sha256 of the row's covered columns as one JSON object (dates as ISO text)."""
+    return hashlib.sha256(canonical_bytes(_json_row(row), form)).hexdigest()
 
 
-def digests(connection: Connection, table: sa.Table, ids: Iterable[Any] | None = None,
-            covered: Mapping[str, tuple[str, ...]] = COVERED) -> dict[str, str]:
-    """The digest of each row of a covered table (or of the rows with these ids)."""
+def row_digests(row: Mapping[Any, Any], forms: Iterable[str | None]) -> dict[str | None, str]:
+    """The row's digest in each form. A row is flat with ASCII column names, so where its
+    RFC 8785 form exists the legacy form is the same bytes (they differ only in the order
+    of non-ASCII keys, and on floats and huge integers, which RFC 8785 refuses): one hash
+    serves both."""
+    plain, wanted = _json_row(row), tuple(forms)
+    out: dict[str | None, str] = {}
+    if JCS in wanted:
+        with suppress(CanonicalFormError):  # no RFC 8785 form: no seal in it can match
+            out[JCS] = hashlib.sha256(canonical_bytes(plain, JCS)).hexdigest()
+    flat = all(isinstance(k, str) and k.isascii() and not isinstance(v, dict | list | tuple)
+               for k, v in plain.items())
+    if LEGACY in wanted:
+        out[LEGACY] = out[JCS] if JCS in out and flat else \
+            hashlib.sha256(canonical_bytes(plain, LEGACY)).hexdigest()
+    return out
+
+
+def _json_row(row: Mapping[Any, Any]) -> dict[str, Any]:
+    return {name: value.isoformat() if isinstance(value, date) else value
+            for name, value in row.items()}
+
+
+def _rows(connection: Connection, table: sa.Table, ids: Iterable[Any] | None,
+          covered: Mapping[str, tuple[str, ...]]) -> Iterable[sa.Row[Any]]:
     query = sa.select(*(table.c[name] for name in covered[table.name]))
     if ids is not None:
         query = query.where(table.c.id.in_(list(ids)))
-    return {row_key(table.name, row.id): row_digest(row._mapping)
-            for row in connection.execute(query.order_by(table.c.id))}
+    return connection.execute(query.order_by(table.c.id))
+
+
+def digests(connection: Connection, table: sa.Table, ids: Iterable[Any] | None = None,
+            covered: Mapping[str, tuple[str, ...]] = COVERED,
+            form: str | None = CURRENT) -> dict[str, str]:
+    """The digest of each row of a covered table (or of the rows with these ids), to seal
+    them in an entry of ``form``."""
+    return {row_key(table.name, row.id): row_digest(row._mapping, form)
+            for row in _rows(connection, table, ids, covered)}
 
 
 def all_digests(connection: Connection, tables: Mapping[str, sa.Table],
-                covered: Mapping[str, tuple[str, ...]] = COVERED) -> dict[str, str]:
-    found: dict[str, str] = {}
+                covered: Mapping[str, tuple[str, ...]] = COVERED,
+                forms: Iterable[str | None] = (JCS, LEGACY)
+                ) -> dict[str, dict[str | None, str]]:
+    """Every covered row's digest in each form: a seal is checked in its entry's form."""
+    wanted = tuple(forms)
+    found: dict[str, dict[str | None, str]] = {}
     for name in covered:
-        found.update(digests(connection, tables[name], covered=covered))
+        for row in _rows(connection, tables[name], None, covered):
+            found[row_key(name, row.id)] = row_digests(row._mapping, wanted)
     return found
 
 
-def households_of(connection: Connection, tables: Mapping[str, sa.Table]) -> dict[str, str]:
+def households_of(connection: Connection, tables: Mapping[str, sa.Table],
+                  covered: Mapping[str, tuple[str, ...]] = COVERED) -> dict[str, str]:
     """Row key → the household it belongs to, for every covered row."""
     owner: dict[str, str] = {}
-    for name in COVERED:
+    for name in covered:
         table = tables[name]
+        pairs: Iterable[Any]
         if name == "households":
             pairs = connection.execute(sa.select(table.c.id, table.c.id))
         elif name in PARENT:
@@ -148,18 +205,20 @@ def households_of(connection: Connection, tables: Mapping[str, sa.Table]) -> dic
 def fold_seals(sealed: dict[str, Seal], household: str, entries: Iterable[Any]) -> None:
     """Record the rows each entry seals; a later entry's seal replaces an earlier one."""
     for entry in entries:
-        for key, digest in json.loads(entry.rows or "{}").items():
-            sealed[key] = Seal(household, entry.seq, digest)
+        form = getattr(entry, "form", LEGACY)
+        for key, digest in parse(entry.rows or "{}", form).items():
+            sealed[key] = Seal(household, entry.seq, digest, form)
 
 
-def row_problem(current: Mapping[str, str], sealed: Mapping[str, Seal]) -> Broken | None:
+def row_problem(current: Mapping[str, Mapping[str | None, str]],
+                sealed: Mapping[str, Seal]) -> Broken | None:
     """The first covered row that differs from its seal, was never sealed, or is gone."""
     for key, digest in current.items():
         seal = sealed.get(key)
         if seal is None:
             return Broken(row_name(key), "is in no household chain (written behind the "
                                          "ledger's back?)")
-        if seal.digest != digest:
+        if seal.digest != digest.get(seal.form):  # (None: the row has no form to match)
             return Broken(row_name(key), f"differs from what household {seal.household} "
                                          f"entry {seal.seq} recorded (changed behind the "
                                          "ledger's back)")
@@ -170,19 +229,22 @@ def row_problem(current: Mapping[str, str], sealed: Mapping[str, Seal]) -> Broke
     return None
 
 
-def append_head(connection: Connection, moved: Mapping[str, tuple[int, str]]) -> None:
+def append_head(connection: Connection, moved: Mapping[str, tuple[int, str]],
+                form: str | None = CURRENT) -> None:
     """Append the ledger head for one transaction: the households it moved on. Writers
-    take turns here (on PostgreSQL an advisory lock held to the end of the transaction)."""
+    take turns here (on PostgreSQL an advisory lock held to the end of the transaction).
+    A legacy head (migration 0006, before the ``form`` column) leaves ``form`` out."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": HEAD_LOCK})
-    heads = sa.table("ledger_heads", sa.column("seq"), sa.column("households"),
-                     sa.column("prev_hash"), sa.column("hash"))
+    columns = ["seq", "households", "prev_hash", "hash"] + ([] if form is LEGACY else ["form"])
+    heads = sa.table("ledger_heads", *map(sa.column, columns))
     last = connection.execute(sa.select(heads.c.seq, heads.c.hash)
                               .order_by(heads.c.seq.desc()).limit(1)).first()
     seq, prev = (last.seq + 1, last.hash) if last is not None else (1, "")
-    text = canonical_json({house: list(head) for house, head in moved.items()})
-    connection.execute(sa.insert(heads).values(seq=seq, households=text, prev_hash=prev,
-                                               hash=head_hash(prev, seq, text)))
+    text = canonical_bytes({house: list(head) for house, head in moved.items()}, form).decode()
+    values = dict(seq=seq, households=text, prev_hash=prev, hash=head_hash(prev, seq, text, form))
+    connection.execute(sa.insert(heads).values(**values, **({} if form is LEGACY
+                                                            else {"form": form})))
 
 
 HEAD_LOCK = 0x61696472  # "aidr": the advisory lock of the ledger head
@@ -194,23 +256,25 @@ def head_problem(heads: Iterable[Any], households: Mapping[str, tuple[int, str]]
     recorded: dict[str, tuple[int, str]] = {}
     prev, expected = "", 1
     for head in heads:
-        problem = _head_link_problem(head, expected, prev)
+        problem = head_link_problem(head, expected, prev)
         if problem:
             return Broken(f"ledger head {expected}", problem)
-        recorded.update({h: (v[0], v[1]) for h, v in json.loads(head.households).items()})
+        households_at = parse(head.households, getattr(head, "form", LEGACY))
+        recorded.update({h: (v[0], v[1]) for h, v in households_at.items()})
         prev, expected = head.hash, expected + 1
     return _households_problem(recorded, households)
 
 
-def _head_link_problem(head: Any, expected: int, prev: str) -> str | None:
+def head_link_problem(head: Any, expected: int, prev: str) -> str | None:
+    """Why one ledger head does not follow the one before (hash ``prev``), or None."""
     if head.seq != expected:
         return f"sequence number is {head.seq} (head removed?)"
     if head.prev_hash != prev:
         return "does not link to the head before it (head removed or reordered)"
     try:
-        recomputed = head_hash(prev, head.seq, head.households)
+        recomputed = head_hash(prev, head.seq, head.households, getattr(head, "form", LEGACY))
     except ValueError as exc:
-        return f"households is not valid JSON ({exc})"
+        return f"households is not valid in its canonical form ({exc})"
     return None if recomputed == head.hash else "content changed (hash does not match)"
 
 

@@ -1,6 +1,6 @@
 """Lists kept in one column (investigators, approved aids, a referral's departments, a
 warning's suggested aids): a JSON array of texts, so a name holding a comma stays one name
-(migration 0007_casework turned the comma-joined texts of earlier ledgers into arrays)."""
+(migration 0009_casework turned the comma-joined texts of earlier ledgers into arrays)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from aidrules.ledger.tables import metadata
 
@@ -27,17 +27,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database up to ``revision`` (the newest by default), in one transaction."""
     config = _config()
     with engine.begin() as connection:
+        _begin_ddl(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the database back to ``revision``, in one transaction (a refused step changes
-    nothing)."""
+    nothing, the steps before it included)."""
     config = _config()
     with engine.begin() as connection:
+        _begin_ddl(connection)
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+def _begin_ddl(connection: Connection) -> None:
+    """On SQLite, open the transaction now: the driver opens one only before a data change,
+    so the schema changes made before it (a dropped table) would be kept on a rollback."""
+    if connection.dialect.name == "sqlite" and not connection.connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def head_revision() -> str | None:

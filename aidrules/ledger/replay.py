@@ -42,7 +42,7 @@ def replay(s: Session, assessor: Assessor, assessment_id: int) -> dict[str, Any]
         raise ReplayMismatch(f"assessment {assessment_id} used policy version "
                              f"{made['policy_version']}; the policies here give "
                              f"{replayed.policy_version}")
-    document = replayed.to_json()
+    document = replayed.to_json(detail="full")
     if sha256(canonical_json(document)) != made["result_sha256"]:
         raise ReplayMismatch(f"assessment {assessment_id} replays to a different result")
     return document
@@ -85,7 +85,7 @@ def full_document(s: Session, assessor: Callable[[], Assessor], row: t.Assessmen
         raise ReplayMismatch(f"assessment {row.id} used policy version "
                              f"{stored['policy_version']}; the policies here give "
                              f"{made.policy_version}")
-    document = made.to_json()
+    document = made.to_json(detail="full")
     if sha256(canonical_json(document)) != stored["full_sha256"]:
         raise ReplayMismatch(f"assessment {row.id} does not recompute to the document it "
                              "was made with")

@@ -36,6 +36,7 @@ def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> d
     def within(column: Any) -> Any:
         return column.between(first, last)
 
+    due = payments_due(ledger, month, leave_out=leave_out)
     with ledger.store.reading() as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
@@ -100,6 +101,8 @@ def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> d
                 select(col(t.Household.risk_level), func.count())
                 .where(col(t.Household.risk_level).is_not(None), kept(col(t.Household.id)))
                 .group_by(col(t.Household.risk_level)).order_by(col(t.Household.risk_level))),
+            # households the month's payment roll pays for the month (docs/payments.md)
+            "households_paid_by_aid": {aid: d["households"] for aid, d in due.items()},
         }
 
 
@@ -176,3 +179,32 @@ def publicity_rows(ledger: Ledger, start: date, end: date,
                                  "aid": result["name"], "amount": result["amount"],
                                  "period": result.get("period") or "month"})
         return rows
+
+
+def payments_due(ledger: Ledger, month: str, jurisdiction: str | None = None,
+                 leave_out: str | None = None) -> dict[str, dict[str, Any]]:
+    """What the enrolments in force in ``month`` entitle to for that month, by aid: the
+    households and the sum of their amounts (monthly aids, and one-off payments starting
+    that month), read from the enrolments alone. The month's payment roll pays the same
+    for the month itself (its arrears are earlier months')."""
+    from decimal import Decimal
+    first, last = month_bounds(month)
+    with ledger._reading() as s:
+        query = (select(t.Enrolment.aid, t.Enrolment.household_id, t.Enrolment.monthly_amount)
+                 .join(t.Household, t.Household.id == t.Enrolment.household_id)
+                 .where(t.Enrolment.monthly_amount.is_not(None), t.Enrolment.starts_on <= last,
+                        t.Enrolment.ends_on.is_(None) | (t.Enrolment.ends_on >= first),
+                        t.Enrolment.period.in_(["month", "once"])))
+        if leave_out is not None:
+            query = query.where(~t.Household.id.startswith(leave_out, autoescape=True))
+        if jurisdiction is not None:
+            query = query.where((t.Household.jurisdiction == jurisdiction)
+                                | t.Household.jurisdiction.startswith(jurisdiction + "/",
+                                                                      autoescape=True))
+        due: dict[str, dict[str, Any]] = {}
+        for aid, household, amount in s.exec(query):
+            entry = due.setdefault(aid, {"households": set(), "amount": Decimal("0.00")})
+            entry["households"].add(household)
+            entry["amount"] += Decimal(amount)
+        return {aid: {"households": len(e["households"]), "amount": e["amount"]}
+                for aid, e in sorted(due.items())}

@@ -12,6 +12,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from aidrules.ledger.chain import CURRENT
+
 metadata = SQLModel.metadata
 
 
@@ -197,6 +199,8 @@ class ChainEntry(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     rows: str | None = Field(default=None, sa_type=sa.Text)  # canonical JSON; None before 0006
+    # the canonical form it was hashed in (migration 0007): 'jcs' (RFC 8785); None before
+    form: str | None = Field(default=CURRENT, max_length=8)
 
 
 class LedgerHead(SQLModel, table=True):
@@ -208,6 +212,7 @@ class LedgerHead(SQLModel, table=True):
     households: str = Field(sa_type=sa.Text)  # canonical JSON {household: [length, head]}
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    form: str | None = Field(default=CURRENT, max_length=8)  # as ChainEntry.form (0007)
 
 
 # ---- monitoring: department feeds and early warnings (migration 0003) -------------------
@@ -282,3 +287,6 @@ class DiscoveredPerson(SQLModel, table=True):
     kind: str = Field(max_length=32)
     first_seen_on: date  # the first event's date
     row_key: str = Field(max_length=200)
+
+
+from aidrules.ledger import payment_tables as _payment_tables  # noqa: E402,F401  (0007)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from aidrules import model
 from aidrules.casework.procedure import State, TimeLimits
-from aidrules.casework.workdays import add_working_days
+from aidrules.casework.workdays import add_working_days, policy_calendar
 from aidrules.ledger import integrity, lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import BadEntry, first_bad
@@ -151,11 +151,13 @@ def due(s: Session, policies: PolicyTree, holidays: Collection[date]) -> list[Du
 
 def _case_items(s: Session, policies: PolicyTree, holidays: Collection[date]
                 ) -> Iterator[DueItem]:
-    def add(start: date, count: int) -> date:
-        return add_working_days(start, count, holidays)
-
     for row in s.exec(select(t.Case).where(col(t.Case.state).not_in([State.exited]))):
         jurisdiction = get(s, t.Household, row.household_id).jurisdiction
+
+        def add(start: date, count: int, jurisdiction: str = jurisdiction) -> date:
+            calendar = policy_calendar(policies, jurisdiction, start.year)
+            return add_working_days(start, count, holidays, calendar)
+
         limits, ref = TimeLimits.of(policies, jurisdiction, row.accepted_on), f"case {row.id}"
         if row.state == State.accepted:
             yield DueItem(add(row.accepted_on, limits.investigation_start_wd), "investigation",

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -173,23 +174,23 @@ class EmergencyKind(enum.StrEnum):
     other = "other"
 
 
-def _choice(kind: type[enum.StrEnum], **kwargs: object) -> object:
+def _choice(kind: type[enum.StrEnum], **kwargs: Any) -> Any:
     return c.field(c.one_of(kind), converter=c.to_member(kind), **kwargs)
 
 
-def _optional_choice(kind: type[enum.StrEnum], **kwargs: object) -> object:
+def _optional_choice(kind: type[enum.StrEnum], **kwargs: Any) -> Any:
     return c.field(c.optional(c.one_of(kind)), converter=c.to_member(kind), **kwargs)
 
 
-def _money(**kwargs: object) -> object:
+def _money(**kwargs: Any) -> Any:
     return c.field(c.amount, converter=c.to_amount, **kwargs)
 
 
-def _list_of(kind: type, most: int, **kwargs: object) -> object:
+def _list_of(kind: type, most: int, **kwargs: Any) -> Any:
     return c.field(c.items(kind, most), converter=c.to_tuple, **kwargs)
 
 
-def _optional_list_of(kind: type, most: int, **kwargs: object) -> object:
+def _optional_list_of(kind: type, most: int, **kwargs: Any) -> Any:
     return c.field(c.optional(c.items(kind, most)), converter=c.to_tuple, **kwargs)
 
 

@@ -20,16 +20,15 @@ import json
 import math
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, cast, get_args, get_origin
 
 import attrs
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from aidrules import _yaml
@@ -61,6 +60,17 @@ def application_from_json(document: bytes | str, source: str = "") -> model.Appl
     return application_from_dict(data, source)
 
 
+def applications_from_json(document: bytes | str, source: str = "") -> list[model.Application]:
+    """The applications in a JSON array (a register sent whole), or ApplicationError
+    listing every bad field of every one, by ``$[index]`` paths."""
+    data, message = _parse_json(document)
+    if message is None and not isinstance(data, list):
+        message = f"must be a list of applications, got {shown(data)}"
+    if message:
+        raise ApplicationError([FieldProblem("$", message)], source)
+    return _structure_all(data, source)
+
+
 def read_application(path: Path | str) -> model.Application:
     """The one application in a YAML file (or JSON, by the ``.json`` extension)."""
     return application_from_dict(_load(path), source=str(path))
@@ -71,11 +81,15 @@ def read_applications(path: Path | str) -> list[model.Application]:
     data = _load(path)
     if not isinstance(data, list):
         return [application_from_dict(data, source=str(path))]
+    return _structure_all(data, str(path))
+
+
+def _structure_all(data: list[Any], source: str) -> list[model.Application]:
     problems: list[FieldProblem] = []
     found = [_structure(item, model.Application, f"$[{index}]", problems)
              for index, item in enumerate(data)]
     if problems:
-        raise ApplicationError(problems, str(path))
+        raise ApplicationError(problems, source)
     return found
 
 
@@ -124,7 +138,7 @@ def _structure_field(data: Mapping, a: attrs.Attribute, path: str, out: list[Fie
     value = _structure(data[a.name], a.type, path, out)
     if value is _INVALID:
         return _INVALID
-    value = a.converter(value) if a.converter else value
+    value = cast(Callable[[Any], Any], a.converter)(value) if a.converter else value
     found = _field_problems(a, value)
     out.extend(FieldProblem(path + sub, message) for sub, message in found)
     return _INVALID if found else value
@@ -197,21 +211,13 @@ def _load(path: Path | str) -> Any:
 
 
 def _load_yaml(path: Path | str) -> tuple[Any, str | None]:
-    """Like :func:`aidrules._yaml.load` (YAML 1.2, no duplicate keys, impossible dates as
-    text), with the message for the ``$`` path."""
-    reader = _yaml._reader()
-    try:
-        return reader.load(Path(path).read_bytes().decode("utf-8-sig")), None
-    except OSError as exc:
-        return None, f"cannot read the file: {exc.strerror}"
-    except UnicodeDecodeError:
-        return None, "the file is not UTF-8 text"
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        return None, f"not valid YAML: {(exc.problem or exc.context or '').strip()}{where}"
-    except (YAMLError, ValueError, RecursionError) as exc:
-        return None, f"not valid YAML: {exc}"
+    """The document (read as every YAML file is: :func:`aidrules._yaml.read`), or the
+    message for the ``$`` path, placed in the file when the parser placed it."""
+    data, unreadable = _yaml.read(path)
+    if unreadable is None:
+        return data, None
+    where = f" (line {unreadable.line}, column {unreadable.col})" if unreadable.marked else ""
+    return None, unreadable.message + where
 
 
 def _load_json(path: Path | str) -> tuple[Any, str | None]:

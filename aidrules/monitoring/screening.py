@@ -1,8 +1,11 @@
 """Screening: matched events and the clock's due dates, through the warning rules.
 
-One short-lived durable_rules session per household: the household fact, then one fact
-per event (facts, not events, so every rule that matches fires). The library's exact
-evaluator re-checks every firing; a disagreement is an :class:`EngineError`.
+The warning rules are compiled by the rules' compiler onto the shared engine, with the
+thresholds in force on the screening day. One short-lived durable_rules session per
+household: the household fact, then one fact per event (facts, not events, so every
+rule that matches fires); what fires is what is warned. ``verify=True`` has the
+library's exact evaluator re-check every (rule, event) pair; a disagreement is an
+:class:`EngineError` (the tests screen so).
 
 Warnings are collected per deduplication key, keeping the earliest event, and returned
 sorted: the same events in any order give the same warnings. ``seen`` (row keys) and
@@ -11,8 +14,6 @@ nothing; the case ledger is where a county keeps them between runs."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
@@ -21,14 +22,14 @@ from typing import Any, Protocol
 
 import attrs
 
-from aidrules.engine.compiler import SESSION_RULE
+from aidrules.engine.assess import shared_engine
+from aidrules.engine.compiler import SESSION_RULE, ConditionSet
 from aidrules.engine.durable import Engine
 from aidrules.errors import EngineError
-from aidrules.language import UNKNOWN, Env, evaluate
 from aidrules.model.identity import birth_date_of
 from aidrules.monitoring.records import Event
 from aidrules.monitoring.register import Discovered, Household, NameMismatch, Register
-from aidrules.monitoring.warnings import WarningBook, WarningRule, engine_field, money_fen, ruleset
+from aidrules.monitoring.warnings import NAMES, WarningBook, WarningRule
 
 DUE_HORIZON_DAYS = 60  # review and grace-period dates this close raise clock events
 
@@ -107,22 +108,23 @@ _UNKNOWN_HOUSEHOLD = {"household.status": "unknown", "household.is_assisted": Fa
 
 
 class Monitor:
+    """Screens events through ``book`` on ``engine`` (the process's shared engine unless
+    one is given); ``verify`` re-checks every (rule, event) pair with the evaluator."""
+
     def __init__(self, register: Register, book: WarningBook, engine: Engine | None = None,
-                 seen: set | None = None, raised: set | None = None) -> None:
-        self.register, self.book = register, book
-        self.engine = engine or Engine()
+                 seen: set | None = None, raised: set | None = None,
+                 verify: bool = False) -> None:
+        self.register, self.book, self.verify = register, book, verify
+        self.engine = engine or shared_engine()
         self.seen = set() if seen is None else seen
         self.raised = set() if raised is None else raised
-        rules = ruleset(book, SESSION_RULE)
-        # Named by content: a registered ruleset is never replaced, so equal names must
-        # mean equal rules.
-        digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
-        self.name = f"warnings_{digest[:16]}"
-        self.engine.register_rules(self.name, rules)
+        self._compiled: dict[str, ConditionSet] = {}  # by the parameter values folded in
 
     def screen(self, events: Iterable[Event], today: date,
                tasks: Iterable[VerificationTask] = ()) -> Screening:
         result = Screening()
+        values = self.book.values(today)
+        rules = self.compiled(values)
         by_household: dict[str, list[Occurrence]] = defaultdict(list)
         for event in events:
             occurrence = self._occurrence(event, result)
@@ -134,7 +136,8 @@ class Monitor:
                 by_household[occurrence.household_id].append(occurrence)
         found: dict[str, EarlyWarning] = {}
         for household_id in sorted(by_household):
-            for warning in self._household(household_id, by_household[household_id]):
+            for warning in self._household(rules, values, household_id,
+                                           by_household[household_id]):
                 kept = found.get(warning.key)
                 if kept is None or (warning.on, warning.event_key) < (kept.on, kept.event_key):
                     found[warning.key] = warning
@@ -146,6 +149,15 @@ class Monitor:
                 result.warnings.append(found[key])
         result.mismatches.sort(key=lambda m: m.event.key)
         return result
+
+    def compiled(self, values: dict[str, Any]) -> ConditionSet:
+        """The rules with these thresholds, compiled once and registered on the engine."""
+        key = repr(sorted(values.items()))
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = self.book.compile(values)
+            self.engine.register_rules(found.name, found.rules)
+        return found
 
     def _occurrence(self, event: Event, result: Screening) -> Occurrence | None:
         if event.key in self.seen:
@@ -161,36 +173,30 @@ class Monitor:
         result.matched += 1
         return event_occurrence(event, matched.household.household_id, matched.person.is_earner)
 
-    def _household(self, household_id: str, occurrences: list[Occurrence]) -> Iterator[
-            EarlyWarning]:
+    def _household(self, rules: ConditionSet, values: dict[str, Any], household_id: str,
+                   occurrences: list[Occurrence]) -> Iterator[EarlyWarning]:
         household = self.register.households.get(household_id)
         facts = household_values(household)
         occurrences = sorted(occurrences, key=lambda o: (o.on, o.key))
-        with self.engine.match_session(self.name) as session:
-            session.assert_fact({"kind": "household", "hid": household_id,
-                                 **{engine_field(k): v for k, v in facts.items()}})
+        with self.engine.match_session(rules.name) as session:
+            session.assert_fact(rules.fact("household", _fields(facts)))
             for n, occurrence in enumerate(occurrences):
-                session.assert_fact({"kind": "event", "hid": household_id, "n": n,
-                                     **_engine_values(occurrence)})
-            fired = {(rule, match["e"]["n"]) for rule, match in session.matches
+                session.assert_fact(dict(rules.fact("other", _fields(occurrence.values)), n=n))
+            fired = {(rules.actions[rule], match["m"]["n"]) for rule, match in session.matches
                      if rule != SESSION_RULE}
         for n, occurrence in enumerate(occurrences):
             for rule in self.book.rules:
-                if self._holds(rule, facts, occurrence) != ((rule.id, n) in fired):
+                if self.verify and self.book.holds(rule, {**facts, **dict(occurrence.values)},
+                                                   values) != ((rule.id, n) in fired):
                     raise EngineError(f"durable_rules and the evaluator disagree on warning "
                                       f"{rule.id!r} for household {household_id}")
                 if (rule.id, n) in fired:
                     yield _warning(rule, household, household_id, occurrence)
 
-    @staticmethod
-    def _holds(rule: WarningRule, facts: dict[str, Any], occurrence: Occurrence) -> bool:
-        if occurrence.kind not in rule.on:
-            return False
-        if rule.when is None:
-            return True
-        values = {**facts, **dict(occurrence.values)}
-        found = evaluate(rule.when, Env({}), lambda name: values.get(name, UNKNOWN))
-        return found is True
+
+def _fields(values: Any) -> dict[str, Any]:
+    """Dotted names (``event.amount``) → the engine's fields (``amount``)."""
+    return {NAMES[dotted].field: value for dotted, value in dict(values).items()}
 
 
 def event_occurrence(event: Event, household_id: str, is_earner: bool) -> Occurrence:
@@ -238,16 +244,6 @@ def _clock(household_id: str, kind: str, due: date, today: date, field: str, day
     key = ("clock", household_id, kind, due.isoformat(), extra)
     return Occurrence(household_id, kind, due, key,
                       values=(("event.kind", kind), (field, days)))
-
-
-def _engine_values(occurrence: Occurrence) -> dict[str, Any]:
-    out = {}
-    for dotted, value in occurrence.values:
-        if dotted == "event.amount":
-            out[engine_field(dotted)] = money_fen(value)
-        else:
-            out[engine_field(dotted)] = value
-    return out
 
 
 def _warning(rule: WarningRule, household: Household | None, household_id: str,

@@ -25,6 +25,7 @@ import attrs
 from aidrules.model.identity import make_id_number
 
 REGION = "230781"  # Tieli
+JURISDICTION = "heilongjiang/yichun/tieli"  # its policy layer (policies/)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红建国志刚淑珍凤兰"
 SIZES = ((1, 25), (2, 30), (3, 25), (4, 12), (5, 6), (6, 2))  # members: weight (%)
@@ -356,7 +357,7 @@ class Facts:
         members = [_member_doc(p, on, i == 0, head_birth) for i, p in enumerate(people)]
         rural = row["is_rural"] == "1"
         return {"application_id": f"M-{household_id}", "applied_on": on.isoformat(),
-                "jurisdiction": "heilongjiang/yichun/tieli",
+                "jurisdiction": JURISDICTION,
                 "area": "rural" if rural else "urban",
                 "household": {"members": members,
                               "assets": {"financial_assets": f"{row['assets_amount']}.00",

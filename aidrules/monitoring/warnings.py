@@ -3,27 +3,41 @@
 The rule files live in the top-level ``warnings/`` directory (the rule-book loader reads
 everything under ``rules/``, so they are kept out of it). Each rule names the event kinds
 it listens to (``on``), an optional condition (``when``) in the rule language over
-``event.*`` and ``household.*`` facts, a reason in Chinese and English, the aid types to
-look at, a risk colour and how often it may be raised (``once_per``). Files are checked
-like the eligibility rules: every problem at once, with ``file:line:col``.
+``event.*`` and ``household.*`` facts and dated parameters (``warning.medical_bill_min``,
+declared under ``policies/``), a reason in Chinese and English, the aid types to look at,
+a risk colour and how often it may be raised (``once_per``). Files are checked like the
+eligibility rules: every problem at once, with ``file:line:col``.
 
-Conditions compile onto durable_rules as a join of a household fact and an event fact;
-the library's exact evaluator checks every firing (see :mod:`aidrules.monitoring.screening`)."""
+This module reads and checks; the checked conditions are compiled by the rules' own
+compiler (:func:`aidrules.engine.compiler.compile_conditions`), with the parameters in
+force for a jurisdiction on the screening day."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from aidrules import _yaml
-from aidrules.errors import AidrulesError, Problem, RuleBookError, did_you_mean
-from aidrules.language import ExpressionSyntaxError, Schema, ast, check, parse
-from aidrules.language.types import BOOL, INT, MONEY_ONCE, text_of
+from aidrules.engine.compiler import ConditionSet, FactField, compile_conditions
+from aidrules.errors import Problem, RuleBookError, did_you_mean
+from aidrules.language import (
+    UNKNOWN,
+    Env,
+    ExpressionSyntaxError,
+    Schema,
+    ast,
+    check,
+    evaluate,
+    parse,
+)
+from aidrules.language.types import BOOL, INT, MONEY_ONCE, Type, text_of
 from aidrules.monitoring.mapping import EVENT_KINDS
 from aidrules.monitoring.register import STATUSES
+from aidrules.policy import PolicyTree
+from aidrules.rulebook.loader import parameter_types
 
 CLOCK_KINDS = frozenset({"review_due", "grace_period_ending", "task_overdue"})
 KINDS = EVENT_KINDS | CLOCK_KINDS
@@ -32,7 +46,7 @@ AID_TYPES = frozenset({"dibao", "tekun", "dibao_marginal", "rigid_expenditure",
                        "housing_aid", "elderly_care", "hardship_aid"})
 COLOURS = ("red", "yellow", "blue")
 ONCE_PER = ("household", "person", "month", "event")
-FIELDS = {
+FIELDS: dict[str, Type] = {
     "event.kind": text_of(*KINDS),
     "event.amount": MONEY_ONCE,  # yuan; unknown when the feed has no amount
     "event.is_earner": BOOL,  # the person is the household's earner
@@ -45,10 +59,15 @@ FIELDS = {
     "household.is_known": BOOL,  # false for a discovered person's (unknown) household
     "household.members": INT,
 }
-SCHEMA = Schema({"warning": {}}, FIELDS, AID_TYPES)
+#: How the engine's facts carry each name: the session's household fact, and one fact per
+#: event (``kind`` is the facts' discriminator, so the event's kind is ``event_kind``).
+NAMES = {dotted: FactField("household" if dotted.startswith("household.") else "other",
+                           "event_kind" if dotted == "event.kind" else dotted.split(".", 1)[1],
+                           kind.kind)
+         for dotted, kind in FIELDS.items()}
 _KEYS = ("id", "on", "when", "reason", "suggest", "colour", "once_per")
-_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_SHAPE = ("comparisons of event.* and household.* facts with constants or parameters, "
+          "joined by and / or / not")
 
 
 class WarningRuleError(RuleBookError):
@@ -65,31 +84,76 @@ class WarningRule:
     suggest: tuple[str, ...]
     colour: str
     once_per: str
-    household_test: tuple[dict, ...] = ()  # durable conditions on the household fact
-    event_test: tuple[dict, ...] = ()  # durable conditions on the event fact
     file: str = ""
     line: int = 0
+    #: What the engine tests: the event is of a kind in ``on``, and ``when`` holds. Built
+    #: once: the evaluator keeps each tree's closures by identity.
+    condition: ast.Expr = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        kinds = ast.ListOf(tuple(ast.Text(kind) for kind in sorted(self.on)))
+        on = ast.Compare("in", ast.Name(("event", "kind")), kinds)
+        condition = on if self.when is None else ast.Logic("and", (on, self.when))
+        object.__setattr__(self, "condition", condition)
 
 
 @attrs.frozen
 class WarningBook:
+    """The warning rules as they apply in one jurisdiction: its parameters' values."""
+
     rules: tuple[WarningRule, ...]
+    policies: PolicyTree = attrs.field(eq=False, repr=False)  # what the conditions read
+    jurisdiction: str = "national"
+    parameters: frozenset[str] = frozenset()  # the parameters the conditions read
 
     def rule(self, rule_id: str) -> WarningRule:
         return next(r for r in self.rules if r.id == rule_id)
 
+    def values(self, on: date) -> dict[str, Any]:
+        """The parameters the rules read, as in force in the jurisdiction on ``on``
+        (:class:`aidrules.errors.PolicyLookupError` names one that has no value then)."""
+        return {name: self.policies.value(name, self.jurisdiction, on).value
+                for name in sorted(self.parameters)}
 
-def load_warning_rules(directory: Path | str = "warnings") -> WarningBook:
-    """Every ``*.yaml`` under ``directory``, all or nothing (:class:`WarningRuleError`)."""
+    def compile(self, values: dict[str, Any]) -> ConditionSet:
+        """The rules as one durable ruleset, with these parameter values folded in."""
+        return compile_conditions({rule.id: rule.condition for rule in self.rules}, NAMES,
+                                  values.__getitem__, "warnings")
+
+    def holds(self, rule: WarningRule, facts: dict[str, Any], values: dict[str, Any]) -> bool:
+        """The library's exact evaluator on one event (``facts``: dotted name → value, a
+        name left out unknown): what the engine's firing must agree with."""
+        def value(name: str) -> Any:
+            return facts.get(name, UNKNOWN) if name in FIELDS else values[name]
+        return evaluate(rule.condition, Env({}), value) is True
+
+
+def load_warning_rules(directory: Path | str = "warnings",
+                       policies: PolicyTree | Path | str = "policies",
+                       jurisdiction: str = "national") -> WarningBook:
+    """Every ``*.yaml`` under ``directory``, checked against the parameters declared in
+    ``policies`` (a loaded tree or its directory), all or nothing (:class:`WarningRuleError`).
+    The thresholds are those of ``jurisdiction`` (a path such as
+    ``heilongjiang/yichun/tieli``), as in force on each screening day."""
     problems: list[Problem] = []
+    if isinstance(policies, PolicyTree):
+        tree: PolicyTree | None = policies
+        declared = policies.parameters()
+    else:
+        tree, found = PolicyTree.check(policies)
+        problems.extend(found)
+        declared = tree.parameters() if tree is not None else PolicyTree.declared(policies)
+    schema = Schema({"warning": {}}, {**parameter_types(declared), **FIELDS}, AID_TYPES)
     rules: list[WarningRule] = []
+    read: set[str] = set()
     paths = sorted(Path(directory).rglob("*.yaml"))
     if not paths:
         problems.append(Problem(str(directory), 1, 1, "no warning rule files (*.yaml) found"))
     for path in paths:
-        reader = _Reader(str(path))
+        reader = _Reader(str(path), schema)
         rules.extend(reader.read(path))
         problems.extend(reader.problems)
+        read |= reader.names
     seen: dict[str, WarningRule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -97,12 +161,21 @@ def load_warning_rules(directory: Path | str = "warnings") -> WarningBook:
             problems.append(Problem(rule.file, rule.line, 1, f"warning id {rule.id!r} is "
                                     f"already used at {first.file}:{first.line}"))
         seen[rule.id] = rule
-    if problems:
+    if tree is not None and jurisdiction not in tree.jurisdictions():
+        problems.append(Problem(str(directory), 1, 1, f"unknown jurisdiction {jurisdiction!r}",
+                                expected="one of " + ", ".join(sorted(tree.jurisdictions())),
+                                suggestion=did_you_mean(jurisdiction, tree.jurisdictions())))
+    if problems or tree is None:  # a tree that did not load has its problems
         raise WarningRuleError(problems, str(directory))
-    return WarningBook(tuple(rules))
+    return WarningBook(tuple(rules), tree, jurisdiction, frozenset(read - set(FIELDS)))
 
 
 class _Reader(_yaml.Reporter):
+    def __init__(self, file: str, schema: Schema) -> None:
+        super().__init__(file)
+        self.schema = schema
+        self.names: set[str] = set()  # the dotted names the conditions read
+
     def read(self, path: Path) -> list[WarningRule]:
         doc, problems = _yaml.load(path, label=self.file)
         self.problems.extend(problems)
@@ -135,12 +208,12 @@ class _Reader(_yaml.Reporter):
         suggest = self.words(node, "suggest", AID_TYPES)
         colour = self.choice(node, "colour", COLOURS)
         once_per = self.choice(node, "once_per", ONCE_PER) if "once_per" in node else "month"
-        when, household_test, event_test = self.condition(node)
+        when = self.condition(node)
         if len(self.problems) > before:
             return None
         line, _ = _yaml.position(node)
         return WarningRule(rule_id, frozenset(on), when, reason[0], reason[1], tuple(suggest),
-                           colour, once_per, household_test, event_test, self.file, line)
+                           colour, once_per, self.file, line)
 
     def word(self, node: Any, key: str) -> str:
         value = node[key]
@@ -180,126 +253,45 @@ class _Reader(_yaml.Reporter):
             return "", ""
         return value["zh"].strip(), value["en"].strip()
 
-    def condition(self, node: Any) -> tuple[ast.Expr | None, tuple, tuple]:
+    def condition(self, node: Any) -> ast.Expr | None:
         if "when" not in node:
-            return None, (), ()
+            return None
         line, col = _yaml.value_position(node, "when")
         try:
             expr = parse(str(node["when"]), file=self.file, line=line, col=col)
         except ExpressionSyntaxError as exc:
             self.problems.append(exc.problem)
-            return None, (), ()
-        checked = check(expr, SCHEMA, ("warning",), self.file, expect=BOOL)
-        self.problems.extend(checked.problems)
-        if checked.problems:
-            return expr, (), ()
-        tests: dict[str, list[dict]] = {"household": [], "event": []}
-        for part in _conjuncts(expr):
-            compiled = self.compile(part)
-            if compiled is not None:
-                tests[compiled[0]].append(compiled[1])
-        return expr, tuple(tests["household"]), tuple(tests["event"])
-
-    # -- compiling onto durable_rules ----------------------------------------
-    def compile(self, node: ast.Expr) -> tuple[str, dict] | None:
-        """(entity, durable condition) for one conjunct, or a problem."""
-        try:
-            return _compile(node)
-        except _Unsupported as exc:
-            line, col = exc.node.pos
-            self.problems.append(Problem(self.file, line, col, str(exc), expected=(
-                "comparisons of one event.* or household.* fact with a constant, joined by "
-                "and / or / not (an 'or' may not mix event and household facts)")))
             return None
+        checked = check(expr, self.schema, ("warning",), self.file, expect=BOOL)
+        self.problems.extend(checked.problems)
+        self.names |= checked.names
+        if not checked.problems:
+            self.problems.extend(Problem(self.file, *where, message, expected=_SHAPE)
+                                 for where, message in _unsupported(expr))
+        return expr
 
 
-class _Unsupported(AidrulesError, ValueError):
-    def __init__(self, node: ast.Expr, message: str) -> None:
-        super().__init__(message)
-        self.node = node
+def _unsupported(expr: ast.Expr) -> list[tuple[tuple[int, int], str]]:
+    """What the engine's compiler does not take in a warning condition (a type-checked
+    tree): functions, and a text fact compared with another fact rather than with texts."""
+    found = []
+    for node in ast.walk(expr):
+        match node:
+            case ast.Call(function):
+                found.append((node.pos, f"{function}() is not available in a warning "
+                              "condition"))
+            case ast.Compare(op, ast.Name() as left, ast.Name() as right) if _is_fact(
+                    left, "text", "bool") and _is_fact(right, "text", "bool"):
+                found.append((node.pos, f"'{op}' compares two facts; a text or true/false "
+                              "fact is compared with written values"))
+            case ast.Compare(op, left, right) if op in ("==", "!=") and (
+                    _is_fact(left, "bool") or _is_fact(right, "bool")):
+                found.append((node.pos, "a true/false fact is written as it is, or with "
+                              "'not', not compared with '=='"))
+    return found
 
 
-def _conjuncts(node: ast.Expr) -> list[ast.Expr]:
-    if isinstance(node, ast.Logic) and node.op == "and":
-        return [part for operand in node.operands for part in _conjuncts(operand)]
-    return [node]
+def _is_fact(node: ast.Expr, *kinds: str) -> bool:
+    return isinstance(node, ast.Name) and node.dotted in FIELDS and \
+        FIELDS[node.dotted].kind in kinds
 
-
-def _compile(node: ast.Expr, negate: bool = False) -> tuple[str, dict]:
-    match node:
-        case ast.Name():
-            entity, field = _field(node)
-            return entity, {field: not negate}
-        case ast.Not(operand):
-            return _compile(operand, not negate)
-        case ast.Compare(op, left, right):
-            return _compare(node, ast.NEGATED[op] if negate else op, left, right)
-        case ast.Logic(op, operands):
-            parts = [_compile(o, negate) for o in operands]
-            entities = {entity for entity, _ in parts}
-            if len(entities) > 1:
-                raise _Unsupported(node, "an 'or' here mixes event and household facts")
-            key = "$and" if (op == "and") != negate else "$or"
-            return entities.pop(), {key: [test for _, test in parts]}
-    raise _Unsupported(node, "this kind of expression is not supported in a warning rule")
-
-
-def _compare(node: ast.Expr, op: str, left: ast.Expr, right: ast.Expr) -> tuple[str, dict]:
-    if not isinstance(left, ast.Name):
-        left, right, op = right, left, _FLIP.get(op, op)
-    if not isinstance(left, ast.Name) or isinstance(right, ast.Name):
-        raise _Unsupported(node, "a warning condition compares one fact with a constant")
-    entity, field = _field(left)
-    if op in ("in", "not in"):
-        if not isinstance(right, ast.ListOf):
-            raise _Unsupported(node, "'in' needs a written list of texts")
-        tests = [{_OPS["==" if op == "in" else "!="]: {field: _constant(i, left)}}
-                 for i in right.items]
-        return entity, {"$or" if op == "in" else "$and": tests}
-    return entity, {_OPS[op]: {field: _constant(right, left)}}
-
-
-def _field(name: ast.Name) -> tuple[str, str]:
-    entity, field = name.dotted.split(".", 1)
-    return entity, engine_field(name.dotted)
-
-
-def engine_field(dotted: str) -> str:
-    """The field of the engine's fact for ``event.amount`` etc.: money goes as whole fen."""
-    special = {"event.amount": "amount_fen", "event.kind": "event_kind"}
-    return special.get(dotted, dotted.split(".", 1)[1])
-
-
-def _constant(node: ast.Expr, against: ast.Name) -> Any:
-    match node:
-        case ast.Text(value) | ast.Bool(value):
-            return value
-        case ast.Number(value):
-            if FIELDS[against.dotted].kind == "money":
-                fen = value * 100
-                if fen != fen.to_integral_value():
-                    raise _Unsupported(node, "an amount of money is written to the fen at most")
-                return int(fen)
-            if value != value.to_integral_value():
-                raise _Unsupported(node, f"{against.dotted} is a whole number")
-            return int(value)
-        case ast.Neg(ast.Number(value)):
-            return -_constant(ast.Number(value, node.pos), against)
-    raise _Unsupported(node, "a warning condition compares with a written constant")
-
-
-def money_fen(amount: Decimal) -> int:
-    return int(amount * 100)
-
-
-def ruleset(book: WarningBook, session_rule: str) -> dict[str, dict]:
-    """The durable_rules ruleset: each warning joins a household fact and an event fact."""
-    rules: dict[str, dict] = {session_rule: {"all": [{"h": {"kind": "household"}}]}}
-    for rule in book.rules:
-        kinds = sorted(rule.on)
-        on = {"event_kind": kinds[0]} if len(kinds) == 1 else {
-            "$or": [{"event_kind": k} for k in kinds]}
-        household = {"$and": [{"kind": "household"}, *rule.household_test]}
-        event = {"$and": [{"kind": "event"}, {"hid": {"h": "hid"}}, on, *rule.event_test]}
-        rules[rule.id] = {"all": [{"h": household}, {"e": event}]}
-    return rules

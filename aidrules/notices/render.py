@@ -167,12 +167,13 @@ def _refusal_lines(result: AidResult, english: bool) -> list[str]:
     """The criteria that decided a refusal, in plain words, each once.
 
     A rule that failed on a policy switch alone (a payment method the county does not
-    use) was never the household's path, and neither are special paths (a grace period,
-    a member enrolled alone) while a household rule has reasons to give."""
+    use) was never the household's path, and neither are special paths while a household
+    rule has reasons to give: a member enrolled alone, or a rule the rule file marks
+    ``special: true`` (a grace period), as the trace carries it."""
     failed = [t for t in result.rules if t.result == "false"]
     paths = [t for t in failed if not any(_is_switch(c) for c in t.criteria
                                           if c.result == "false")] or failed
-    main = [t for t in paths if t.member is None and not t.rule.endswith(SPECIAL_PATHS)]
+    main = [t for t in paths if t.member is None and not t.special]
     lines: list[str] = []
     for trace in main or paths:
         for c in trace.criteria:
@@ -180,10 +181,6 @@ def _refusal_lines(result: AidResult, english: bool) -> list[str]:
             if line and line not in lines:
                 lines.append(line)
     return lines
-
-
-# Rules that are another way into an aid for some households, not the household's own test.
-SPECIAL_PATHS = ("grace_period",)
 
 
 def _is_switch(c: CriterionResult) -> bool:

@@ -76,8 +76,8 @@ class _File:
     entries: list[tuple[date, Any, int, int]] = attrs.Factory(list)
     effective_unit: str | None = None
     effective_choices: tuple[str, ...] | None = None
-    keys: tuple[str, ...] | None = None  # a table's keys, as declared here
-    effective_keys: tuple[str, ...] | None = None
+    keys: _tables.Keys | None = None  # a table's keys, as declared here
+    effective_keys: _tables.Keys | None = None
     declared_by: _File | None = None
     misspelt: set[str] = attrs.Factory(set)  # known keys that unknown keys look like
     given: Any = None  # the document, when written elsewhere (inline values in a case)
@@ -285,13 +285,14 @@ class Reader:
 
     def unknown_keys(self, node: Any, known: tuple[str, ...], label: str) -> set[str]:
         """Report keys not in ``known``; return the known keys they look like misspellings of."""
-        meant = set()
+        meant: set[str] = set()
         for key in node:
             if key not in known:
                 guess = did_you_mean(str(key), known)
                 self.report(label, _at(node, key), f"unknown key {show(key)}",
                             "one of " + ", ".join(known), guess)
-                meant.add(guess)
+                if guess is not None:
+                    meant.add(guess)
         return meant
 
     def text(self, node: Any, key: str, label: str) -> str | None:
@@ -345,7 +346,7 @@ class Reader:
                     "a list of different texts", "a list such as [gap, tiers]")
         return None
 
-    def table_keys(self, doc: Any, label: str) -> tuple[str, ...] | None:
+    def table_keys(self, doc: Any, label: str) -> _tables.Keys | None:
         try:
             return _tables.keys(doc["keys"])
         except Bad as exc:
@@ -422,7 +423,9 @@ class Reader:
             return
         if file.declared_by is file and elsewhere is None:
             return  # a declaration: description, unit, and no value at this layer
-        where = (file.declared_by if file.declared_by is not file else elsewhere).label
+        declarer = file.declared_by if file.declared_by is not file else elsewhere
+        assert declarer is not None  # one of the two is, or the file declares itself
+        where = declarer.label
         self.report(file.label, (1, 1), "missing 'values'",
                     f"values: with dates and values (the parameter is declared in {where}; "
                     "this file gives only the values that differ)")
@@ -456,6 +459,7 @@ class Reader:
         file.effective_choices = parent.effective_choices
         file.effective_keys = self.own_schedule(file, parent)
         top = parent.declared_by
+        assert top is not None  # every parent file is declared by itself or one above it
         if file.unit is not None and file.effective_unit not in (None, file.unit):
             self.report(label, file.unit_pos, f"unit {file.unit} differs from "
                         f"{file.effective_unit} declared in {top.label}:{top.unit_pos[0]}",
@@ -466,7 +470,7 @@ class Reader:
             self.report(label, _value_at(doc, "choices"), "choices differ from those "
                         f"declared in {top.label}", "the same choices, or no choices line")
 
-    def own_schedule(self, file: _File, parent: _File) -> tuple[str, ...] | None:
+    def own_schedule(self, file: _File, parent: _File) -> _tables.Keys | None:
         """The keys of a lower file's table: a step schedule (whole-number keys) may have
         levels of its own in a jurisdiction; texts keys are those declared."""
         inherited = parent.effective_keys
@@ -531,9 +535,10 @@ class Reader:
             return None
         given = unit
         if "unit" in node:
-            given = self.unit(node, "unit", label)
-            if given is None:
+            named = self.unit(node, "unit", label)
+            if named is None:
                 return None
+            given = named
         if file.effective_keys is not None:
             return self.table_entry(file, day, node, where, given, basis)
         try:
@@ -638,19 +643,8 @@ def _declarer(layers: dict[str, _File], file: _File) -> _File | None:
                 None)
 
 
-def _at(node: Any, key: Any = None) -> tuple[int, int]:
-    """Where ``node`` (or its key) stands; (1, 1) when ruamel kept no mark (e.g. a bare tag)."""
-    try:
-        return _yaml.position(node, key)
-    except TypeError:
-        return 1, 1
-
-
-def _value_at(node: Any, key: Any) -> tuple[int, int]:
-    try:
-        return _yaml.value_position(node, key)
-    except TypeError:
-        return _at(node, key)
+_at = _yaml.position  # where a node (or its key) stands; (1, 1) when ruamel kept no mark
+_value_at = _yaml.value_position
 
 
 def _key_of(mapping: Any, day: date) -> Any:

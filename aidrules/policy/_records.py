@@ -58,7 +58,7 @@ def _check_step(instance: Any, _: Any, to: Decimal | None) -> None:
         raise ValueError(f"to={to!r} must be a positive Decimal of whole fen (0.01, 0.1, 1, 10…)")
 
 
-@attrs.frozen
+@attrs.frozen(init=False)  # its own __init__ takes the step first, as it is written
 class Rounding:
     """How a figure is rounded: to a step (fen, jiao, yuan, ten yuan or any whole number
     of fen), by a mode, at a stage (the monthly figure, or the yearly figure).
@@ -141,7 +141,7 @@ class Parameter:
     file: str
     line: int
     choices: tuple[str, ...] | None = None  # allowed texts, for text and text_list units
-    keys: tuple[str, ...] | None = None  # a table: each value maps these keys to the unit
+    keys: tuple[str, ...] | tuple[int, ...] | None = None  # a table: its values map these keys
 
 
 @attrs.frozen

@@ -18,12 +18,15 @@ from aidrules.policy._values import Bad, show
 class BadEntry(Bad):
     """A mistake in one entry of a table; ``key`` says which (None: the whole table)."""
 
-    def __init__(self, exc: Bad, key: str | None) -> None:
+    def __init__(self, exc: Bad, key: str | int | None) -> None:
         super().__init__(exc.message, exc.expected, exc.suggestion)
         self.key = key
 
 
-def keys(raw: Any) -> tuple[str, ...] | tuple[int, ...]:
+Keys = tuple[str, ...] | tuple[int, ...]  # different texts, or a step schedule's levels
+
+
+def keys(raw: Any) -> Keys:
     """The keys as declared: different texts, or whole numbers in increasing order from 0 (a
     step schedule: each entry holds from its key up to the next, the last one upwards, so
     every whole number has an entry); raises Bad."""
@@ -55,8 +58,8 @@ def _whole(key: Any) -> bool:
     return isinstance(key, int) and not isinstance(key, bool) and key >= 0
 
 
-def parse(raw: Any, keys: Sequence[str], given: str, unit: str,
-          choices: Sequence[str] | None) -> dict[str, Any]:
+def parse(raw: Any, keys: Keys, given: str, unit: str,
+          choices: Sequence[str] | None) -> dict[str | int, Any]:
     """The table ``raw`` written in unit ``given``, converted to ``unit``; raises BadEntry."""
     if not isinstance(raw, dict):
         raise BadEntry(Bad(f"value={show(raw)} is not a table", "a mapping of each key to its "
@@ -70,7 +73,7 @@ def parse(raw: Any, keys: Sequence[str], given: str, unit: str,
         if key not in raw:
             raise BadEntry(Bad(f"the table has no value for {key!r}",
                                "a value for each key: " + _shown(keys)), None)
-    table = {}
+    table: dict[str | int, Any] = {}
     for key in keys:
         try:
             table[key] = _values.convert(_values.parse(raw[key], given, choices), given, unit)

@@ -107,8 +107,8 @@ class PolicyTree:
         for layer in reversed(path):
             entries = layers.get(layer, [])
             index = bisect.bisect_right([e.effective_from for e in entries], on) - 1
-            if index >= 0 and isinstance(entries[index], ParameterValue):
-                return _in_unit(entries[index], unit, where)
+            if index >= 0 and isinstance(found := entries[index], ParameterValue):
+                return _in_unit(found, unit, where)
         raise PolicyLookupError(_no_value(name, jurisdiction, on, path, layers,
                                           self._loaded.parameters.get(name)))
 

@@ -169,9 +169,9 @@ def _contradict(x: ast.Expr, y: ast.Expr) -> bool:
     if negate(x) == y:
         return True
     if isinstance(x, ast.Compare) and isinstance(y, ast.Compare) and x.op == y.op == "==":
-        texts = (x.right, y.right)
-        return x.left == y.left and all(isinstance(t, ast.Text) for t in texts) and \
-            texts[0].value != texts[1].value
+        a, b = x.right, y.right
+        return x.left == y.left and isinstance(a, ast.Text) and isinstance(b, ast.Text) and \
+            a.value != b.value
     return False
 
 
@@ -191,7 +191,8 @@ def negate(expr: ast.Expr) -> ast.Expr:
 
 
 def _check_groups(exclusive: list[ExclusiveGroup]) -> list[Problem]:
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for group in exclusive:
         for aid in group.order:
             if aid in seen and seen[aid] != group.id:

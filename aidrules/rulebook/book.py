@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from aidrules.language import ast
 from aidrules.language.types import Schema, Type
+
+if TYPE_CHECKING:
+    from aidrules.policy import PolicyTree
 
 
 @attrs.frozen
@@ -105,6 +108,10 @@ class Rule:
     # The `examples:` list as written (YAML mappings that keep their line marks), read as
     # cases by aidrules.cases; the rule book itself does not interpret them.
     examples: Sequence[Any] = attrs.field(default=(), eq=False, repr=False)
+    # `special: true`: a way into the aid only some households take (a grace period for
+    # those already receiving it), not the household's own test: a refusal gives its
+    # reasons only when the ordinary rules have none (docs/rule-language.md)
+    special: bool = False
 
     @property
     def aid(self) -> str | None:
@@ -139,7 +146,7 @@ class RuleBook:
     facts: tuple[DerivedFact, ...]  # in the order they are computed
     rules: tuple[Rule, ...]
     schema: Schema
-    policies: object  # aidrules.policy.PolicyTree
+    policies: PolicyTree
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

@@ -79,7 +79,7 @@ def article_refs(text: str) -> list[tuple[int, ...]]:
             span = True
             continue
         if article or section:
-            new = (numeral(article or section),)
+            new: tuple[int, ...] = (numeral(article or section),)
         elif sub and refs:
             new = (refs[-1][0], numeral(sub))
             if len(refs[-1]) == 1 and not span:

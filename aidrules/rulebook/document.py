@@ -16,6 +16,7 @@ from typing import Any
 
 from aidrules.language import ast
 from aidrules.language.printer import to_text
+from aidrules.render.words import ALL_MUST_HOLD
 from aidrules.rulebook.book import Rule, RuleBook
 
 # Parameters of a topic that no criterion reads but that belong with an aid type on the page
@@ -88,10 +89,10 @@ def _section(book, title, intro, rules, shown, root, topic: str | None = None) -
     names = _parameters_read(book, rules)
     if topic:
         names |= {n for n in book.policies.parameters() if n.startswith(topic)}
-    names = sorted(n for n in names if n not in shown)
-    shown.update(names)
-    if names:
-        lines.append(_parameters_block(book, "### 参数 / Parameters", names, root))
+    new = sorted(n for n in names if n not in shown)
+    shown.update(new)
+    if new:
+        lines.append(_parameters_block(book, "### 参数 / Parameters", new, root))
     return "\n".join(lines)
 
 
@@ -107,7 +108,7 @@ def _rule(rule: Rule, root, period: str | None = None) -> list[str]:
     if rule.overrides:
         overridden = ", ".join(f"`{o}`" for o in rule.overrides)
         lines.append(f"- 优先于 / Takes precedence over: {overridden}")
-    lines.append("- 条件（须全部成立）/ Criteria (all must hold):")
+    lines.append(f"- {ALL_MUST_HOLD}")
     for c in rule.criteria:
         label = f"{c.title} / {c.title_en}" if c.title else "—"
         lines.append(f"  - {label}: `{_one_line(c.text)}`")

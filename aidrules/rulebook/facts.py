@@ -189,7 +189,7 @@ def facts_for(application: model.Application, book: RuleBook,
 
 def missing_paths(names, book: RuleBook, facts: Facts) -> list[str]:
     """The unreported parts of the application that ``names`` depend on, transitively."""
-    paths = []
+    paths: list[str] = []
     for name in sorted(book.depends_on(names)):
         paths.extend(p for p in facts.unknown.get(name, []) if p not in paths)
     return paths

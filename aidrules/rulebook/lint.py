@@ -63,7 +63,15 @@ PROCEDURE_PARAMETERS = frozenset({
     "deadline.investigation_start_wd", "deadline.total_wd", "deadline.total_extended_wd",
     "deadline.refusal_notice_wd", "public_notice.days", "procedure.min_investigators",
     "review.interval_months.stable", "review.interval_months.unstable",
-    "grace_period.max_months", "rigid.validity_months",
+    "grace_period.max_months", "rigid.validity_months", "review.unstable_work_abilities",
+})
+
+# Parameters the case model reads (aidrules/casework/: the working-day calendar, appeals,
+# overpayment recovery), not the rules; tests/ledger/test_law_parameters.py holds them equal.
+CASEWORK_PARAMETERS = frozenset({
+    "calendar.holidays", "calendar.workdays", "calendar.local_holidays",
+    "appeal.reconsideration_decision_days", "appeal.reconsideration_extension_days",
+    "appeal.lawsuit_after_reconsideration_days", "payments.recovery_instalments",
 })
 
 
@@ -74,9 +82,15 @@ NOTICE_PARAMETERS = frozenset(
                                      "legal_basis") for suffix in ("", "_en")}
     | {"notice.reconsideration_days", "notice.lawsuit_months", "notice.first_payment_months"})
 
+# Parameters the warning rules read (warnings/*.yaml, the monitoring's thresholds);
+# tests/monitoring/test_warning_rules.py holds this set equal to what they read.
+WARNING_PARAMETERS = frozenset({"warning.medical_bill_min", "warning.property_value_min",
+                                "warning.review_days_ahead", "warning.grace_days_ahead"})
+
 
 def unused_parameters(book: RuleBook) -> Iterator[Finding]:
-    read = parameters_read(book) | PROCEDURE_PARAMETERS | NOTICE_PARAMETERS
+    read = (parameters_read(book) | PROCEDURE_PARAMETERS | NOTICE_PARAMETERS
+            | WARNING_PARAMETERS | CASEWORK_PARAMETERS)
     for name, parameter in book.policies.parameters().items():
         if name not in read:
             yield Finding(parameter.file, parameter.line,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,8 @@ _BOOK_KEYS = {"name", "version", "aids", "brands", "risk_levels", "exclusive"}
 _FILE_KEYS = {"facts", "rules"}
 _FACT_KEYS = {"id", "title", "title_en", "scope", "formula", "note", "nonzero"}
 _RULE_KEYS = {"id", "title", "title_en", "aid", "referral", "risk", "scope", "basis", "when",
-              "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples"}
+              "amount", "amount_max", "overrides", "reason", "reason_en", "note", "examples",
+              "special"}
 _CRITERION_KEYS = {"test", "title", "title_en", "reason", "reason_en"}
 # What a criterion's reason may name: the two sides compared and the word between them.
 REASON_PLACES = ("value", "limit", "compare")
@@ -58,7 +59,7 @@ def load_rulebook(rules: Path | str, policies: Path | str,
     """Load ``rules/`` with the ``policies/`` tree and any ``overlays`` laid over it
     (directories of policy files, inline values); raise RuleBookError listing every problem."""
     book, problems = check_rulebook(rules, policies, overlays)
-    if problems:
+    if problems or book is None:
         raise RuleBookError(problems, str(rules))
     return book
 
@@ -118,8 +119,8 @@ class _Reader:
     # -- problems ------------------------------------------------------------
     def fail(self, file: _File, node: Any, key: Any, message: str, expected: str | None = None,
              suggestion: str | None = None, by_value: bool = False) -> None:
-        line, col = (_yaml.value_position(node, key) if by_value else _yaml.position(node, key))
-        self.problems.append(Problem(file.label, line, col, message, expected, suggestion))
+        self.problems.append(_yaml.placed(file.label, node, key, message, expected, suggestion,
+                                          at_value=by_value))
 
     def unknown_keys(self, file: _File, node: dict, allowed: set[str], what: str) -> None:
         for key in node:
@@ -263,7 +264,7 @@ class _Reader:
 
     def read_exclusive(self) -> None:
         file, doc = getattr(self, "book_file", None), getattr(self, "book_doc", None)
-        if file is None:
+        if file is None or doc is None:
             return
         for item in self.items(file, doc, "exclusive", required=False):
             self.unknown_keys(file, item, {"id", "title", "order", "basis", "reason", "reason_en"},
@@ -333,7 +334,7 @@ class _Reader:
     def build(self) -> RuleBook | None:
         self.read_exclusive()
         schema = Schema(entities={k: dict(v) for k, v in BASE_FACTS.items()},
-                        parameters=_parameter_types(self.declared),
+                        parameters=parameter_types(self.declared),
                         aids=frozenset(self.aids))
         facts, schema = self.read_facts(schema)
         rules = [r for r in (self.read_rule(*item, schema) for item in self.raw_rules) if r]
@@ -346,7 +347,7 @@ class _Reader:
         self.aids_without_rules()
         self.problems.extend(analysis.check_rules(rules, self.aids, self.brands,
                                                   self.risk_levels, self.exclusive, unreadable))
-        if self.problems:
+        if self.problems or self.policies is None:  # no tree: its problems are listed
             return None
         return RuleBook(self.meta.get("name") or "aidrules", self.meta.get("version", "0"),
                         self.digest.hexdigest()[:16], self.aids, self.brands, self.risk_levels,
@@ -424,11 +425,15 @@ class _Reader:
         return facts, schema
 
     def nonzero(self, file: _File, item: dict) -> bool:
-        """``nonzero: true``: the fact is never 0 (a divisor needs no guard). A value that
-        is not true or false is reported once, and taken as declared."""
-        value = item.get("nonzero", False)
+        """``nonzero: true``: the fact is never 0 (a divisor needs no guard)."""
+        return self.flag(file, item, "nonzero")
+
+    def flag(self, file: _File, item: dict, key: str) -> bool:
+        """A ``key: true`` flag, false when left out. A value that is not true or false is
+        reported once, and taken as declared."""
+        value = item.get(key, False)
         if not isinstance(value, bool):
-            self.fail(file, item, "nonzero", f"'nonzero' must be true or false, got {value!r}",
+            self.fail(file, item, key, f"'{key}' must be true or false, got {value!r}",
                       expected="true or false", by_value=True)
             return True
         return value
@@ -465,13 +470,15 @@ class _Reader:
                       by_value=True)
             overrides = []
         examples = self.examples(file, item)
-        if None in (rule_id, title, conclusion, basis, criteria):
+        special = self.flag(file, item, "special")
+        if rule_id is None or title is None or conclusion is None or basis is None \
+                or criteria is None:
             return None
         return Rule(rule_id, title, item.get("title_en") or title, conclusion, scope, basis,
                     criteria, amount, amount_max, tuple(str(o) for o in overrides),
                     item.get("reason"), item.get("reason_en"),
                     Located(file.label, *_yaml.position(item)),
-                    str(item["note"]).strip() if item.get("note") else None, examples)
+                    str(item["note"]).strip() if item.get("note") else None, examples, special)
 
     def examples(self, file: _File, item: dict) -> list:
         """The rule's inline examples as written, each a case read by aidrules.cases."""
@@ -497,7 +504,9 @@ class _Reader:
             return None
         kind = given[0]
         value = str(item[kind])
-        known = {"aid": self.aids, "referral": self.brands, "risk": self.risk_levels}[kind]
+        choices: dict[str, Collection[str]] = {"aid": self.aids, "referral": self.brands,
+                                               "risk": self.risk_levels}
+        known = choices[kind]
         if value not in known:
             self.fail(file, item, kind, f"unknown {'aid type' if kind == 'aid' else kind} "
                       f"'{value}'", expected="one of " + ", ".join(sorted(known)),
@@ -558,10 +567,10 @@ class _Reader:
         if expr is None:
             return None
         aid = self.aids.get(conclusion.value) if conclusion is not None else None
-        period = aid.period if aid is not None else None
-        if period is None:  # no period, or a wrong one: reported where the aid is declared
+        if aid is None or aid.period is None:  # reported where the aid is declared
             self.typed(expr, schema, scope, file, Type("money"))
             return expr
+        period = aid.period
         found = self.typed(expr, schema, scope, file, None).type
         expect = money_per(period)
         if found is None or fits(found, expect):
@@ -589,7 +598,8 @@ def _collections(schema: Schema) -> dict[str, set[str]]:
             for entity, fields in schema.entities.items()}
 
 
-def _parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
+def parameter_types(declared: Mapping[str, Any]) -> dict[str, Type]:
+    """The checker's type of each declared parameter (the warning rules read them too)."""
     return {name: table_of(p.keys, _parameter_type(p)) if getattr(p, "keys", None) else
             _parameter_type(p) for name, p in declared.items()}
 
@@ -598,5 +608,5 @@ def _parameter_type(parameter: Any) -> Type:
     """The type of a parameter's value: money carries its unit's period (yuan/month,
     yuan/year, yuan once), and a whole number in months is a number of months."""
     unit = getattr(parameter, "unit", None)
-    period = "months" if unit == "months" else UNIT_PERIODS.get(unit)
+    period = "months" if unit == "months" else UNIT_PERIODS.get(unit or "")
     return Type(str(parameter.kind), period=period)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -95,7 +95,7 @@ def _unbounded_lifted(facts: list[DerivedFact], rules: Iterable[Rule],
     return problems
 
 
-def _sent_as_one_value(node: ast.Expr, collections: set[str]) -> bool:
+def _sent_as_one_value(node: ast.Expr, collections: set[str]) -> TypeGuard[ast.Call]:
     return isinstance(node, ast.Call) and (node.function in ("round", "lookup") or (
         node.function in ("sum", "min", "max") and len(node.args) == 2
         and isinstance(node.args[0], ast.Name) and node.args[0].parts[0] in collections))
@@ -122,7 +122,7 @@ class _Divisions:
         if any(_guards(g, divisor) for g in guards):
             return []
         zero = self.zero_parameter(divisor)
-        if zero is not None:
+        if zero is not None and isinstance(divisor, ast.Name):
             return [Problem(file, *divisor.pos, f"division by the parameter "
                             f"'{divisor.dotted}', whose value is {zero.value} in "
                             f"{zero.jurisdiction} from {zero.effective_from} "
@@ -141,7 +141,7 @@ class _Divisions:
         if not isinstance(divisor, ast.Name) or len(divisor.parts) < 2:
             return None
         return next((v for v in self.parameter_values(divisor.dotted)
-                     if _number(v.value) is not None and _number(v.value) <= 0), None)
+                     if (n := _number(v.value)) is not None and n <= 0), None)
 
     def never_zero(self, node: ast.Expr) -> bool:
         match node:
@@ -392,7 +392,7 @@ def denominator(node: ast.Expr, formulas: Mapping[str, ast.Expr], money: set[str
 
     def lcm(children) -> int | None:
         found = [rec(c) for c in children]
-        return None if None in found else math.lcm(*found)
+        return None if None in found else math.lcm(*(f for f in found if f is not None))
 
     match node:
         case ast.Number(value):
@@ -436,12 +436,12 @@ def denominator(node: ast.Expr, formulas: Mapping[str, ast.Expr], money: set[str
             return None if found is None else found * 12
         case ast.Call(function="yearly", args=(amount,)):
             return rec(amount)
-        case ast.Call(function="lookup", args=(table, _)):
+        case ast.Call(function="lookup", args=(ast.Name() as table, _)):
             if parameters is None:
                 return 1
             values = [as_fraction(v) for v in parameters(table.dotted).values()]
             return math.lcm(*(v.denominator for v in values if isinstance(v, Fraction)), 1)
-        case ast.Call(function="round", args=(amount, rounding)):
+        case ast.Call(function="round", args=(amount, ast.Name() as rounding)):
             if parameters is None:
                 return rec(amount)
             how = parameters(rounding.dotted)

@@ -5,6 +5,7 @@ for county systems in any language. The only package that imports the web framew
 
 One module per job: ``auth`` (tokens and roles), ``problems`` (errors as
 application/problem+json), ``limits`` (request size), ``openapi`` (the published
-document), ``app`` (the routes: ``create_app``), ``command`` (the ``serve`` command,
-which imports the framework only when run).
+document), ``app`` (the routes: ``create_app``), ``factory`` (the app as configured, built
+over the composition root :mod:`aidrules.compose`, and run by uvicorn). The ``serve``
+command itself is :mod:`aidrules.cli.serve`, which imports this package only when run.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import time
 from typing import Any
 
@@ -12,7 +13,7 @@ log = logging.getLogger("aidrules.service.access")
 
 
 class AccessLog:
-    """ASGI middleware: ``client - "METHOD /path" status ms``."""
+    """ASGI middleware: ``client - "METHOD /path" status ms pid`` (the worker process)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -31,8 +32,9 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             client = scope.get("client") or ("-", 0)
-            log.info('%s:%s - "%s %s" %d %.1f ms', client[0], client[1], scope["method"],
-                     scope["path"], status, (time.perf_counter() - began) * 1000)
+            log.info('%s:%s - "%s %s" %d %.1f ms pid %d', client[0], client[1],
+                     scope["method"], scope["path"], status,
+                     (time.perf_counter() - began) * 1000, os.getpid())
 
 
 def logging_config() -> dict[str, Any]:

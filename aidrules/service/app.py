@@ -19,7 +19,7 @@ from aidrules.model import Application, application_from_json
 from aidrules.service import openapi, problems
 from aidrules.service.access import AccessLog
 from aidrules.service.auth import Caller, Role, Tokens
-from aidrules.service.limits import BodyLimit, RateLimit
+from aidrules.service.limits import BodyLimit, RateLimit, SharedRateLimit
 from aidrules.service.openapi import APPLICATION_BODY
 
 R = Role
@@ -30,26 +30,37 @@ ACCESS: dict[str, set[Role]] = {
     # the case procedure (service.cases)
     "file a case": {R.officer}, "investigate": {R.officer}, "publish a notice": {R.officer},
     "decide": {R.approver}, "enrol": {R.approver},
+    # screening a register as a job (service.screenings): a job is read by its owner
+    "screen a register": {R.officer, R.approver},
+    "read a screening": {R.officer, R.approver, R.auditor},
 }
 MAX_BODY = 1_000_000  # bytes; one household is a few kilobytes
 _bearer = HTTPBearer(auto_error=False, description="A token the county gave you.")
 
 
 def create_app(assessor: Assessor, tokens: Tokens, max_body: int = MAX_BODY,
-               ledger: Any = None) -> FastAPI:
+               ledger: Any = None, rates: RateLimit | SharedRateLimit | None = None,
+               jobs: Any = None, max_register: int | None = None) -> FastAPI:
     """The service over one rule book (``assessor``), open to the callers in ``tokens``;
-    with a ``ledger``, the case procedure too."""
+    with a ``ledger``, the case procedure too. Callers' rates are counted in ``rates``
+    (default: in this process); screening jobs are kept in ``jobs`` (a
+    service.screenings.Jobs; default: in this process), registers up to ``max_register``
+    bytes."""
     # No /docs or /redoc pages: they load scripts from a public CDN into a county's network.
     app = FastAPI(title="aidrules", version=__version__, docs_url=None, redoc_url=None,
                   description="Classify a social-assistance application across every aid "
                   "type, with reasons.")
-    app.state.assessor, app.state.tokens, app.state.rates = assessor, tokens, RateLimit()
+    app.state.assessor, app.state.tokens = assessor, tokens
+    app.state.rates = rates or RateLimit()
     problems.install(app)
-    app.add_middleware(BodyLimit, limit=max_body)
+    from aidrules.service import screenings
+    app.add_middleware(BodyLimit, limit=max_body,
+                       larger={"/v1/screenings": max_register or screenings.MAX_REGISTER})
     app.add_middleware(AccessLog)
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     for route in (_validate, _assess, _explain, _notice):
         route(app)
+    screenings.mount(app, assessor.book, jobs or screenings.Jobs())
     if ledger is not None:
         from aidrules.service.cases import mount
         mount(app, ledger)
@@ -91,6 +102,9 @@ On = Annotated[date | None, Query(description="Assess as of this date; default: 
                                   "application date.")]
 Jurisdiction = Annotated[str | None, Query(description="Like heilongjiang/yichun/tieli; "
                                            "default: the application's own.")]
+Detail = Annotated[str, Query(pattern="^(compact|full)$", description="compact (statuses, "
+                              "amounts, missing facts, what decided) or full (every rule and "
+                              "criterion)")]
 
 
 async def _assessed(request: Request, on: On = None, jurisdiction: Jurisdiction = None):
@@ -114,10 +128,10 @@ def _validate(app: FastAPI) -> None:
 def _assess(app: FastAPI) -> None:
     @app.post("/v1/assess", openapi_extra=APPLICATION_BODY, tags=["applications"],
               dependencies=[Depends(allowed("assess"))])
-    async def assess(request: Request, on: On = None,
-                     jurisdiction: Jurisdiction = None) -> dict[str, Any]:
+    async def assess(request: Request, on: On = None, jurisdiction: Jurisdiction = None,
+                     detail: Detail = "compact") -> dict[str, Any]:
         """The assessment document (docs/assessment-json.md) across every aid type."""
-        return (await _assessed(request, on, jurisdiction))[1].to_json()
+        return (await _assessed(request, on, jurisdiction))[1].to_json(detail)
 
 
 def _explain(app: FastAPI) -> None:

@@ -99,7 +99,7 @@ def test_explain_with_an_unknown_aid_is_one_line_with_a_did_you_mean(run):
 
 def test_a_problem_on_line_100_prints_as_written_not_as_an_emoji(capsys):
     """rich turned 'file.yaml:100:15' into 'file.yaml💯15' (found by fuzzing)."""
-    from aidrules.console import say, say_err
+    from aidrules.cli.console import say, say_err
     say("rules/dibao/eligibility.yaml:100:15: unknown fact 'x'")
     say_err("rules/dibao/eligibility.yaml:100:15: unknown fact 'x'")
     captured = capsys.readouterr()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+from aidrules.ledger.appeals import decide_challenge, file_challenge
+from aidrules.ledger.payments import issue_roll, record_overpayment
 from aidrules.model import Application, application_from_dict, application_to_dict, read_application
 from aidrules.model.identity import check_character
 
@@ -40,7 +43,8 @@ def enrolled(ledger, household: str, application: Application, aids: list[str]) 
 def every_table(ledger) -> None:
     """H-1 monitored, warned, verified, referred and answered, then through the whole
     procedure (objection, appraisal, approval, enrolment, a review that changes the amount,
-    exit); H-2 refused with written reasons. Every table the chain seals gets rows."""
+    exit), paid by two rolls with an overpayment recovered; H-2 refused with written reasons
+    and the refusal challenged (upheld). Every table the chain seals gets rows."""
     ledger.register_household("H-1", "grid-07", wang("3000.00", date(2025, 1, 6)),
                               date(2025, 1, 6))
     _, task = ledger.record_warning("H-1", "人社局", "工资下降", date(2025, 2, 3), "网格员张",
@@ -55,6 +59,12 @@ def every_table(ledger) -> None:
     ledger.appraise(case, date(2025, 3, 10), "评议属实", "评议组")
     ledger.decide(case, True, "审批员", date(2025, 3, 12), aids=["dibao"])
     ledger.enrol(case, date(2025, 3, 12))
+    where = ledger.household("H-1").jurisdiction
+    issue_roll(ledger, where, date(2025, 4, 1), date(2025, 4, 3), "发放员")
+    paid = Decimal(ledger.enrolments("H-1")[0].monthly_amount)
+    record_overpayment(ledger, case, "dibao", date(2025, 4, 1), date(2025, 4, 1),
+                       paid - Decimal("10.00"), date(2025, 4, 20), "复核员", "4月工资未申报")
+    issue_roll(ledger, where, date(2025, 5, 1), date(2025, 5, 6), "发放员")  # recovers 10
     ledger.review(case, "复核员", date(2025, 10, 1), wang("2115.00"))
     ledger.exit(case, "审批员", date(2025, 11, 3), "收入超标")
     refused = ledger.file_application(wang("9000.00", date(2025, 3, 3), "TL-2"), "H-2",
@@ -63,6 +73,9 @@ def every_table(ledger) -> None:
     ledger.publish_notice(refused, date(2025, 3, 5))
     ledger.decide(refused, False, "审批员", date(2025, 3, 12), reasons="收入高于标准")
     ledger.notify_refusal(refused, date(2025, 3, 13))
+    challenge = file_challenge(ledger, refused, "reconsideration", date(2025, 3, 13),
+                               date(2025, 3, 20))
+    decide_challenge(ledger, challenge, "upheld", date(2025, 5, 9), "收入核实无误")
 
 
 def other_person(id_number: str, n: int) -> str:

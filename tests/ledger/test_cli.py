@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 WANG = ROOT / "examples" / "applications" / "01-tieli-urban-below-standard.yaml"
 
 
-
 def _ok(result):
     assert result.exit_code == 0, result.output
     return result.output

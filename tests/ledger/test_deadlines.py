@@ -40,7 +40,7 @@ def test_an_accepted_case_is_due_for_investigation_in_three_working_days(tmp_pat
     due = {i.kind: i.due_on for i in ledger.due()}
     # Friday 28 February: Monday 3, Tuesday 4, (Wednesday 5 a holiday), Thursday 6 March.
     assert due == {"investigation": date(2025, 3, 6),
-                   "decision": date(2025, 4, 14)}  # 30 working days
+                   "decision": date(2025, 4, 15)}  # 30 working days, Qingming (4 April) off
     assert [i.ref for i in ledger.overdue(date(2025, 3, 7))] == [f"case {case}"]
     ledger.close()
 
@@ -59,3 +59,15 @@ def test_check_strict_knows_every_parameter_the_procedure_reads(book):
     reading = Reading()
     TimeLimits.of(reading, "heilongjiang/yichun/tieli", date(2025, 3, 1))
     assert reading.names == PROCEDURE_PARAMETERS
+
+
+def test_a_deadline_across_national_day_skips_the_holiday_and_counts_the_make_up_saturday(
+        tmp_path, assessor):
+    """2025: 1-8 October off, Sunday 28 September and Saturday 11 October worked (国办发明电
+    〔2024〕12号). Accepted on Tuesday 30 September, the investigation starts within 3 working
+    days: Thursday 9, Friday 10 and Saturday 11 October, not Friday 3 October."""
+    ledger = Ledger.open(tmp_path / "l.db", assessor=assessor)
+    ledger.file_application(wang(on=date(2025, 9, 30)), "H-1", "受理员", "g-1")
+    assert {i.kind: i.due_on for i in ledger.due()}["investigation"] == date(2025, 10, 11)
+    assert add_working_days(date(2025, 9, 30), 3) == date(2025, 10, 3)  # weekends only
+    ledger.close()

@@ -44,7 +44,7 @@ def test_an_officer_s_name_over_64_characters_is_refused_by_role(ledger, case):
 
 
 def test_forty_investigators_are_kept_and_a_name_with_a_comma_stays_one_name(ledger, case):
-    """The investigators are a JSON array (migration 0007_casework): no length cap beyond
+    """The investigators are a JSON array (migration 0009_casework): no length cap beyond
     each name's, and a comma inside a name does not make two investigators."""
     staff = [f"第{n:02d}号入户调查员" for n in range(40)]  # 9 characters each
     ledger.investigate(case, staff, "属实", date(2025, 3, 4))

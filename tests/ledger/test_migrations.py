@@ -84,7 +84,7 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
     ledger = Ledger.open(database_url, assessor=assessor, upgrade=True)
     try:
         assert ledger.verify() is None
-        # 0006 seals every row, 0007_casework reseals the lists it turned into arrays
+        # 0006 seals every row, 0009_casework reseals the lists it turned into arrays
         assert [e.kind for e in ledger.chain("H-1")][-3:] == ["exited", "sealed", "sealed"]
         assert [e.kind for e in ledger.chain("H-2")][-3:] == ["refusal_notified", "sealed",
                                                               "sealed"]
@@ -109,10 +109,22 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
 
 def test_the_sealing_migrations_are_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
     every_table(ledger)
-    with pytest.raises(RuntimeError, match="migration 0007_casework is not undone"):
-        migrate.downgrade(ledger.engine, "0005")
-    assert migrate.current_revision(ledger.engine) == migrate.head_revision()
+    for down_to in ("0008_payments", "0006", "0005"):
+        with pytest.raises(RuntimeError, match="migration 0009_casework is not undone"):
+            migrate.downgrade(ledger.engine, down_to)
+        assert migrate.current_revision(ledger.engine) == migrate.head_revision()
     assert ledger.verify() is None
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
             ledger.engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM chain_entries"))
+
+
+def test_0006_is_not_undone(database_url):
+    engine = sa.create_engine(database_url)
+    try:
+        migrate.upgrade(engine, "0006")
+        with pytest.raises(RuntimeError, match="migration 0006 is not undone"):
+            migrate.downgrade(engine, "0005")
+        assert migrate.current_revision(engine) == "0006"
+    finally:
+        engine.dispose()

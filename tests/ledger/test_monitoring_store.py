@@ -29,7 +29,7 @@ def a_month(ledger):
                       SAMPLE / "feeds" / MANIFEST["month"] / feed["file"])
              for name, feed in MANIFEST["feeds"].items()]
     return run_month(ledger, read_register(SAMPLE / "register"),
-                     load_warning_rules(ROOT / "warnings"), feeds, TODAY,
+                     load_warning_rules(ROOT / "warnings", ROOT / "policies"), feeds, TODAY,
                      lambda h: application_from_dict(facts.application(h, TODAY)))
 
 

@@ -233,8 +233,8 @@ def test_the_ledger_heads_are_append_only(full):
 def test_postgresql_refuses_to_truncate_the_chain_the_heads_or_a_sealed_table(full):
     if full.engine.dialect.name != "postgresql":
         pytest.skip("TRUNCATE is PostgreSQL's (SQLite's DELETE fires the delete triggers)")
-    for table in ("chain_entries", "ledger_heads", "households CASCADE", "enrolments",
-                  "cases CASCADE"):
+    for table in ("chain_entries", "ledger_heads", "households CASCADE", "enrolments CASCADE",
+                  "cases CASCADE", "payments"):
         _refused(full, f"TRUNCATE {table}")
 
 

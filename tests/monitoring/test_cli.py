@@ -18,6 +18,18 @@ def test_importing_a_sample_feed_prints_its_counts_and_screens_it(run):
     assert "yellow large_medical_bill_unassisted: 4" in result.output
 
 
+def test_the_warning_thresholds_of_a_jurisdiction_are_chosen_by_name(run):
+    args = ("feeds", "import", "feeds/medical_insurance.yaml",
+            "examples/feeds/feeds/2025-03/medical_insurance.xlsx",
+            "--register", "examples/feeds/register", "--on", "2025-03-31", "--jurisdiction")
+    tieli = run(*args, "heilongjiang/yichun/tieli")
+    assert tieli.exit_code == 0, tieli.output
+    assert "yellow large_medical_bill_unassisted: 4" in tieli.output
+    misspelt = run(*args, "heilongjiang/yichun/teili")
+    assert misspelt.exit_code == 1
+    assert "did you mean 'heilongjiang/yichun/tieli'?" in misspelt.output
+
+
 def test_rejects_are_written_with_line_and_reason(run, tmp_path):
     result = run("feeds", "import", "feeds/medical_insurance.yaml",
                  "tests/monitoring/feeds/bad_dates.csv", "--rejects", tmp_path / "r.csv")
@@ -174,7 +186,7 @@ def test_a_rejects_file_never_starts_a_cell_with_a_formula(run, tmp_path, cell):
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"), ("王伟", "王伟"), ("", ""), ("1=1", "1=1")])
 def test_a_cell_a_spreadsheet_would_read_as_a_formula_is_written_as_text(text, written):
-    from aidrules.monitoring.cli import spreadsheet_safe
+    from aidrules.cli.feeds import spreadsheet_safe
     assert spreadsheet_safe(text) == written
 
 

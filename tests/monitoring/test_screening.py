@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidrules.engine.durable import Engine
 from aidrules.model.identity import make_id_number
 from aidrules.monitoring import (
     Event,
@@ -19,10 +18,10 @@ from aidrules.monitoring import (
     VerificationTask,
     load_warning_rules,
 )
+from aidrules.policy import PolicyTree
 
 TODAY = date(2025, 3, 31)
 BOOK = load_warning_rules("warnings")
-ENGINE = Engine()
 
 
 def pid(n, year=1975):
@@ -49,20 +48,44 @@ def event(kind, who, name="", on=date(2025, 3, 10), amount=None, **details):
                  tuple(sorted((k, str(v)) for k, v in details.items())))
 
 
-def screen(events, tasks=(), today=TODAY):
-    return Monitor(REGISTER, BOOK, ENGINE).screen(events, today, tasks)
+def screen(events, tasks=(), today=TODAY, book=BOOK):
+    # verify: the library's evaluator re-checks every (rule, event) pair the engine decided
+    return Monitor(REGISTER, book, verify=True).screen(events, today, tasks)
 
 
-def raised(events, tasks=(), today=TODAY):
+def raised(events, tasks=(), today=TODAY, book=BOOK):
     return sorted((w.rule_id, w.household_id, w.colour)
-                  for w in screen(events, tasks, today).warnings
+                  for w in screen(events, tasks, today, book).warnings
                   if w.rule_id not in ("review_coming_due",))
 
 
-def test_a_bill_of_exactly_20000_in_an_unassisted_household_warns_and_one_fen_less_does_not():
-    assert raised([event("medical_bill", EARNER, amount="20000.00")]) == [
-        ("large_medical_bill_unassisted", "H1", "yellow")]
-    assert raised([event("medical_bill", EARNER, amount="19999.99")]) == []
+@pytest.mark.parametrize(("amount", "warns"), [
+    ("19999.99", False), ("20000", True), ("20000.00", True), ("20000.01", True)])
+def test_a_bill_exactly_at_the_threshold_warns_and_one_fen_less_does_not(amount, warns):
+    # warning.medical_bill_min is 20,000 yuan (policies/national/warning/)
+    assert raised([event("medical_bill", EARNER, amount=amount)]) == (
+        [("large_medical_bill_unassisted", "H1", "yellow")] if warns else [])
+
+
+@pytest.mark.parametrize(("amount", "warns"), [
+    ("99999.99", False), ("100000.00", True), ("100000.01", True)])
+def test_a_property_exactly_at_the_threshold_warns_and_one_fen_less_does_not(amount, warns):
+    # warning.property_value_min is 100,000 yuan
+    assert raised([event("property_registered", DIBAO, amount=amount)]) == (
+        [("property_in_dibao", "H2", "yellow")] if warns else [])
+
+
+def test_a_property_registration_without_an_amount_never_warns_on_its_value():
+    assert raised([event("property_registered", DIBAO)]) == []
+
+
+@pytest.mark.parametrize(("days", "warns"), [(29, True), (30, True), (31, False)])
+def test_a_grace_period_ending_exactly_at_the_threshold_warns_and_a_day_later_does_not(
+        days, warns):
+    # H2's grace period ends on TODAY + 45; warning.grace_days_ahead is 30 days
+    today = TODAY + timedelta(days=45 - days)
+    rules = {w.rule_id for w in screen([], today=today).warnings}
+    assert ("grace_period_ending" in rules) is warns
 
 
 def test_a_large_bill_in_an_assisted_household_raises_nothing():
@@ -149,7 +172,7 @@ def test_the_same_situation_twice_in_a_month_raises_one_warning_for_the_earliest
 
 
 def test_screening_the_same_events_again_changes_nothing():
-    monitor = Monitor(REGISTER, BOOK, ENGINE)
+    monitor = Monitor(REGISTER, BOOK, verify=True)
     events = [event("death", EARNER), event("serious_illness", STRANGER)]
     first = monitor.screen(events, TODAY)
     second = monitor.screen(events, TODAY)
@@ -184,3 +207,22 @@ def test_every_shipped_warning_rule_fires_in_some_test_situation(rule):
                                          event("property_registered", DIBAO,
                                                amount="300000")]).warnings}
     assert rule.id in fired
+
+
+def test_a_county_sets_its_own_threshold_from_a_date_and_screening_reads_the_one_in_force(
+        tmp_path):
+    county = tmp_path / "heilongjiang" / "yichun" / "tieli" / "warning"
+    county.mkdir(parents=True)
+    (county / "medical_bill_min.yaml").write_text(
+        "values:\n  2025-03-15:\n    value: 10000\n    assumed: a test county's own line\n",
+        encoding="utf-8")
+    tree = PolicyTree.load("policies", [tmp_path])
+    tieli = load_warning_rules("warnings", tree, "heilongjiang/yichun/tieli")
+    bill = [event("medical_bill", EARNER, on=date(2025, 3, 10), amount="15000")]
+    warned = [("large_medical_bill_unassisted", "H1", "yellow")]
+    assert raised(bill, today=date(2025, 3, 14), book=tieli) == []  # 20,000: national
+    assert raised(bill, today=date(2025, 3, 31), book=tieli) == warned  # Tieli's 10,000
+    assert raised(bill, today=date(2025, 3, 31)) == []  # the national book
+    exact = [event("medical_bill", EARNER, amount="10000.00")]
+    below = [event("medical_bill", EARNER, amount="9999.99")]
+    assert raised(exact, book=tieli) == warned and raised(below, book=tieli) == []

@@ -122,3 +122,15 @@ def test_the_public_notice_from_a_ledger_lists_the_noticed_cases_masked(run, led
     assert page.count("<tr>") > 1 and "铁力市民政局" in page
     assert not re.search(r"\d{17}[\dXx]", page)
     assert [n for n in _full_names(ledger) if n in page] == []
+
+
+def test_the_task_sheet_without_a_day_is_the_one_for_today(run, ledger, tmp_path):
+    """``aidrules tasks`` without --on lists the tasks open today (it once failed on
+    formatting no date)."""
+    from datetime import date
+    with sqlite3.connect(ledger) as db:
+        grid = db.execute("select grid from verification_tasks limit 1").fetchone()[0]
+    out = tmp_path / "today.html"
+    result = run("tasks", "--grid", grid, "--db", ledger, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert date.today().isoformat() in out.read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from aidrules.ledger import integrity
-from aidrules.ledger.chain import canonical_json, entry_hash
+from aidrules.ledger.chain import LEGACY, canonical_json, entry_hash
 
 revision = "0006"
 down_revision = "0005"
@@ -81,16 +81,17 @@ def _seal_what_is_there(bind: sa.Connection) -> None:
     tables = {name: sa.Table(name, meta, autoload_with=bind) for name in COVERED}
     chain = sa.Table("chain_entries", meta, autoload_with=bind)
     houses = tables["households"]
-    owner = integrity.households_of(bind, tables)
+    owner = integrity.households_of(bind, tables, COVERED)
     rows: dict[str, dict[str, str]] = {}
-    for key, digest in integrity.all_digests(bind, tables, COVERED).items():
-        rows.setdefault(owner[key], {})[key] = digest
+    # Written in the legacy canonical form, as at this revision (0007 added the JCS form).
+    for key, digest in integrity.all_digests(bind, tables, COVERED, (LEGACY,)).items():
+        rows.setdefault(owner[key], {})[key] = digest[LEGACY]
     moved = {}
     for house in bind.execute(sa.select(houses.c.id, houses.c.chain_length,
                                         houses.c.chain_head).order_by(houses.c.id)):
         moved[house.id] = _append_sealed(bind, chain, houses, house, rows.get(house.id, {}))
     if moved:
-        integrity.append_head(bind, moved)
+        integrity.append_head(bind, moved, LEGACY)
 
 
 def _append_sealed(bind: sa.Connection, chain: sa.Table, houses: sa.Table, house: sa.Row,
@@ -100,7 +101,7 @@ def _append_sealed(bind: sa.Connection, chain: sa.Table, houses: sa.Table, house
     day = date.fromisoformat(str(last_day)[:10]) if last_day is not None else date.today()
     seq, payload, sealed = house.chain_length + 1, canonical_json({"migration": "0006"}), \
         canonical_json(rows)
-    digest = entry_hash(house.chain_head, house.id, seq, "sealed", day, payload, sealed)
+    digest = entry_hash(house.chain_head, house.id, seq, "sealed", day, payload, sealed, LEGACY)
     bind.execute(sa.insert(chain).values(household_id=house.id, seq=seq, kind="sealed",
                                          day=day, payload=payload, prev_hash=house.chain_head,
                                          hash=digest, rows=sealed))

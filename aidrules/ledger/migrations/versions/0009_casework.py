@@ -7,8 +7,8 @@ each household whose rows changed gets one ``sealed`` entry over them as they ar
 (as migration 0006 sealed the rows it found), and one ledger head records the households
 moved on. Not undone: restore the copy of the database taken before upgrading.
 
-Revision ID: 0007_casework
-Revises: 0006
+Revision ID: 0009_casework
+Revises: 0008_payments
 Create Date: 2026-12-01
 """
 
@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from alembic import op
 
 from aidrules.ledger import integrity
-from aidrules.ledger.chain import canonical_json, entry_hash
+from aidrules.ledger.chain import JCS, canonical_json, entry_hash
 
-revision = "0007_casework"
-down_revision = "0006"
+revision = "0009_casework"
+down_revision = "0008_payments"
 branch_labels = None
 depends_on = None
 
@@ -70,7 +70,7 @@ def _reseal(bind: sa.Connection, tables: dict[str, sa.Table]) -> None:
         table = tables[name]
         owner = table.c.case_id if name == "decisions" else table.c.household_id
         owners = dict(bind.execute(sa.select(table.c.id, owner)).all())
-        for key, digest in integrity.digests(bind, table, covered=COVERED).items():
+        for key, digest in integrity.digests(bind, table, covered=COVERED, form=JCS).items():
             row_id = owners[int(key.partition(":")[2])]
             house = owner_of_case[row_id] if name == "decisions" else row_id
             rows.setdefault(house, {})[key] = digest
@@ -80,7 +80,7 @@ def _reseal(bind: sa.Connection, tables: dict[str, sa.Table]) -> None:
                               .where(houses.c.id.in_(sorted(rows))).order_by(houses.c.id)):
         moved[house.id] = _append_sealed(bind, chain, houses, house, rows[house.id])
     if moved:
-        integrity.append_head(bind, moved)
+        integrity.append_head(bind, moved, JCS)
 
 
 def _append_sealed(bind: sa.Connection, chain: sa.Table, houses: sa.Table, house: sa.Row,
@@ -90,18 +90,18 @@ def _append_sealed(bind: sa.Connection, chain: sa.Table, houses: sa.Table, house
     day = date.fromisoformat(str(last_day)[:10]) if last_day is not None else date.today()
     seq, payload = house.chain_length + 1, canonical_json({"migration": revision})
     sealed = canonical_json(rows)
-    digest = entry_hash(house.chain_head, house.id, seq, "sealed", day, payload, sealed)
+    digest = entry_hash(house.chain_head, house.id, seq, "sealed", day, payload, sealed, JCS)
     bind.execute(sa.insert(chain).values(household_id=house.id, seq=seq, kind="sealed",
                                          day=day, payload=payload, prev_hash=house.chain_head,
-                                         hash=digest, rows=sealed))
+                                         hash=digest, rows=sealed, form=JCS))
     bind.execute(sa.update(houses).where(houses.c.id == house.id)
                  .values(chain_length=seq, chain_head=digest))
     return seq, digest
 
 
 def downgrade() -> None:
-    """Refused: the rows' seals since are over JSON arrays, which the code at 0006 reads
+    """Refused: the rows' seals since are over JSON arrays, which the code before reads
     as comma-joined texts. Restore the copy taken before upgrading instead."""
-    raise RuntimeError("migration 0007_casework is not undone: the lists are JSON arrays "
+    raise RuntimeError("migration 0009_casework is not undone: the lists are JSON arrays "
                        "sealed by the chain since; restore the copy of the database taken "
                        "before upgrading")

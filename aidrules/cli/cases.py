@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from aidrules.console import day, fail, out, say, say_err
-from aidrules.errors import AidrulesError, Problem, RuleBookError
+from aidrules import compose
+from aidrules.cli.console import day, fail, out, reported, say
+from aidrules.errors import AidrulesError, Problem
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     from aidrules.cases.case import Case
@@ -25,8 +26,10 @@ if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CL
 
 CasesArgument = Annotated[list[Path], typer.Argument(
     help="Case files, or directories searched for cases/ directories.")]
-RulesOption = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
-PoliciesOption = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="The rules directory; default: "
+                       "as for assess.")]
+PoliciesOption = Annotated[Path | None, typer.Option("--policies", help="The policies directory; "
+                          "default: as for assess.")]
 ReportOption = Annotated[Path | None, typer.Option(
     "--report", help="Also write a JSON report to this file.")]
 OverlayOption = Annotated[list[Path] | None, typer.Option(
@@ -34,25 +37,20 @@ OverlayOption = Annotated[list[Path] | None, typer.Option(
     "path replace, new ones are added (repeatable; later ones win).")]
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(replay)
-    app.command()(impact)
-    app.command()(boundaries)
-
-
 # ---- replay ---------------------------------------------------------------------------
 
 def replay(
     cases: CasesArgument,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
     overlay: OverlayOption = None,
     report: ReportOption = None,
 ) -> None:
     """Replay cases against the rule book, each at its own date (and with its own policy
     values, if it gives any); exit 1 on any difference."""
-    from aidrules.cases.replay import Books, Tally
-    books = Books()
+    from aidrules.cases.replay import Tally
+    rules, policies = compose.book_folders(rules, policies)
+    books = compose.books()
     assessor = _assessor(books, rules, policies, overlay or [])
     loaded, problems = _load(assessor, cases, rules)
     tally, outcomes = Tally(), []
@@ -122,8 +120,8 @@ def impact(
     ] = None,
     more: Annotated[list[Path] | None, typer.Argument(
         help="More case files or directories.", show_default=False)] = None,
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
     overlay: Annotated[list[Path] | None, typer.Option(
         "--overlay", help="Policy files laid over --policies for the current side (a "
                           "proposal written as only the files it changes; repeatable).")] = None,
@@ -143,12 +141,12 @@ def impact(
         scratch_directory,
         subjects_from_cases,
     )
-    from aidrules.cases.replay import Books
     paths = [*(cases or []), *(more or [])]
     if not paths and ledger is None:
         raise typer.BadParameter("give case files or directories, or --ledger",
                                  param_hint="--cases")
-    books = Books()
+    rules, policies = compose.book_folders(rules, policies)
+    books = compose.books()
     with scratch_directory() as scratch:
         try:
             base_rules, base_policies = base_directories(base, rules, policies, Path(scratch))
@@ -227,22 +225,17 @@ def _impact_document(found: Impact, base: str) -> dict[str, Any]:
 
 def boundaries(
     application: Annotated[Path, typer.Argument(help="The base application (YAML or JSON).")],
-    rules: RulesOption = Path("rules"),
-    policies: PoliciesOption = Path("policies"),
+    rules: RulesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
     """Cases one unit below, at and above every threshold reachable from an application;
     each must come out as its comparison means. Exit 1 if any does not."""
     from aidrules.cases.boundaries import check, generate
-    from aidrules.cases.replay import Books
-    from aidrules.errors import ApplicationError
     from aidrules.model import read_application
-    assessor = _assessor(Books(), rules, policies)
-    try:
+    rules, policies = compose.book_folders(rules, policies)
+    assessor = _assessor(compose.books(), rules, policies)
+    with reported(str(application)):
         base = read_application(application)
-    except ApplicationError as exc:
-        for problem in exc.problems:
-            say_err(f"{application}: {problem}")
-        fail(f"{len(exc.problems)} problem(s) in {application}")
     found, skipped = generate(assessor, base)
     table = Table(title=f"Boundary cases from {application}")
     for column in ("rule", "criterion", "moved", "point", "fact", "threshold", "means",
@@ -273,14 +266,9 @@ def _plain_number(value: Any) -> str:
 
 def _assessor(books: Books, rules: Path, policies: Path,
               overlays: list[Path] | None = None) -> Assessor:
-    try:
+    with reported(f"the rule book ({rules}, {policies})"):
         return books.assessor(rules, policies, overlays or [])
-    except RuleBookError as exc:
-        for problem in exc.problems:
-            say_err(str(problem))
-        fail(f"{len(exc.problems)} problem(s) in the rule book ({rules}, {policies})")
-    except OSError as exc:
-        fail(f"{rules}, {policies}: cannot read: {exc.strerror or exc}")
+    raise AssertionError("unreachable")  # pragma: no cover  (reported exits or re-raises)
 
 
 def _load(assessor: Assessor, paths: list[Path],

@@ -1,6 +1,7 @@
 """``aidrules feeds import`` and ``aidrules county generate``: thin commands over the library.
 
-Registered in :mod:`aidrules.cli` with ``app.add_typer``."""
+Registered in :mod:`aidrules.cli` with ``app.add_typer``; the library is
+:mod:`aidrules.monitoring`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from aidrules.console import day, err, fail, say
+from aidrules.cli.console import day, err, fail, say
+from aidrules.compose import located
 from aidrules.errors import AidrulesError
 from aidrules.monitoring.feed import FeedImport, shown_cells
 from aidrules.monitoring.mapping import load_mapping
@@ -40,9 +42,15 @@ def import_command(
     register: Annotated[Path | None, typer.Option(
         "--register", help="Match against this register (households.csv, people.csv) and "
         "screen with the warning rules.")] = None,
-    warnings: Annotated[Path, typer.Option("--warnings", help="The warning rules.")] = Path(
-        "warnings"),
+    warnings: Annotated[Path | None, typer.Option("--warnings", help="The warning rules; "
+        "default: $AIDRULES_WARNINGS, aidrules.toml, ./warnings, or the shipped ones.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="Screen as of (YYYY-MM-DD).")] = None,
+    policies: Annotated[Path | None, typer.Option(
+        "--policies", help="The policy tree the warning thresholds come from; default: as "
+        "for assess.")] = None,
+    jurisdiction: Annotated[str, typer.Option(
+        "--jurisdiction", help="Whose warning thresholds apply, e.g. heilongjiang/yichun/tieli."
+    )] = "national",
 ) -> None:
     """Import one feed: count events and rejects; optionally match and raise warnings.
 
@@ -52,7 +60,8 @@ def import_command(
     """
     today = day(on) or date.today()
     try:
-        monitor = None if register is None else _monitor(register, warnings)
+        monitor = None if register is None else _monitor(
+            register, located("warnings", warnings), located("policies", policies), jurisdiction)
         feed = FeedImport(load_mapping(mapping), file)
         events = _read(feed, rejects, keep=register is not None)
     except (AidrulesError, OSError) as exc:
@@ -118,16 +127,17 @@ class _rejects_file:
             self.file.close()
 
 
-def _monitor(register_dir: Path, warnings_dir: Path) -> Monitor:
+def _monitor(register_dir: Path, warnings_dir: Path, policies: Path,
+             jurisdiction: str) -> Monitor:
     """The register and the warning rules, checked before the file is read."""
     needed = [name for name in ("households.csv", "people.csv")
               if not (register_dir / name).is_file()]
     if needed:
         fail(f"{register_dir}: not a register: no " + " or ".join(needed))
     if not warnings_dir.is_dir():
-        fail(f"{warnings_dir}: no warning rules (no such directory); run from the checkout's "
-             "top level or pass --warnings DIR")
-    return Monitor(read_register(register_dir), load_warning_rules(warnings_dir))
+        fail(f"{warnings_dir}: no warning rules (no such directory); pass --warnings DIR")
+    return Monitor(read_register(register_dir),
+                   load_warning_rules(warnings_dir, policies, jurisdiction))
 
 
 def _screen(monitor: Monitor, events: list[Event], today: date) -> None:

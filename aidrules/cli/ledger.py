@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from aidrules.console import day, err, out
-from aidrules.errors import AidrulesError, ApplicationError
+from aidrules import compose
+from aidrules.cli import ledger_anchor
+from aidrules.cli.console import day, err, out, reported
 from aidrules.model import mask_id_number, read_application
-from aidrules.rulebook import load_rulebook
 
 if TYPE_CHECKING:
     from aidrules.ledger.ledger import Ledger
@@ -37,8 +37,10 @@ ledger_app = typer.Typer(name="ledger", help="The ledger database: upgrade its s
                          add_completion=False)
 
 Db = Annotated[str, typer.Option("--db", help="SQLite file or database URL.")]
-Rules = Annotated[Path, typer.Option("--rules", help="The rules directory.")]
-Policies = Annotated[Path, typer.Option("--policies", help="The policies directory.")]
+Rules = Annotated[Path | None, typer.Option("--rules", help="The rules directory; default: as "
+                 "for assess.")]
+Policies = Annotated[Path | None, typer.Option("--policies", help="The policies directory; "
+                    "default: as for assess.")]
 On = Annotated[str | None, typer.Option("--on", help="The day (YYYY-MM-DD); default today.")]
 By = Annotated[str, typer.Option("--by", help="The officer acting.")]
 CaseId = Annotated[int, typer.Argument(help="The case number.")]
@@ -50,23 +52,17 @@ DB_DEFAULT = "aidrules.db"
 
 @contextmanager
 def _opened(db: str, rules: Path | None = None, policies: Path | None = None,
-            create: bool = False) -> Iterator[Ledger]:
-    """The ledger at ``db``. Only the commands that start a ledger (``case file``,
-    ``case register``) pass ``create``: any other on a missing file says so and exits 1."""
-    from aidrules.ledger.ledger import Ledger
+            create: bool = False, book: bool = False) -> Iterator[Ledger]:
+    """The ledger at ``db``, over the rule book (as found from ``rules`` and ``policies``)
+    when ``book``. Only the commands that start a ledger (``case file``, ``case register``)
+    pass ``create``: any other on a missing file says so and exits 1. Errors the library
+    raises on purpose print one a line, starting ``error: ``, and exit 1."""
     ledger = None
     try:
-        book = load_rulebook(rules, policies) \
-            if rules is not None and policies is not None else None
-        ledger = Ledger.open(db, book=book, create=create)
-        yield ledger
-    except ApplicationError as exc:  # a facts file: every bad field on its own line
-        for problem in exc.problems:
-            err.print(f"error: {exc.source}: {problem}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    except AidrulesError as exc:
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        with reported("", tally=False, prefix="error: "):
+            ledger = compose.ledger(db, with_book=compose.book(rules, policies) if book
+                                    else None, create=create)
+            yield ledger
     finally:
         if ledger is not None:
             ledger.close()
@@ -76,15 +72,9 @@ def _day(text: str | None) -> date:
     return day(text) or date.today()
 
 
-def _due(text: str) -> date:
-    found = day(text, "--due")
-    assert found is not None  # a required option
-    return found
-
-
-def _act(db: str, rules: Path, policies: Path, move: Callable[[Ledger], Any],
+def _act(db: str, rules: Path | None, policies: Path | None, move: Callable[[Ledger], Any],
          then_show: int | None = None, create: bool = False) -> None:
-    with _opened(db, rules, policies, create) as ledger:
+    with _opened(db, rules, policies, create, book=True) as ledger:
         result = move(ledger)
         if result is not None:
             out.print(str(result), markup=False)
@@ -99,8 +89,8 @@ def file_case(application: Annotated[Path, typer.Argument(help="The application 
               household: Annotated[str, typer.Option("--household", help="Household id.")],
               by: By, grid: Annotated[str | None, typer.Option(
                   "--grid", help="The household's grid (needed for a new household).")] = None,
-              on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-              policies: Policies = Path("policies")) -> None:
+              on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+              policies: Policies = None) -> None:
     """Accept an application (受理): a new case, assessed at once."""
     def move(ledger: Ledger) -> str:
         app = read_application(application)
@@ -115,8 +105,8 @@ def investigate(case: CaseId, staff: Annotated[list[str], typer.Option(
                 findings: Annotated[str, typer.Option("--findings", help="What was found.")],
                 facts: Annotated[Path | None, typer.Option(
                     "--facts", help="The application as found, if it differs.")] = None,
-                on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-                policies: Policies = Path("policies"), version: Version = None) -> None:
+                on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+                policies: Policies = None, version: Version = None) -> None:
     """Record the household investigation (入户调查)."""
     found = read_application(facts) if facts else None
     _act(db, rules, policies, lambda lg: lg.investigate(
@@ -124,8 +114,8 @@ def investigate(case: CaseId, staff: Annotated[list[str], typer.Option(
 
 
 @case_app.command()
-def notice(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-           policies: Policies = Path("policies"), version: Version = None) -> None:
+def notice(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+           policies: Policies = None, version: Version = None) -> None:
     """Post the preliminary opinion (公示); prints the notice's last day."""
     _act(db, rules, policies,
          lambda lg: f"notice until {lg.publish_notice(case, _day(on), version=version)}")
@@ -162,8 +152,8 @@ def decide(case: CaseId, by: By,
            ] = None,
            referrals_due: Annotated[str | None, typer.Option(
                "--referrals-due", help="Push the referrals, feedback due by this day.")] = None,
-           on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-           policies: Policies = Path("policies"), version: Version = None) -> None:
+           on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+           policies: Policies = None, version: Version = None) -> None:
     """Approve or refuse; the officer who investigated may not decide."""
     due_on = _day(referrals_due) if referrals_due else None
 
@@ -174,16 +164,16 @@ def decide(case: CaseId, by: By,
 
 
 @case_app.command("notify-refusal")
-def notify_refusal(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-                   policies: Policies = Path("policies"), version: Version = None) -> None:
+def notify_refusal(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+                   policies: Policies = None, version: Version = None) -> None:
     """Record that the written refusal and its reasons reached the applicant."""
     _act(db, rules, policies, lambda lg: lg.notify_refusal(case, _day(on), version=version),
          case)
 
 
 @case_app.command()
-def enrol(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-          policies: Policies = Path("policies"), version: Version = None) -> None:
+def enrol(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+          policies: Policies = None, version: Version = None) -> None:
     """Enrol the approved aids, paid from the month after the decision."""
     _act(db, rules, policies,
          lambda lg: f"{len(lg.enrol(case, _day(on), version=version))} enrolment(s)", case)
@@ -192,8 +182,8 @@ def enrol(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path(
 @case_app.command()
 def review(case: CaseId, by: By, facts: Annotated[Path | None, typer.Option(
                "--facts", help="The application as found now.")] = None,
-           on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-           policies: Policies = Path("policies"), version: Version = None) -> None:
+           on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+           policies: Policies = None, version: Version = None) -> None:
     """The periodic review (复核): prints unchanged, changed or ineligible."""
     found = read_application(facts) if facts else None
     _act(db, rules, policies, lambda lg: lg.review(case, by, _day(on), found, version=version),
@@ -206,8 +196,8 @@ def exit_case(case: CaseId, by: By,
               grace: Annotated[int, typer.Option("--grace", help="Grace months (渐退期).")] = 0,
               because_of_work: Annotated[bool, typer.Option(
                   "--because-of-work", help="A member's job lifted the income.")] = False,
-              on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-              policies: Policies = Path("policies"), version: Version = None) -> None:
+              on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+              policies: Policies = None, version: Version = None) -> None:
     """Take the household off the rolls, with a grace period where the law allows one."""
     _act(db, rules, policies, lambda lg: "paid until " + str(
         lg.exit(case, by, _day(on), reason, grace, because_of_work, version=version)))
@@ -224,10 +214,10 @@ Due = Annotated[str, typer.Option("--due", help="Due by this day (YYYY-MM-DD).")
 def register(household: Annotated[str, typer.Argument(help="Household id.")],
              application: Annotated[Path, typer.Argument(help="Its facts: an application file.")],
              grid: Annotated[str, typer.Option("--grid", help="The household's grid (网格).")],
-             on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-             policies: Policies = Path("policies")) -> None:
+             on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+             policies: Policies = None) -> None:
     """Put a household under monitoring with its facts, assessed at once."""
-    with _opened(db, rules, policies, create=True) as ledger:
+    with _opened(db, rules, policies, create=True, book=True) as ledger:
         found = ledger.register_household(household, grid, read_application(application),
                                           _day(on))
         out.print(f"household {household} under monitoring", markup=False)
@@ -246,7 +236,7 @@ def warn(household: Annotated[str, typer.Argument(help="Household id.")],
     """Record a data warning (数据预警): a verification task for the household's grid."""
     with _opened(db) as ledger:
         warning, task = ledger.record_warning(household, department, reason, _day(on), worker,
-                                              _due(due_on), risk_level)
+                                              day(due_on, "--due"), risk_level)
         grid = ledger.household(household).grid
     out.print(f"warning {warning}: task {task} for grid {grid} ({worker}), due {due_on}",
               markup=False)
@@ -256,10 +246,10 @@ def warn(household: Annotated[str, typer.Argument(help="Household id.")],
 def findings(task: Annotated[int, typer.Argument(help="The verification task.")],
              worker: Annotated[str, typer.Option("--worker", help="Who verified on site.")],
              text: Annotated[str, typer.Option("--findings", help="What was found.")],
-             facts: Facts, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-             policies: Policies = Path("policies")) -> None:
+             facts: Facts, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+             policies: Policies = None) -> None:
     """Record on-site verification (实地核查): the findings and the facts, re-assessed."""
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         found = ledger.record_findings(task, worker, text, _day(on), read_application(facts))
         out.print(f"task {task} done", markup=False)
         _print_assessment(ledger, found)
@@ -271,7 +261,7 @@ def refer(assessment: Annotated[int, typer.Argument(help="The assessment whose r
           due_on: Due, on: On = None, db: Db = DB_DEFAULT) -> None:
     """Push an assessment's referrals (信息推送) to their departments, feedback due by --due."""
     with _opened(db) as ledger:
-        pushed = ledger.push_referrals(assessment, _day(on), _due(due_on))
+        pushed = ledger.push_referrals(assessment, _day(on), day(due_on, "--due"))
         _print_referrals(ledger, pushed)
 
 
@@ -324,10 +314,10 @@ def show(case: CaseId, db: Db = DB_DEFAULT) -> None:
 @case_app.command()
 def due(on: On = None, overdue: Annotated[bool, typer.Option(
             "--overdue", help="Only what is past due on --on.")] = False,
-        db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-        policies: Policies = Path("policies")) -> None:
+        db: Db = DB_DEFAULT, rules: Rules = None,
+        policies: Policies = None) -> None:
     """Everything outstanding, soonest first (or only what is overdue)."""
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         day = _day(on)
         items = ledger.overdue(day) if overdue else ledger.due()
         table = Table(title=("overdue on " if overdue else "due, as of ") + str(day))
@@ -374,6 +364,9 @@ def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> N
 
 # ---- ledger -------------------------------------------------------------------------------
 
+ledger_anchor.register(ledger_app, _opened)  # keygen, anchor
+
+
 @ledger_app.command()
 def upgrade(url: Annotated[str | None, typer.Argument(
                 help="Database URL or SQLite file; default --db.")] = None,
@@ -381,25 +374,31 @@ def upgrade(url: Annotated[str | None, typer.Argument(
     """Bring the database's schema up to this aidrules version (the shipped migrations);
     starts a ledger in a new SQLite file or an empty database."""
     from aidrules.ledger.ledger import Ledger
-    try:
+    with reported("", tally=False, prefix="error: "):
         before, after = Ledger.upgrade(url or db)
-    except AidrulesError as exc:
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     out.print(f"schema {before} → {after}", markup=False)
 
 
 @ledger_app.command()
-def verify(db: Db = DB_DEFAULT) -> None:
+def verify(db: Db = DB_DEFAULT, anchor: ledger_anchor.AnchorFile = None,
+           public_key: ledger_anchor.PublicKey = None) -> None:
     """Check every household chain, the ledger heads and every sealed row; name the first
-    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere."""
+    problem and exit 1 if one is found. Prints the ledger head, to archive elsewhere.
+    With --anchor, also that every head the anchor signed is still there."""
     with _opened(db) as ledger:
         bad = ledger.verify()
         head = ledger.head()
+        anchored = None if anchor is None else \
+            ledger_anchor.anchor_problem(ledger, anchor, public_key)
     if bad is not None:
         err.print(f"chain broken: {bad}", markup=False, soft_wrap=True)
+    if anchored is not None:
+        err.print(f"anchor {anchor} broken: {anchored}", markup=False, soft_wrap=True)
+    if bad is not None or anchored is not None:
         raise typer.Exit(1)
-    out.print("every household chain verifies", markup=False)
+    out.print("every household chain verifies" + (f", and every head anchored in {anchor} "
+                                                  "is still there" if anchor else ""),
+              markup=False)
     if head is not None:
         out.print(f"ledger head {head[0]}: {head[1]}", markup=False)
 
@@ -437,3 +436,9 @@ def _masked(number: str) -> str:
         return mask_id_number(number)
     except ValueError:
         return number
+
+
+from aidrules.cli.ledger_payments import challenge_app, payments_app  # noqa: E402
+
+ledger_app.add_typer(payments_app)
+case_app.add_typer(challenge_app)
