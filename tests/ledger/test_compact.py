@@ -32,7 +32,7 @@ def test_every_shipped_example_recomputes_to_its_full_document(tmp_path, assesso
     try:
         made = ledger.register_household("H-1", "grid-07", application,
                                          application.applied_on)
-        expected = assessor.assess(application, on=application.applied_on).to_json()
+        expected = assessor.assess(application, on=application.applied_on).to_json(detail="full")
         stored = json.loads(_stored(ledger, made))
         assert is_compact(stored)
         assert len(_stored(ledger, made)) * 5 < len(json.dumps(expected, ensure_ascii=False))
@@ -89,7 +89,7 @@ def test_a_full_document_stored_before_compact_storage_is_read_as_it_is(tmp_path
     ledger = Ledger.open(tmp_path / "ledger.db", assessor=assessor)
     try:
         made = ledger.register_household("H-1", "grid-07", application, date(2025, 3, 1))
-        full = assessor.assess(application, on=date(2025, 3, 1)).to_json()
+        full = assessor.assess(application, on=date(2025, 3, 1)).to_json(detail="full")
         full["results"][0]["summary"] = "as an older ledger stored it"
         with ledger.engine.begin() as connection:  # what a ledger before 0007 holds
             connection.execute(sa.text("UPDATE assessments SET result = :r WHERE id = :i"),
