@@ -51,7 +51,7 @@ def roll(month: Month,
         _fail(f"--out {out_file}: expected a .csv or .xlsx file")
     if issue and not by:
         _fail("--issue needs --by (the officer issuing the roll)")
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         where = jurisdiction or _only_jurisdiction(ledger)
         the_roll = (payments.issue_roll(ledger, where, first, _day(on), by or "")
                     if issue else payments.read_roll(ledger, where, first))
@@ -78,7 +78,7 @@ def overpayment(case: CaseId, by: By,
                 policies: Policies = Path("policies")) -> None:
     """Record an overpayment found at review and its recovery plan."""
     from aidrules.ledger import payments
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         found = payments.record_overpayment(ledger, case, aid, _month(first), _month(last),
                                             _amount(entitled), _day(on), by, reason,
                                             instalments)
@@ -104,7 +104,7 @@ def file_challenge(case: CaseId,
                    policies: Policies = Path("policies")) -> None:
     """Record a challenge of the case's latest decision; prints its deadline."""
     from aidrules.ledger import appeals
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         found = appeals.file_challenge(ledger, case, kind, _date(knew_on, "--knew-on"),
                                        _day(on), body, None,
                                        day(reconsidered_on, "--reconsidered-on"), late_reason)
@@ -126,7 +126,7 @@ def decide_challenge(challenge: Annotated[int, typer.Argument(help="The challeng
                      policies: Policies = Path("policies")) -> None:
     """Record the body's outcome of a challenge."""
     from aidrules.ledger import appeals
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         appeals.decide_challenge(ledger, challenge, outcome, _day(on), reasons,
                                  day(redecide_by, "--redecide-by"))
     out.print(f"challenge {challenge}: {outcome}", markup=False)
@@ -139,7 +139,7 @@ def redecided(challenge: Annotated[int, typer.Argument(help="The challenge numbe
               policies: Policies = Path("policies")) -> None:
     """Link the new decision that carries out a changed or revoked outcome."""
     from aidrules.ledger import appeals
-    with _opened(db, rules, policies) as ledger:
+    with _opened(db, rules, policies, book=True) as ledger:
         appeals.link_redecision(ledger, challenge, decision, _day(on), by)
     out.print(f"challenge {challenge}: carried out by decision {decision}", markup=False)
 

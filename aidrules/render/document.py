@@ -31,8 +31,10 @@ DETAILS = ("compact", "full")
 def document(assessment: Assessment, detail: str = "compact") -> dict[str, Any]:
     """``assessment`` as plain JSON (text, numbers as exact text, lists, mappings)."""
     if detail == "full":
-        return {"schema": SCHEMA, "detail": "full",
-                **plain(attrs.asdict(assessment, recurse=True))}
+        full = plain(attrs.asdict(assessment, recurse=True))
+        for shown, result in zip(full["results"], assessment.results, strict=True):
+            shown["deciding"] = deciding(result)  # one shape at every detail
+        return {"schema": SCHEMA, "detail": "full", **full}
     if detail != "compact":
         raise ValueError(f"detail={detail!r}; expected one of {', '.join(DETAILS)}")
     return {

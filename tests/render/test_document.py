@@ -22,7 +22,7 @@ COMPACT_RESULT = {"aid", "status", "amount", "amount_max", "period", "missing", 
                   "deciding"}
 FULL = COMPACT | {"risk_reason", "risk_reason_en"}
 FULL_RESULT = {"aid", "name", "name_en", "status", "amount", "amount_max", "summary",
-               "summary_en", "missing", "members", "rules", "period"}
+               "summary_en", "missing", "members", "rules", "period", "deciding"}
 TRACE = {"rule", "title", "title_en", "basis", "result", "fired", "criteria", "member",
          "overrides", "special"}
 CRITERION = {"text", "title", "title_en", "result", "left", "right", "margin", "facts",
@@ -66,6 +66,9 @@ def test_the_full_document_has_every_field_of_schema_1_and_the_overrides(assesso
     assert (document["schema"], document["detail"]) == (SCHEMA, "full")
     assert set(document) == FULL
     assert all(set(r) == FULL_RESULT for r in document["results"])
+    compact = assessed(assessor, "01-tieli-urban-below-standard.yaml").to_json()
+    assert [r["deciding"] for r in document["results"]] == \
+        [r["deciding"] for r in compact["results"]]
     traces = [t for r in document["results"] for t in r["rules"]]
     assert all(set(t) == TRACE for t in traces)
     assert all(set(c) == CRITERION for t in traces for c in t["criteria"])
