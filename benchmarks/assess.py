@@ -3,6 +3,8 @@
     python benchmarks/assess.py                      # throughput over 3,000 applications
     python benchmarks/assess.py --profile            # and what remains, profiled
     python benchmarks/assess.py --memory 1000000     # RSS every 10 % of a million assessments
+    python benchmarks/assess.py --rounds 5           # the best of 5 rounds (a loaded machine)
+    PYTHONPATH=../other python benchmarks/assess.py  # the same, on another checkout's library
 
 The applications are the shipped examples with every income and financial asset
 redrawn from a seeded generator (to the fen), so every aid type and status is reached.
@@ -54,11 +56,21 @@ def _redrawn(app, rng: random.Random, n: int):
     return attrs.evolve(app, application_id=f"BENCH-{n:07d}", household=household)
 
 
+ROUNDS = 1
+
+
 def rate(label: str, count: int, run) -> float:
-    """Per second of this process's CPU time: the rate on one core, whatever else runs."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    run()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    """Per second of this process's CPU time: the rate on one core, whatever else runs;
+    with ``--rounds``, of the round that took least (other jobs inflate CPU time too)."""
+    best = None
+    for _ in range(ROUNDS):
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if best is None or cpu < best[1]:
+            best = (wall, cpu)
+    assert best is not None
+    wall, cpu = best
     per_second = count / cpu
     print(f"{label:<34} {count:>7} in {cpu:6.2f} s CPU ({wall:6.2f} s wall) = "
           f"{per_second:6.0f} /s per core")
@@ -99,6 +111,8 @@ TARGETS = {"decisions": 3000, "reasons": 2000, "ratio": 0.8}  # issue 18
 
 
 def throughput(count: int, profile: bool = False) -> None:
+    import aidrules
+    print(f"library: {Path(aidrules.__file__).parent}, best of {ROUNDS} round(s)")
     book = load_rulebook(ROOT / "rules", ROOT / "policies")
     assessor = Assessor(book)
     applications = generated_applications(count)
@@ -160,7 +174,11 @@ def main() -> None:
                         help="also print the top of a cProfile of decisions without reasons")
     parser.add_argument("--memory", type=int, metavar="N",
                         help="run N sequential assessments and print the peak RSS as it goes")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="time each rate N times and keep the fastest round")
     args = parser.parse_args()
+    global ROUNDS
+    ROUNDS = max(args.rounds, 1)
     if args.memory:
         memory(args.memory)
     else:

@@ -2,6 +2,7 @@
 
     python benchmarks/screen.py          # (a) 1,000,000 households; (b) 20,000, and 10 copies
     python benchmarks/screen.py --small 0 --full 100000 --copies 10     # (b) at 1,000,000
+    python benchmarks/screen.py --small 0 --full 20000 --copies 10 --spark   # (b) on Spark too
 
 (a) The small dibao screening of issue 14 (benchmarks/small-screening/, a rule book of
 its own) compiled by aidrules, against the same computation written by hand in DuckDB SQL
@@ -11,8 +12,11 @@ and amounts are checked equal. (b) The full shipped rule book over a generated c
 (`aidrules county generate`), on one DuckDB thread: building the tables from the register
 (Python) and the screening (SQL) timed apart; the SQL also on ``--copies`` copies of the
 tables at once (Python builds tables at about 3,000 households a second, so a million is
-screened as copies of fewer). (c) Peak resident memory after each part.
-Times are CPU seconds of this process (all threads), so rates are per core."""
+screened as copies of fewer). With ``--spark``, (b) also on Spark ``local[2]`` (the
+'spark' extra), its result checked equal to DuckDB's: wall seconds, and the CPU seconds
+of the Spark JVM (read from /proc) and of this process. (c) Peak resident memory after
+each part (of this process: the JVM's is apart). Times are CPU seconds of this process
+(all threads), so rates are per core."""
 
 from __future__ import annotations
 
@@ -180,7 +184,7 @@ def _same(compiled: pa.Table, other: pa.Table) -> None:
         assert compiled.column(ours).to_pylist() == other.column(theirs).to_pylist(), ours
 
 
-def run_full(count: int, copies: int) -> None:
+def run_full(count: int, copies: int, spark: bool = False) -> None:
     book = load_rulebook(ROOT / "rules", ROOT / "policies")
     screener = Screener(book, threads=1)
     with tempfile.TemporaryDirectory() as folder:
@@ -201,8 +205,34 @@ def run_full(count: int, copies: int) -> None:
         assert all(result.slice(n * count, count).equals(first) for n in range(times))
         print(f"    screening {count * times:>9,} (SQL) {screen_s:7.2f} s  "
               f"{count * times / screen_s:12,.0f} /s   ({eligible:,} dibao)")
+        if spark:
+            run_spark(book, tiled, screening, result)
         del tiled, result, connection
     print(f"(c) peak RSS {peak_mib():,.0f} MiB")
+
+
+def run_spark(book, tables: dict[str, pa.Table], screening, expected: pa.Table) -> None:
+    """The same plan on Spark local[2]: wall seconds and CPU seconds (JVM + Python)."""
+    from aidrules.columnar.spark import SparkScreener, session
+    spark = session("local[2]", partitions=4)
+    jvm = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    screener = SparkScreener(book, spark)
+    screener.arrow(spark, {e: t.slice(0, 10) for e, t in tables.items()}, screening)  # warm up
+    jvm_before, python_before, wall = _jvm_cpu(jvm), time.process_time(), time.perf_counter()
+    result = screener.arrow(spark, tables, screening)
+    wall = time.perf_counter() - wall
+    jvm_s, python_s = _jvm_cpu(jvm) - jvm_before, time.process_time() - python_before
+    assert result.to_pylist() == expected.to_pylist()
+    count = result.num_rows
+    print(f"    Spark local[2] {count:>9,}  {wall:7.2f} s wall, CPU {jvm_s:.1f} s JVM + "
+          f"{python_s:.1f} s Python = {count / (jvm_s + python_s):,.0f} /s per core; "
+          "identical to DuckDB")
+
+
+def _jvm_cpu(pid: int) -> float:
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _tiled(tables: dict[str, pa.Table], times: int) -> dict[str, pa.Table]:
@@ -230,11 +260,13 @@ def main() -> None:
     parser.add_argument("--full", type=int, default=20_000, help="households for (b)")
     parser.add_argument("--copies", type=int, default=10,
                         help="(b) also screens this many copies of the households at once")
+    parser.add_argument("--spark", action="store_true",
+                        help="(b) also on Spark local[2] (needs the 'spark' extra)")
     args = parser.parse_args()
     if args.small:
         run_small(args.small)
     if args.full:
-        run_full(args.full, args.copies)
+        run_full(args.full, args.copies, args.spark)
 
 
 if __name__ == "__main__":

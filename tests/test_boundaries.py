@@ -22,6 +22,7 @@ CONFINED = {
     "duckdb": ("columnar/",),
     "pyarrow": ("columnar/",),
     "pyspark": ("columnar/",),
+    "sqlglot": ("columnar/",),
     # the signatures of the chain's anchors (docs/chain.md)
     "cryptography": ("ledger/anchor.py",),
     # the web framework and its server: the HTTP service only

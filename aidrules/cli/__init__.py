@@ -38,6 +38,7 @@ for command in (cases.replay, cases.impact, cases.boundaries, serve.serve, check
 app.add_typer(notices.report_app)
 for last in (notices.referral, notices.tasks, screen.screen, demo.demo):
     app.command()(last)
+app.command("screen-explain")(screen.screen_explain)
 
 
 def main() -> None:

@@ -132,6 +132,11 @@ def impact(
     fail_on_change: Annotated[bool, typer.Option(
         "--fail-on-change", help="Exit 1 when any household changes (a gate that needs the "
                                  "change approved).")] = False,
+    register: Annotated[Path | None, typer.Option(
+        "--register", help="A whole register (county directory or application files), "
+                           "screened under both books; needs --on (docs/screening.md).")] = None,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", help="With --register: an SVG chart of the monthly changes.")] = None,
 ) -> None:
     """Compare the current rules and policies with a base, household by household."""
     from aidrules.cases.impact import (
@@ -142,10 +147,14 @@ def impact(
         subjects_from_cases,
     )
     paths = [*(cases or []), *(more or [])]
+    rules, policies = compose.book_folders(rules, policies)
+    if register is not None:
+        from aidrules.cli.impact_register import register_command  # late: loads duckdb
+        return register_command(base, register, rules, policies, overlay or [], on, report,
+                                chart, fail_on_change)
     if not paths and ledger is None:
         raise typer.BadParameter("give case files or directories, or --ledger",
                                  param_hint="--cases")
-    rules, policies = compose.book_folders(rules, policies)
     books = compose.books()
     with scratch_directory() as scratch:
         try:

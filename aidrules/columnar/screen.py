@@ -46,6 +46,10 @@ class Screener:
             connection.register(name, tables[entity])
         return connection.sql(screening.sql)
 
+    def arrow(self, connection: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table],
+              screening: Screening) -> pa.Table:
+        return self.run(connection, tables, screening).to_arrow_table()
+
     def screen(self, applications: Iterable[model.Application], on: date | None = None,
                jurisdiction: str | None = None) -> pa.Table:
         """One row per application, in order; each is screened as of ``on`` (default: its
@@ -66,7 +70,7 @@ class Screener:
         connection = self.connect()
         for group in groups.values():
             tables = tables_from_applications(a for _, a, _ in group)
-            parts.append(self.run(connection, tables, group[0][2]).to_arrow_table())
+            parts.append(self.arrow(connection, tables, group[0][2]))
             order += [i for i, _, _ in group]
         if not parts:
             return pa.table({})

@@ -13,6 +13,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any, cast
 
 import attrs
@@ -30,13 +31,22 @@ from aidrules.engine.results import (
 )
 from aidrules.errors import EngineError
 from aidrules.language import ast
-from aidrules.language.evaluator import UNKNOWN, Env, as_fraction, compare, evaluate, kleene
+from aidrules.language.evaluator import (
+    UNKNOWN,
+    Closure,
+    Env,
+    as_fraction,
+    closure,
+    compare,
+    evaluate,
+    kleene,
+)
 from aidrules.policy import PolicySnapshot
 from aidrules.render.words import amount_pending as _amount_pending
 from aidrules.render.words import summary as _summary
 from aidrules.rulebook.analysis import evaluation_order, excluded_by, names_read, node_of
 from aidrules.rulebook.book import Rule, RuleBook
-from aidrules.rulebook.facts import Facts, base_facts, missing_paths
+from aidrules.rulebook.facts import Facts, base_facts, missing_among, missing_paths
 
 _SHARED_ENGINE: Engine | None = None
 
@@ -64,6 +74,11 @@ class Assessor:
         self.rules_by_node = {node: [r for r in book.rules if node_of(r) == node]
                               for node in self._order}
         self.explaining = _explaining(book)
+        # each derived fact's formula as a closure, in the book's dependency order
+        self.formulas = [((f.scope, f.id), f.scope, f.id, closure(f.formula))
+                         for f in book.facts]
+        self._formulas_among: dict[frozenset[str] | None, list] = {None: self.formulas}
+        self._lifted: dict[str, dict[str, list[tuple[str, Closure]]]] = {}
 
     def snapshot(self, jurisdiction: str, on: date) -> PolicySnapshot:
         key = (jurisdiction, on)
@@ -112,6 +127,25 @@ class Assessor:
             run.fired = session.fired
         return run.assessment(application, jurisdiction, on)
 
+    def lifted(self, compiled: Compiled) -> dict[str, list[tuple[str, Closure]]]:
+        """The values the compiler lifted out of the rules, per entity, as closures."""
+        found = self._lifted.get(compiled.name)
+        if found is None:
+            found = self._lifted[compiled.name] = {
+                entity: [(item.name, closure(item.expr)) for item in compiled.lifted
+                         if item.entity == entity] for entity in ("household", "member")}
+        return found
+
+    def formulas_among(self, names: frozenset[str] | None) -> list:
+        """The formulas of the derived facts among ``names`` (None: all), in order."""
+        found = self._formulas_among.get(names)
+        if found is None:
+            if len(self._formulas_among) >= _SNAPSHOTS_KEPT:
+                self._formulas_among = {None: self.formulas}
+            found = self._formulas_among[names] = [
+                f for f in self.formulas if names is None or f[2] in names]
+        return found
+
     def deciding_names(self, compiled: Compiled) -> frozenset[str]:
         """The names the engine's facts are made from: the fields sent, the names the
         lifted values read, and every derived fact these read in turn."""
@@ -149,7 +183,10 @@ class _Parameters:
 
     def __init__(self, snapshot: PolicySnapshot) -> None:
         self.snapshot = snapshot
-        self._values = {name: as_fraction(used.value) for name, used in snapshot.items()}
+        self._values = _Values(snapshot)
+        self._values.update((name, as_fraction(used.value)) for name, used in snapshot.items())
+        # what the evaluator's closures call: a dict lookup in C, no Python frame per name
+        self.lookup = self._values.__getitem__
         self._uses: dict[tuple[str, ...], tuple[ParameterUse, ...]] = {}
 
     def __call__(self, name: str) -> Any:
@@ -168,6 +205,17 @@ class _Parameters:
 _ABSENT = object()
 
 
+class _Values(dict):
+    """Parameter values by name; a name not in force asks the snapshot, which says why."""
+
+    def __init__(self, snapshot: PolicySnapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+    def __missing__(self, name: str) -> Any:
+        return self.snapshot[name].value
+
+
 def _parameter_use(used) -> ParameterUse:
     source = None if used.source is None else " ".join(
         x for x in (used.source.document, used.source.article) if x)
@@ -182,6 +230,11 @@ class _Explaining:
     facts: tuple[str, ...]  # the facts it reads directly, sorted
     parameters: tuple[str, ...]  # every parameter it depends on, through derived facts
     comparison: ast.Compare | None  # a comparison of numbers: its two sides are shown
+    depends: tuple[str, ...]  # every name it depends on, sorted (for missing_among)
+    test: Closure  # the criterion, or (a comparison) its two sides
+    left: Closure | None
+    right: Closure | None
+    compare: Any  # the comparison's operator, (left, right) → bool
 
 
 def _explaining(book: RuleBook) -> dict[int, _Explaining]:
@@ -192,9 +245,13 @@ def _explaining(book: RuleBook) -> dict[int, _Explaining]:
             comparison = test if isinstance(test, ast.Compare) and \
                 test.op in ast.COMPARISONS else None
             # by identity: criteria are values, and two rules may share an equal one
+            depends = tuple(sorted(book.depends_on(c.reads)))
             found[id(c)] = _Explaining(
                 tuple(sorted(n for n in c.reads if "." not in n)),
-                tuple(sorted(n for n in book.depends_on(c.reads) if "." in n)), comparison)
+                tuple(n for n in depends if "." in n), comparison, depends, closure(test),
+                None if comparison is None else closure(comparison.left),
+                None if comparison is None else closure(comparison.right),
+                None if comparison is None else partial(compare, comparison.op))
     return found
 
 
@@ -208,6 +265,7 @@ class _Run:
         self.explaining = assessor.explaining
         self.rules_by_node = assessor.rules_by_node
         self.facts, self.reasons, self.parameters = facts, reasons, parameters
+        self.lookup = parameters.lookup
         self.node_status: dict[tuple, Any] = {}  # (kind, value, scope) → True/False/UNKNOWN
         self.aid_nodes: dict[str, list[tuple]] = {}  # aid id → its settled nodes
         self.winners: dict[tuple, list[tuple[Rule, int | None]]] = {}
@@ -220,27 +278,28 @@ class _Run:
         self.statuses: dict[tuple[str, str | None], Any] = {}  # (aid, scope) → status, cached
         self.asserted: set[tuple[tuple, bool]] = set()  # (node, status) told to the engine
         self.derived: set[tuple[str, str]] = set()  # (scope, id) of the facts computed
+        self.explained: dict[tuple[str, int | None, bool], tuple] = {}  # explain_rule, once
 
     def derive(self, names: frozenset[str] | None) -> None:
         """Compute the derived facts among ``names`` (None: all) not computed yet, in the
         book's dependency order (aidrules.rulebook.facts.derive, on demand)."""
-        for fact in self.book.facts:
-            key = (fact.scope, fact.id)
-            if key in self.derived or (names is not None and fact.id not in names):
+        parameters, derived = self.lookup, self.derived
+        for key, scope, name, formula in self.assessor.formulas_among(names):
+            if key in derived:
                 continue
-            self.derived.add(key)
-            envs = self.facts.members if fact.scope == "member" else [self.facts.household]
+            derived.add(key)
+            envs = self.facts.members if scope == "member" else (self.facts.household,)
             for env in envs:
-                _set(env, fact.id, evaluate(fact.formula, env, self.parameters))
+                cast(dict, env.fields)[name] = formula(env, parameters, None)
 
     # -- the engine ---------------------------------------------------------------
     def start(self, session: Session) -> None:
+        lifted = self.assessor.lifted(self.compiled)
         for entity, envs in (("household", [self.facts.household]),
                              ("member", self.facts.members)):
-            lifted = [item for item in self.compiled.lifted if item.entity == entity]
             for env in envs:
-                for item in lifted:
-                    _set(env, item.name, evaluate(item.expr, env, self.parameters))
+                for name, value in lifted[entity]:
+                    _set(env, name, value(env, self.lookup, None))
         self.encoded[None] = household = self.encode("household", self.facts.household)
         self.unknown_fields[None] = _unknown_fields(household, self.compiled.fields["household"])
         session.assert_fact(household)
@@ -274,14 +333,15 @@ class _Run:
         kind, value, scope = node
         fired = session.fired_set
         results: list[Any] = []
-        winners = [(rule, member) for rule in self.rules_by_node[node]
-                   for member in self.subjects(rule) if (rule.id, member) in fired]
+        rules = [(rule, self.subjects(rule)) for rule in self.rules_by_node[node]]
+        winners = [(rule, member) for rule, subjects in rules
+                   for member in subjects if (rule.id, member) in fired]
         missing: set[str] = set()
         undecided: list[str] = []
-        for rule in self.rules_by_node[node] if not winners or self.checking else ():
+        for rule, subjects in rules if not winners or self.checking else ():
             # one rule that fired decides the node: the others matter only to verify
             inputs = self.compiled.inputs[rule.id]
-            for member in self.subjects(rule):
+            for member in subjects:
                 held: Any
                 if (rule.id, member) in fired:
                     held = True
@@ -289,10 +349,12 @@ class _Run:
                     held = False
                 else:
                     held, unknown = self.probe(rule, inputs, member, session)
+                    if held is UNKNOWN and self.reasons:  # the explanation tells which
+                        unknown = self.undecided_criteria(rule, member, unknown)
                     if held is UNKNOWN:  # what would decide it
                         undecided.append(rule.id)
-                        missing.update(p for c in unknown
-                                       for p in missing_paths(c.reads, self.book, self.facts))
+                        missing.update(p for c in unknown for p in missing_among(
+                            self.explaining[id(c)].depends, self.facts))
                         missing.update(self.inherited_missing(rule, unknown))
                 results.append(held)
                 if self.checking:
@@ -326,6 +388,8 @@ class _Run:
             return True
         if member is not None and not self.unknown_fields[member].isdisjoint(inputs.member):
             return True
+        if not inputs.statuses:
+            return False
         return any(self.status_of(aid, scope) is UNKNOWN for aid, scope in inputs.statuses)
 
     def probe(self, rule: Rule, inputs: RuleInputs, member: int | None, session: Session):
@@ -352,9 +416,23 @@ class _Run:
         session.assert_fact(fact)
         if (rule.id, member) in session.probed:
             return False, []
+        if self.reasons and not self.checking:  # which hold: the explanation says
+            return UNKNOWN, []
         session.assert_fact(dict(fact, ask="holds"))
         values.update(session.probed.get((rule.id, member), {}))
         return UNKNOWN, [c for i, c in enumerate(rule.criteria) if i not in values]
+
+    def undecided_criteria(self, rule: Rule, member: int | None, probed) -> list:
+        """With reasons, the criteria the explanation leaves unknown (the engine was asked
+        only whether one fails); with ``verify`` too, they must be the ones the probes
+        left undecided."""
+        unknown = self.explain_rule(rule, member, False)[2]
+        if self.checking and [id(c) for c in unknown] != [id(c) for c in probed]:
+            raise EngineError(f"the engine and the evaluator disagree on which criteria of "
+                              f"rule '{rule.id}' (member {member}) are undecided: engine "
+                              f"{[c.text for c in probed]}, evaluator "
+                              f"{[c.text for c in unknown]}")
+        return unknown
 
     def check(self, rule: Rule, member: int | None, held: Any, fired: bool) -> None:
         """``verify=True``: the library's own evaluator must find the same value."""
@@ -392,7 +470,15 @@ class _Run:
     def explain_rule(self, rule: Rule, member: int | None, fired: bool):
         """The rule's trace: every criterion evaluated by the library's own exact evaluator,
         with the statuses the engine settled. Run for reasons and for ``verify``, never to
-        decide: tests/engine/test_decider.py disables it and every case still passes."""
+        decide: tests/engine/test_decider.py disables it and every case still passes.
+        Worked out once per rule, member and firing (statuses read are settled before)."""
+        key = (rule.id, member, fired)
+        found = self.explained.get(key)
+        if found is None:
+            found = self.explained[key] = self._explain_rule(rule, member, fired)
+        return found
+
+    def _explain_rule(self, rule: Rule, member: int | None, fired: bool):
         env = self.facts.household if member is None else self.facts.members[member]
         criteria, values, unknown = [], [], []
         for criterion in rule.criteria:
@@ -426,24 +512,35 @@ class _Run:
         """The criterion's value with what it compared, read and depended on."""
         how = self.explaining[id(criterion)]
         left = right = margin = None
-        if how.comparison is None:
-            value = evaluate(criterion.test, env, self.parameters, self.status_of)
+        if how.left is None or how.right is None:
+            value = how.test(env, self.lookup, self.status_of)
         else:  # each side once: the same value as evaluating the comparison
-            left = evaluate(how.comparison.left, env, self.parameters, self.status_of)
-            right = evaluate(how.comparison.right, env, self.parameters, self.status_of)
-            value = UNKNOWN if left is UNKNOWN or right is UNKNOWN else \
-                compare(how.comparison.op, left, right)
-            if isinstance(left, Fraction) and isinstance(right, Fraction):
-                margin = left - right
+            left = how.left(env, self.lookup, self.status_of)
+            right = how.right(env, self.lookup, self.status_of)
+            if left is UNKNOWN or right is UNKNOWN:
+                value = UNKNOWN
+                left, right = _shown(left), _shown(right)
+            else:
+                value = how.compare(left, right)
+                if type(left) is Fraction and type(right) is Fraction:
+                    margin = left - right
         facts = {}
         for name in how.facts:
-            found, fact = env.find(name)
-            if found and not isinstance(fact, (list, tuple)):
-                facts[name] = None if fact is UNKNOWN else fact
-        gaps = missing_paths(criterion.reads, self.book, self.facts) if value is UNKNOWN else []
-        return CriterionResult(criterion.text, criterion.title, criterion.title_en,
-                               _three(value), _shown(left), _shown(right), margin, facts,
-                               self.parameters.uses(how.parameters), tuple(gaps), member,
+            scope: Env | None = env
+            while scope is not None:  # Env.find, without a call per name
+                if name in scope.fields:
+                    fact = scope.fields[name]
+                    if not isinstance(fact, (list, tuple)):
+                        facts[name] = None if fact is UNKNOWN else fact
+                    break
+                scope = scope.parent
+        if value is UNKNOWN:
+            result, gaps = "unknown", tuple(missing_among(how.depends, self.facts))
+        else:
+            result, gaps = ("true" if value else "false"), ()
+        return CriterionResult(criterion.text, criterion.title, criterion.title_en, result,
+                               left, right, margin, facts,
+                               self.parameters.uses(how.parameters), gaps, member,
                                criterion.reason, criterion.reason_en)
 
     # -- the result -----------------------------------------------------------------
@@ -516,7 +613,7 @@ class _Run:
         total = Fraction(0)
         for expr, member in exprs:
             env = self.facts.household if member is None else self.facts.members[member]
-            value = evaluate(expr, env, self.parameters, self.status_of)
+            value = evaluate(expr, env, self.lookup, self.status_of)
             if value is UNKNOWN:
                 return UNKNOWN
             total += value

@@ -82,8 +82,7 @@ class Session:
         """Assert ``fact`` and run every action it leads to, derived facts included."""
         handle = self._ruleset.handle
         try:
-            code, offset = _c.assert_fact(handle, json.dumps(dict(fact, sid=self.sid),
-                                                             ensure_ascii=False))
+            code, offset = _c.assert_fact(handle, _json(dict(fact, sid=self.sid)))
         except MemoryError as exc:
             raise EngineError("durable_rules ran out of sessions; restart the process") from exc
         if code != 0:
@@ -105,12 +104,13 @@ class Session:
 
     def derive(self, fact: dict[str, Any]) -> None:
         """Assert a fact from inside an action: its own actions run after this one."""
-        code, _ = _c.assert_fact(self._ruleset.handle,
-                                 json.dumps(dict(fact, sid=self.sid), ensure_ascii=False))
+        code, _ = _c.assert_fact(self._ruleset.handle, _json(dict(fact, sid=self.sid)))
         del code  # 2: the same fact is already known (another alternative fired)
 
 
 _MAX_FIRINGS = 100_000
+# one encoder, made once: json.dumps(..., ensure_ascii=False) builds a new one per call
+_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 class _Ruleset:

@@ -55,6 +55,12 @@ def evaluate(node: ast.Expr, env: Env, parameters: Parameters,
     return _closure(node)(env, parameters, statuses)
 
 
+def closure(node: ast.Expr) -> Closure:
+    """``node`` as a function of (env, parameters, statuses): for a caller that evaluates
+    the same expression many times, without looking it up each time."""
+    return _closure(node)
+
+
 def as_fraction(value: Any) -> Any:
     """Decimal and int become Fraction; everything else is returned as it is."""
     if isinstance(value, bool) or value is UNKNOWN:
@@ -89,7 +95,10 @@ def _constant(value: Any) -> Closure:
 def _name(node: ast.Name) -> Closure:
     dotted, first = node.dotted, node.parts[0]
     if len(node.parts) > 1:
-        return lambda env, p, s: as_fraction(p(dotted))
+        def parameter(env, p, s):
+            value = p(dotted)
+            return value if type(value) is Fraction else as_fraction(value)
+        return parameter
 
     def name(env, p, s):
         while env is not None:
@@ -132,11 +141,11 @@ _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide}
 
 
 def _compare(node: ast.Compare) -> Closure:
-    left, right, op = _closure(node.left), _closure(node.right), node.op
+    left, right, op = _closure(node.left), _closure(node.right), _COMPARE[node.op]
 
     def compare_(env, p, s):
         a, b = left(env, p, s), right(env, p, s)
-        return UNKNOWN if a is UNKNOWN or b is UNKNOWN else compare(op, a, b)
+        return UNKNOWN if a is UNKNOWN or b is UNKNOWN else op(a, b)
     return compare_
 
 
@@ -150,8 +159,19 @@ def _not(node: ast.Not) -> Closure:
 
 
 def _logic(node: ast.Logic) -> Closure:
-    operands, op = [_closure(o) for o in node.operands], node.op
-    return lambda env, p, s: kleene(op, (o(env, p, s) for o in operands))
+    operands = [_closure(o) for o in node.operands]
+    decisive = node.op == "or"  # as in kleene(), without a generator per evaluation
+
+    def logic(env, p, s):
+        unknown = False
+        for operand in operands:
+            value = operand(env, p, s)
+            if value is UNKNOWN:
+                unknown = True
+            elif bool(value) is decisive:
+                return decisive
+        return UNKNOWN if unknown else not decisive
+    return logic
 
 
 def _if(node: ast.If) -> Closure:
@@ -175,10 +195,13 @@ def _call(node: ast.Call) -> Closure:
     first = node.args[0] if node.args else None
     over_collection = isinstance(first, ast.Name) and len(first.parts) == 1
     aggregate = _aggregate(node) if function in _AGGREGATES and over_collection else None
+    collection = _collection(node) if aggregate is not None else ""
 
     def call(env, p, s):
-        if aggregate is not None and _is_collection(node, env):
-            return aggregate(env, p, s)
+        if aggregate is not None:
+            found, items = env.find(collection)
+            if found and (items is UNKNOWN or isinstance(items, (list, tuple))):
+                return aggregate(items, p, s)
         values = [a(env, p, s) for a in args]
         if any(v is UNKNOWN for v in values):
             return UNKNOWN
@@ -208,15 +231,15 @@ def entry(table: Mapping[Any, Any], key: Any) -> Any:
 
 
 _AGGREGATES = ("count", "sum", "any", "all", "min", "max")
+_COUNTS = tuple(Fraction(n) for n in range(64))  # made once: Fraction() costs microseconds
 
 
 def _aggregate(node: ast.Call) -> Closure:
-    collection, function = _collection(node), node.function
+    function = node.function
     where = None if node.where is None else _closure(node.where)
     each = _closure(node.args[1]) if len(node.args) > 1 else None
 
-    def aggregate(env, p, s):
-        items = env.find(collection)[1]
+    def aggregate(items, p, s):  # the collection, found by call()
         if items is UNKNOWN:
             return UNKNOWN
         selected = []
@@ -227,7 +250,8 @@ def _aggregate(node: ast.Call) -> Closure:
             if keep:
                 selected.append(item)
         if function == "count":
-            return Fraction(len(selected))
+            return _COUNTS[len(selected)] if len(selected) < len(_COUNTS) else \
+                Fraction(len(selected))
         return _fold(function, [each(item, p, s) for item in selected])
     return aggregate
 
@@ -255,11 +279,6 @@ def _collection(node: ast.Call) -> str:
     return first.parts[0]
 
 
-def _is_collection(node: ast.Call, env: Env) -> bool:
-    found, value = env.find(_collection(node))
-    return found and (value is UNKNOWN or isinstance(value, (list, tuple)))
-
-
 def _fold(function: str, values: list) -> Any:
     if function in ("any", "all"):
         op = "or" if function == "any" else "and"
@@ -267,7 +286,7 @@ def _fold(function: str, values: list) -> Any:
     if any(v is UNKNOWN for v in values):
         return UNKNOWN
     if function == "sum":
-        return sum(values, Fraction(0))
+        return sum(values, _COUNTS[0])
     if not values:
         return UNKNOWN
     return min(values) if function == "min" else max(values)
@@ -286,19 +305,10 @@ def kleene(op: str, values) -> Any:
 
 
 def compare(op: str, left: Any, right: Any) -> bool:
-    match op:
-        case "<":
-            return left < right
-        case "<=":
-            return left <= right
-        case ">":
-            return left > right
-        case ">=":
-            return left >= right
-        case "==":
-            return left == right
-        case "!=":
-            return left != right
-        case "in":
-            return left in right
-    return left not in right
+    return _COMPARE[op](left, right)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne, "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b}

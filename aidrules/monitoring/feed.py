@@ -257,7 +257,11 @@ def import_feed(mapping: FeedMapping, path: Path | str) -> tuple[list[Event], li
                                                                    ImportReport]:
     """Read a whole (small) file into lists; for large files iterate a :class:`FeedImport`."""
     feed = FeedImport(mapping, path)
-    events, rejects = [], []
+    events: list[Event] = []
+    rejects: list[Reject] = []
     for item in feed:
-        (events if isinstance(item, Event) else rejects).append(item)
+        if isinstance(item, Event):
+            events.append(item)
+        else:
+            rejects.append(item)
     return events, rejects, feed.report

@@ -66,7 +66,7 @@ def load_mapping(path: Path | str) -> FeedMapping:
         reader = _Reader(label)
         mapping = reader.mapping(doc)
         problems = reader.problems
-        if not problems:
+        if not problems and mapping is not None:
             return mapping
     raise MappingError(problems, label)
 
@@ -89,7 +89,7 @@ class _Reader(_yaml.Reporter):
         encoding = self.encoding(doc)
         sheet = self.text(doc, "sheet")
         description = self.text(doc, "description") or ""
-        if self.problems:
+        if self.problems or source is None:
             return None
         return FeedMapping(source, columns, event, column, values, details, formats, encoding,
                            sheet, description, self.file)

@@ -50,7 +50,8 @@ class _Lines:
     a runaway record can be given back."""
 
     def __init__(self, lines: Iterator[Line]) -> None:
-        self.source, self.again = lines, deque()
+        self.source = lines
+        self.again: deque[Line] = deque()
         self.taken: list[Line] = []
 
     def __iter__(self) -> _Lines:
@@ -59,6 +60,7 @@ class _Lines:
     def __next__(self) -> str:
         if len(self.taken) > MAX_CELL_LINES:
             raise _RunawayQuote
+        line: Line | None
         if self.again:
             line = self.again.popleft()
         else:

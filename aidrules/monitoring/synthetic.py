@@ -15,14 +15,17 @@ import csv
 import json
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 import attrs
 
 from aidrules.model.identity import make_id_number
+
+T = TypeVar("T")
 
 REGION = "230781"  # Tieli
 JURISDICTION = "heilongjiang/yichun/tieli"  # its policy layer (policies/)
@@ -78,7 +81,7 @@ class Identities:
             birth += timedelta(days=1)
 
 
-def _weighted(rng: random.Random, table) -> object:
+def _weighted(rng: random.Random, table: Sequence[tuple[T, float]]) -> T:
     values, weights = zip(*table, strict=True)
     return rng.choices(values, weights)[0]
 
@@ -260,10 +263,11 @@ class _Month:
                         False, Decimal(0))
         source = self.rng.choice(("medical_insurance", "health_serious_illness",
                                   "human_resources"))
-        extra = {"medical_insurance": [Decimal(self.rng.randint(5_000, 60_000)), "铁力市人民医院"],
-                 "health_serious_illness": [self.rng.choice(ILLNESSES)],
-                 "human_resources": ["铁力市就业服务局"]}[source]
-        self.emit(source, person, extra, known=False)
+        extras: dict[str, list[Any]] = {
+            "medical_insurance": [Decimal(self.rng.randint(5_000, 60_000)), "铁力市人民医院"],
+            "health_serious_illness": [self.rng.choice(ILLNESSES)],
+            "human_resources": ["铁力市就业服务局"]}
+        self.emit(source, person, extras[source], known=False)
 
     def emit(self, source: str, m: Member, extra: list, known: bool = True) -> None:
         writer = self.writers[source]

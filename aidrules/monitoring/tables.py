@@ -11,7 +11,7 @@ import codecs
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,27 +70,29 @@ class Table:
         return self._excel_rows() if self.is_excel else self._csv_rows()
 
     def _csv_rows(self) -> Iterator[Row]:
-        ending = detect_line_ending(self.path, self.encoding)
-        with self.path.open("rb") as raw, closing(self._lines(raw, ending)) as lines:
+        encoding = self.encoding or detect_encoding(self.path)  # set for every CSV file
+        ending = detect_line_ending(self.path, encoding)
+        with self.path.open("rb") as raw, closing(self._lines(raw, encoding, ending)) as lines:
             for record in records(lines):
                 yield Row(record.line, record.cells, record.undecodable
                           or "\ufffd" in "".join(record.cells), record.error, record.first_line)
         self.position = self.size
 
-    def _lines(self, raw, ending: str) -> Iterator[Line]:
-        if self.encoding.startswith("utf-16"):  # no byte-wise lines: decode as a stream
-            with io.TextIOWrapper(raw, self.encoding, errors="replace", newline=ending) as text:
+    def _lines(self, raw, encoding: str, ending: str) -> Generator[Line, None, None]:
+        if encoding.startswith("utf-16"):  # no byte-wise lines: decode as a stream
+            with io.TextIOWrapper(raw, encoding, errors="replace", newline=ending) as text:
                 yield from self._numbered((line, False) for line in text)
         else:
-            yield from self._numbered(self._decoded_lines(_split_lines(raw, ending.encode())))
+            yield from self._numbered(self._decoded_lines(_split_lines(raw, ending.encode()),
+                                                          encoding))
 
     def _numbered(self, lines: Iterator[tuple[str, bool]]) -> Iterator[Line]:
         for number, (text, undecodable) in enumerate(lines, start=1):
             self.lines = number
             yield Line(number, text, undecodable)
 
-    def _decoded_lines(self, lines: Iterator[bytes]) -> Iterator[tuple[str, bool]]:
-        encoding = self.encoding
+    def _decoded_lines(self, lines: Iterator[bytes],
+                       encoding: str) -> Iterator[tuple[str, bool]]:
         first = True
         for data in lines:
             self.position += len(data)

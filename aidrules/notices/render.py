@@ -364,7 +364,7 @@ def month_report_rows(figures: dict[str, Any], labels: dict[str, str]) -> list[l
         if isinstance(value, dict):
             words = {**labels, **(RISK_WORDS if key == "households_by_risk" else {}),
                      **(WARNING_WORDS if key == "warnings_by_colour" else {})}
-            rows += [[key, item, words.get(item, item), str(n)] for item, n in value.items()]
+            rows += [[key, item, words.get(item) or item, str(n)] for item, n in value.items()]
         elif isinstance(value, int):
             rows.append([key, "", "", str(value)])
     return rows

@@ -7,7 +7,7 @@ result can say which facts would decide it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -58,8 +58,8 @@ def _assets(assets: model.Assets | None, unknown) -> dict[str, Any]:
             ("financial_assets", "housing_units", "business_registrations", "vehicles"), UNKNOWN)
     return {
         "financial_assets": Fraction(assets.financial_assets),
-        "housing_units": Fraction(assets.housing_units),
-        "business_registrations": Fraction(assets.business_registrations),
+        "housing_units": _whole(assets.housing_units),
+        "business_registrations": _whole(assets.business_registrations),
         "vehicles": [Env({"kind": v.kind.value,
                           "value": UNKNOWN if v.value is None else Fraction(v.value),
                           "purpose": v.purpose.value})
@@ -83,8 +83,8 @@ def _current_support(household: model.Household, on, unknown) -> dict[str, Any]:
         "is_dibao_recipient": household.is_dibao_recipient,
         "dibao_paid_amount": UNKNOWN if paid is None else Fraction(paid),
         "income_rose_from_work": rose_on is not None,
-        "grace_months_used": Fraction(_whole_months(rose_on, on) if rose_on else 0),
-        "dibao_tier": UNKNOWN if household.dibao_tier is None else Fraction(household.dibao_tier),
+        "grace_months_used": _whole(_whole_months(rose_on, on) if rose_on else 0),
+        "dibao_tier": UNKNOWN if household.dibao_tier is None else _whole(household.dibao_tier),
     }
 
 
@@ -102,14 +102,22 @@ def _supporter(s: model.Supporter, index: int, on, unknown) -> Env:
     return Env({
         "relation": s.relation.value, "is_able": s.is_able,
         "inability": s.inability.value if s.inability else "none",
-        "obligor_age": UNKNOWN if age is None else Fraction(age),
+        "obligor_age": UNKNOWN if age is None else _whole(age),
         "obligor_has_disability": disability is not None,
         "obligor_disability_kind": disability.kind.value if disability else "none",
-        "obligor_disability_grade": Fraction(disability.grade if disability else 0),
+        "obligor_disability_grade": _whole(disability.grade if disability else 0),
         "obligor_yearly_income": UNKNOWN if s.yearly_income is None else Fraction(s.yearly_income),
         "obligor_assets_within_rules": (UNKNOWN if s.assets_within_low_income_rules is None
                                         else s.assets_within_low_income_rules),
     })
+
+
+def _whole(n: int) -> Fraction:
+    """A whole number as a Fraction; the small ones (ages, counts, grades) made once."""
+    return _WHOLES[n] if type(n) is int and 0 <= n < len(_WHOLES) else Fraction(n)
+
+
+_WHOLES = tuple(Fraction(n) for n in range(400))
 
 
 def _whole_months(start, end) -> int:
@@ -127,7 +135,7 @@ def _expenditures(expenditures, unknown):
 
 def _emergency(e: model.Emergency, applied_on) -> Env:
     return Env({"kind": e.kind.value, "loss_amount": Fraction(e.loss_amount),
-                "days_before_application": Fraction((applied_on - e.occurred_on).days)})
+                "days_before_application": _whole((applied_on - e.occurred_on).days)})
 
 
 def _member(m: model.Member, index: int, on, household: Env, unknown) -> Env:
@@ -141,22 +149,22 @@ def _member(m: model.Member, index: int, on, household: Env, unknown) -> Env:
 
     disability = m.disability
     fields = {
-        "age": Fraction(m.age_on(on)),
+        "age": _whole(m.age_on(on)),
         "sex": m.sex.value,
         "relation": m.relation.value,
         "work_ability": known(m.work_ability, "work_ability", lambda v: v.value),
         "has_disability": disability is not None,
         "disability_kind": disability.kind.value if disability else "none",
-        "disability_grade": Fraction(disability.grade if disability else 0),
+        "disability_grade": _whole(disability.grade if disability else 0),
         "is_seriously_ill": m.is_seriously_ill,
         "student_level": m.student_level.value if m.student_level else "none",
         "is_student": m.student_level is not None,
         "employment": known(m.employment, "employment", lambda v: v.value),
-        "adl_failed": known(m.self_care, "adl_failed", lambda v: Fraction(v.failed_count),
+        "adl_failed": known(m.self_care, "adl_failed", lambda v: _whole(v.failed_count),
                              "self_care"),
         "is_co_residing": m.is_co_residing,
         "absence": m.absence.value if m.absence else "none",
-        "refused_job_offers": Fraction(m.refused_job_offers),
+        "refused_job_offers": _whole(m.refused_job_offers),
         "employment_cost": Fraction(m.employment_cost),
         "is_tekun_recipient": m.is_tekun_recipient,
         "chose_orphan_protection": m.chose_orphan_protection,
@@ -189,7 +197,14 @@ def facts_for(application: model.Application, book: RuleBook,
 
 def missing_paths(names, book: RuleBook, facts: Facts) -> list[str]:
     """The unreported parts of the application that ``names`` depend on, transitively."""
+    return missing_among(sorted(book.depends_on(names)), facts)
+
+
+def missing_among(depended: Iterable[str], facts: Facts) -> list[str]:
+    """``missing_paths`` with the names depended on worked out beforehand, in order."""
     paths: list[str] = []
-    for name in sorted(book.depends_on(names)):
-        paths.extend(p for p in facts.unknown.get(name, []) if p not in paths)
+    unknown = facts.unknown
+    for name in depended:
+        if name in unknown:
+            paths.extend(p for p in unknown[name] if p not in paths)
     return paths

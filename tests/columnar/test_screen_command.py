@@ -52,3 +52,29 @@ def test_screen_under_another_jurisdiction(run, tmp_path, assessor):
     expected = [per_case(assessor, a, date(2025, 3, 1), "heilongjiang/yichun")
                 for a in applications]
     assert differences(expected, pq.read_table(out).to_pylist()) == []
+
+
+def test_an_engine_that_is_not_known(run, tmp_path):
+    result = run("screen", "examples/applications", "--on", "2025-03-01",
+                 "--engine", "oracle", "--out", tmp_path / "x.parquet")
+    assert result.exit_code == 1 and "duckdb, spark" in result.output
+
+
+def test_the_full_reasons_of_one_screened_household(run, tmp_path, assessor):
+    """`aidrules screen-explain` finds the household in the register the screening read
+    and gives the per-case path's reasons, as of the screening's date."""
+    assert run("county", "generate", "--households", "12", "--seed", "4",
+               tmp_path / "county").exit_code == 0
+    out = tmp_path / "screened.parquet"
+    assert run("screen", tmp_path / "county", "--on", ON.isoformat(), "--out", out).exit_code == 0
+    row = pq.read_table(out).to_pylist()[3]
+    household = row["application_id"].removeprefix("M-")
+    result = run("screen-explain", "--from", out, "--household", household, "--aid", "dibao")
+    assert result.exit_code == 0, result.output
+    facts = Facts(tmp_path / "county" / "register")
+    application = application_from_dict(facts.application(household, ON))
+    expected = assessor.explain(assessor.assess(application, on=ON), "dibao")
+    assert expected.strip() in result.output
+    assert {"eligible": "符合", "ineligible": "不符合"}.get(row["dibao"], "") in result.output
+    missing = run("screen-explain", "--from", out, "--household", "H9999999")
+    assert missing.exit_code == 1 and "no household H9999999" in missing.output
