@@ -48,8 +48,9 @@ LOWER = {
     "render": set(),
     # monitoring is pure; the ledger stores its records, the month and the demo wire them
     "monitoring": {"language", "policy", "model", "rulebook", "engine"},
-    # the case model without a database: the law on cases, money and challenges
-    "casework": {"language", "policy", "model"},
+    # the case model without a database: the law on cases, money and challenges, and the
+    # procedure's use cases (which assess through the engine)
+    "casework": {"language", "policy", "model", "rulebook", "engine"},
     "ledger": {"language", "policy", "model", "rulebook", "engine", "monitoring", "casework"},
     # rendering reads assessments and parameters; it knows nothing of the ledger or the loop
     "notices": {"language", "policy", "model", "rulebook", "engine", "render"},
@@ -128,6 +129,19 @@ def test_only_the_printing_module_starts_the_browser():
              and p.parts[-2:] != ("notices", "chromium.py")
              and room(p) not in ("cli", "notices", "service")]
     assert found == []
+
+
+DATABASE_LIBRARIES = {"sqlmodel", "sqlalchemy", "alembic", "sqlite3", "psycopg", "psycopg2",
+                      "duckdb"}
+
+
+def test_the_case_domain_imports_no_database_library():
+    """The Case aggregate, its rules and use cases run without a database: every import
+    under aidrules/casework/ is the standard library, attrs, or a room below it."""
+    found = {(str(p.relative_to(PACKAGE)), n) for p in (PACKAGE / "casework").rglob("*.py")
+             for n in imported(p) if n.split(".")[0] in DATABASE_LIBRARIES}
+    assert (PACKAGE / "casework" / "case.py").is_file()
+    assert found == set()
 
 
 def test_nothing_imports_the_command_line():

@@ -44,6 +44,9 @@ Policies = Annotated[Path | None, typer.Option("--policies", help="The policies 
 On = Annotated[str | None, typer.Option("--on", help="The day (YYYY-MM-DD); default today.")]
 By = Annotated[str, typer.Option("--by", help="The officer acting.")]
 CaseId = Annotated[int, typer.Argument(help="The case number.")]
+Version = Annotated[int | None, typer.Option(
+    "--expect-version", help="The case's version as you last saw it (case show): refused, "
+    "changing nothing, if someone changed the case since.")]
 DB_DEFAULT = "aidrules.db"
 
 
@@ -103,37 +106,38 @@ def investigate(case: CaseId, staff: Annotated[list[str], typer.Option(
                 facts: Annotated[Path | None, typer.Option(
                     "--facts", help="The application as found, if it differs.")] = None,
                 on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-                policies: Policies = None) -> None:
+                policies: Policies = None, version: Version = None) -> None:
     """Record the household investigation (入户调查)."""
     found = read_application(facts) if facts else None
-    _act(db, rules, policies,
-         lambda lg: lg.investigate(case, staff, findings, _day(on), application=found), case)
+    _act(db, rules, policies, lambda lg: lg.investigate(
+        case, staff, findings, _day(on), application=found, version=version), case)
 
 
 @case_app.command()
 def notice(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-           policies: Policies = None) -> None:
+           policies: Policies = None, version: Version = None) -> None:
     """Post the preliminary opinion (公示); prints the notice's last day."""
-    _act(db, rules, policies, lambda lg: f"notice until {lg.publish_notice(case, _day(on))}")
+    _act(db, rules, policies,
+         lambda lg: f"notice until {lg.publish_notice(case, _day(on), version=version)}")
 
 
 @case_app.command("object")
 def object_to(case: CaseId, objection: Annotated[str, typer.Option(
                   "--objection", help="The objection to the notice, as raised.")],
-              on: On = None, db: Db = DB_DEFAULT) -> None:
+              on: On = None, db: Db = DB_DEFAULT, version: Version = None) -> None:
     """Record an objection to the public notice: an appraisal must then come first."""
     with _opened(db) as ledger:
-        ledger.record_objection(case, _day(on), objection)
+        ledger.record_objection(case, _day(on), objection, version=version)
         _print_case(ledger, case)
 
 
 @case_app.command()
 def appraise(case: CaseId, by: By, outcome: Annotated[str, typer.Option(
                  "--outcome", help="What the re-investigation or appraisal found.")],
-             on: On = None, db: Db = DB_DEFAULT) -> None:
+             on: On = None, db: Db = DB_DEFAULT, version: Version = None) -> None:
     """Record the democratic appraisal (民主评议), held only after an objection."""
     with _opened(db) as ledger:
-        ledger.appraise(case, _day(on), outcome, by)
+        ledger.appraise(case, _day(on), outcome, by, version=version)
         _print_case(ledger, case)
 
 
@@ -149,37 +153,41 @@ def decide(case: CaseId, by: By,
            referrals_due: Annotated[str | None, typer.Option(
                "--referrals-due", help="Push the referrals, feedback due by this day.")] = None,
            on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-           policies: Policies = None) -> None:
+           policies: Policies = None, version: Version = None) -> None:
     """Approve or refuse; the officer who investigated may not decide."""
     due_on = _day(referrals_due) if referrals_due else None
 
     def move(ledger: Ledger) -> str:
-        return f"decision {ledger.decide(case, approve, by, _day(on), reasons, aid, due_on)}"
+        made = ledger.decide(case, approve, by, _day(on), reasons, aid, due_on, version=version)
+        return f"decision {made}"
     _act(db, rules, policies, move, case)
 
 
 @case_app.command("notify-refusal")
 def notify_refusal(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-                   policies: Policies = None) -> None:
+                   policies: Policies = None, version: Version = None) -> None:
     """Record that the written refusal and its reasons reached the applicant."""
-    _act(db, rules, policies, lambda lg: lg.notify_refusal(case, _day(on)), case)
+    _act(db, rules, policies, lambda lg: lg.notify_refusal(case, _day(on), version=version),
+         case)
 
 
 @case_app.command()
 def enrol(case: CaseId, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-          policies: Policies = None) -> None:
+          policies: Policies = None, version: Version = None) -> None:
     """Enrol the approved aids, paid from the month after the decision."""
-    _act(db, rules, policies, lambda lg: f"{len(lg.enrol(case, _day(on)))} enrolment(s)", case)
+    _act(db, rules, policies,
+         lambda lg: f"{len(lg.enrol(case, _day(on), version=version))} enrolment(s)", case)
 
 
 @case_app.command()
 def review(case: CaseId, by: By, facts: Annotated[Path | None, typer.Option(
                "--facts", help="The application as found now.")] = None,
            on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-           policies: Policies = None) -> None:
+           policies: Policies = None, version: Version = None) -> None:
     """The periodic review (复核): prints unchanged, changed or ineligible."""
     found = read_application(facts) if facts else None
-    _act(db, rules, policies, lambda lg: lg.review(case, by, _day(on), found), case)
+    _act(db, rules, policies, lambda lg: lg.review(case, by, _day(on), found, version=version),
+         case)
 
 
 @case_app.command("exit")
@@ -189,10 +197,10 @@ def exit_case(case: CaseId, by: By,
               because_of_work: Annotated[bool, typer.Option(
                   "--because-of-work", help="A member's job lifted the income.")] = False,
               on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
-              policies: Policies = None) -> None:
+              policies: Policies = None, version: Version = None) -> None:
     """Take the household off the rolls, with a grace period where the law allows one."""
     _act(db, rules, policies, lambda lg: "paid until " + str(
-        lg.exit(case, by, _day(on), reason, grace, because_of_work)))
+        lg.exit(case, by, _day(on), reason, grace, because_of_work, version=version)))
 
 
 # ---- the closed loop ----------------------------------------------------------------------
@@ -270,19 +278,18 @@ def feedback(referral: Annotated[int, typer.Argument(help="The referral answered
 
 
 def _print_assessment(ledger: Ledger, assessment_id: int) -> None:
-    found = ledger.assessment(assessment_id)
-    table = Table(title=f"assessment {assessment_id} on {found['on']}: "
-                        f"{found['risk_level'] or 'no'} risk level")
+    found = ledger.stored_assessment(assessment_id)  # the kept summary: no rule book needed
+    table = Table(title=f"assessment {assessment_id} on {found.on}: "
+                        f"{found.risk_level or 'no'} risk level")
     for column in ("aid type", "status", "amount", "per"):
         table.add_column(column)
-    for result in found["results"]:
-        if result["status"] != "ineligible":
-            table.add_row(result["aid"], result["status"], result["amount"] or "",
-                          result.get("period") or "")
+    for result in found.results:
+        if result.status != "ineligible":
+            table.add_row(result.aid, result.status, result.amount or "", result.period)
     out.print(table)
-    for referral in found["referrals"]:
-        out.print(f"referral to push: {referral['brand']} → "
-                  f"{', '.join(referral['departments'])}", markup=False)
+    for referral in found.referrals:
+        out.print(f"referral to push: {referral.brand} → "
+                  f"{', '.join(referral.departments)}", markup=False)
 
 
 def _print_referrals(ledger: Ledger, referral_ids: list[int]) -> None:
@@ -291,7 +298,7 @@ def _print_referrals(ledger: Ledger, referral_ids: list[int]) -> None:
         table.add_column(column)
     for referral_id in referral_ids:
         row = ledger.referral(referral_id)
-        table.add_row(str(referral_id), row["brand"], row["departments"].replace(",", ", "),
+        table.add_row(str(referral_id), row["brand"], ", ".join(row["departments"]),
                       str(row["due_on"]),
                       row["status"], ", ".join(row["awaiting"]))
     out.print(table)
@@ -328,13 +335,20 @@ def _print_case(ledger: Ledger, case_id: int) -> None:
     head = Table(title=f"case {case_id}", show_header=False)
     for key in ("household_id", "state", "version", "risk_level", "accepted_on", "accepted_by",
                 "investigators", "findings", "notice_from", "notice_until", "has_objection"):
-        head.add_row(key, str(case[key]))
+        value = case[key]
+        head.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
     out.print(head)
     _rows("decisions", case["decisions"], ("decided_on", "outcome", "aids", "decided_by",
                                           "reasons"))
     _rows("enrolments", case["enrolments"], ("aid", "starts_on", "ends_on", "monthly_amount",
                                             "period", "review_due"))
     _rows("reviews", case["reviews"], ("reviewed_on", "outcome", "reviewed_by"))
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
 
 
 def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
@@ -344,7 +358,7 @@ def _rows(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> N
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*(str(row[c]) if row[c] is not None else "" for c in columns))
+        table.add_row(*(_cell(row[c]) for c in columns))
     out.print(table)
 
 

@@ -11,7 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from aidrules.ledger.errors import IllegalMove
+from aidrules.casework.names import check_text
+
+__all__ = ["check_flush", "check_text", "check_values"]
 
 
 def check_values(table: sa.Table, values: Mapping[str, Any], where: str) -> None:
@@ -19,13 +21,6 @@ def check_values(table: sa.Table, values: Mapping[str, Any], where: str) -> None
     for name, value in values.items():
         if isinstance(value, str) and name in table.c:
             check_text(value, f"{where}: {name}", getattr(table.c[name].type, "length", None))
-
-
-def check_text(value: str, where: str, most: int | None) -> None:
-    if "\x00" in value:
-        raise IllegalMove(f"{where}: holds a NUL character, which the ledger does not store")
-    if most is not None and len(value) > most:
-        raise IllegalMove(f"{where}: at most {most} characters, got {len(value)}")
 
 
 def check_flush(session: Session, _context: Any, _instances: Any) -> None:

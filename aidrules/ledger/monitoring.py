@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlalchemy import func, insert, true
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from aidrules.ledger import lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json
 from aidrules.ledger.ledger import Ledger
+from aidrules.ledger.store import ident
 
 if TYPE_CHECKING:
     from aidrules.monitoring import Discovered, EarlyWarning, Event, ImportReport, Reject
@@ -46,12 +48,12 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
                   rejects: Sequence[Reject], on: date) -> StoredImport:
     """Store one imported file: its counts, its new rows and every reject, in one
     transaction. Returns the events not seen before, to be screened."""
-    with ledger._tx() as s:
+    with ledger.store.tx() as s:
         known = s.exec(select(t.FeedImportRecord).where(
-            t.FeedImportRecord.source == report.source,
-            t.FeedImportRecord.sha256 == sha256)).first()
+            col(t.FeedImportRecord.source) == report.source,
+            col(t.FeedImportRecord.sha256) == sha256)).first()
         if known is not None:
-            return StoredImport(known.id, True, (), len(events))
+            return StoredImport(ident(known), True, (), len(events))
         new = _new_events(s, events)
         record = t.FeedImportRecord(
             source=report.source, file_name=report.file, sha256=sha256, imported_on=on,
@@ -68,12 +70,12 @@ def record_import(ledger: Ledger, report: ImportReport, sha256: str, events: Seq
         _insert(s, t.FeedReject, [
             {"import_id": record.id, "line": r.line, "reason": r.reason,
              "cells": canonical_json([str(c) for c in r.raw])} for r in rejects])
-        return StoredImport(record.id, False, tuple(new), len(events) - len(new))
+        return StoredImport(ident(record), False, tuple(new), len(events) - len(new))
 
 
 def _new_events(s: Session, events: Sequence[Event]) -> list[Event]:
     keys = [row_key(e) for e in events]
-    new, seen = [], _stored(s, t.FeedRow.row_key, keys)
+    new, seen = [], _stored(s, col(t.FeedRow.row_key), keys)
     for key, event in zip(keys, events, strict=True):
         if key not in seen:
             seen.add(key)
@@ -96,28 +98,28 @@ def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
 
 def raised_keys(ledger: Ledger) -> set[str]:
     """Every warning key raised so far: the screening does not raise them again."""
-    with ledger._reading() as s:
-        return set(s.exec(select(t.EarlyWarning.key)))
+    with ledger.store.reading() as s:
+        return set(s.exec(select(col(t.EarlyWarning.key))))
 
 
 def open_tasks(ledger: Ledger) -> list[tuple[int, str, date]]:
     """(task id, household, due date) of every verification task not yet done."""
-    with ledger._reading() as s:
-        return [(task.id, task.household_id, task.due_on) for task in s.exec(
-            select(t.VerificationTask).where(t.VerificationTask.done_on.is_(None))
-            .order_by(t.VerificationTask.id))]
+    with ledger.store.reading() as s:
+        return [(ident(task), task.household_id, task.due_on) for task in s.exec(
+            select(t.VerificationTask).where(col(t.VerificationTask.done_on).is_(None))
+            .order_by(col(t.VerificationTask.id)))]
 
 
 def known_households(ledger: Ledger, household_ids: Iterable[str]) -> set[str]:
-    with ledger._reading() as s:
-        return _stored(s, t.Household.id, sorted(set(household_ids)))
+    with ledger.store.reading() as s:
+        return _stored(s, col(t.Household.id), sorted(set(household_ids)))
 
 
 def record_discovered(ledger: Ledger, discovered: Iterable[Discovered]) -> int:
     """Keep people nobody knew as candidates (主动发现); returns how many are new."""
-    with ledger._tx() as s:
+    with ledger.store.tx() as s:
         people = {d.event.id_number: d.event for d in discovered}
-        known = _stored(s, t.DiscoveredPerson.id_number, sorted(people))
+        known = _stored(s, col(t.DiscoveredPerson.id_number), sorted(people))
         _insert(s, t.DiscoveredPerson, [
             {"id_number": n, "name": e.name, "source": e.source, "kind": e.kind,
              "first_seen_on": e.on, "row_key": row_key(e)}
@@ -137,20 +139,21 @@ def record_warnings(ledger: Ledger, warnings: Iterable[EarlyWarning], on: date, 
     ledger becomes a ledger warning with a verification task for its grid's worker."""
     warnings = list(warnings)
     stored = []
-    with ledger._tx() as s:
-        raised = _stored(s, t.EarlyWarning.key, [w.key for w in warnings])
+    with ledger.store.unit() as uow:
+        s = uow.s
+        raised = _stored(s, col(t.EarlyWarning.key), [w.key for w in warnings])
         for w in warnings:
             if w.key in raised:
                 continue
             raised.add(w.key)
             task_id = warning_id = None
             if s.get(t.Household, w.household_id) is not None:
-                warning_id, task_id = ledger._warn(
-                    s, w.household_id, _department(w), w.reason_zh, on, worker_of(w.grid),
+                warning_id, task_id = ledger.loop.warn(
+                    uow, w.household_id, _department(w), w.reason_zh, on, worker_of(w.grid),
                     due_on, w.colour, {"rule": w.rule_id, "key": w.key})
             s.add(t.EarlyWarning(key=w.key, rule_id=w.rule_id, household_id=w.household_id,
                                  id_number=w.id_number, colour=w.colour,
-                                 suggest=",".join(w.suggest), raised_on=on, event_on=w.on,
+                                 suggest=lists.dump(w.suggest), raised_on=on, event_on=w.on,
                                  event_key="/".join(w.event_key), warning_id=warning_id))
             stored.append(StoredWarning(w, task_id))
     return stored
@@ -163,9 +166,10 @@ def _department(w: EarlyWarning) -> str:
 
 def pending_referrals(ledger: Ledger) -> list[tuple[int, str, list[str]]]:
     """(referral id, brand, departments) of every referral still awaiting feedback."""
-    with ledger._reading() as s:
-        return [(r.id, r.brand, r.departments.split(",")) for r in s.exec(
-            select(t.Referral).where(t.Referral.status == "pushed").order_by(t.Referral.id))]
+    with ledger.store.reading() as s:
+        return [(ident(r), r.brand, lists.load(r.departments)) for r in s.exec(
+            select(t.Referral).where(col(t.Referral.status) == "pushed")
+            .order_by(col(t.Referral.id)))]
 
 
 def figures(ledger: Ledger, excluding: str | None = None, only: str | None = None
@@ -181,7 +185,7 @@ def figures(ledger: Ledger, excluding: str | None = None, only: str | None = Non
             return ~column.startswith(excluding, autoescape=True)
         return true()
 
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
 
@@ -190,41 +194,42 @@ def figures(ledger: Ledger, excluding: str | None = None, only: str | None = Non
 
         return {
             "households_monitored": count(select(func.count()).select_from(t.Household)
-                                          .where(kept(t.Household.id))),
-            "people_monitored": count(select(func.count(func.distinct(t.Member.id_number)))
+                                          .where(kept(col(t.Household.id)))),
+            "people_monitored": count(select(func.count(func.distinct(col(t.Member.id_number))))
                                       .join(t.Application,
-                                            t.Application.id == t.Member.application_id)
-                                      .where(kept(t.Application.household_id))),
+                                            col(t.Application.id) == col(t.Member.application_id))
+                                      .where(kept(col(t.Application.household_id)))),
             "feed_rows": count(select(func.count()).select_from(t.FeedRow)),
             "feed_rejects": count(select(func.count()).select_from(t.FeedReject)),
             "warnings": count(select(func.count()).select_from(t.EarlyWarning)
-                              .where(kept(t.EarlyWarning.household_id))),
-            "warnings_by_colour": grouped(t.EarlyWarning.colour, select(
-                t.EarlyWarning.colour, func.count()).where(kept(t.EarlyWarning.household_id))),
+                              .where(kept(col(t.EarlyWarning.household_id)))),
+            "warnings_by_colour": grouped(col(t.EarlyWarning.colour), select(
+                col(t.EarlyWarning.colour), func.count())
+                .where(kept(col(t.EarlyWarning.household_id)))),
             "tasks": count(select(func.count()).select_from(t.VerificationTask)
-                           .where(kept(t.VerificationTask.household_id))),
+                           .where(kept(col(t.VerificationTask.household_id)))),
             "tasks_done": count(select(func.count()).select_from(t.VerificationTask)
-                                .where(t.VerificationTask.done_on.is_not(None),
-                                       kept(t.VerificationTask.household_id))),
+                                .where(col(t.VerificationTask.done_on).is_not(None),
+                                       kept(col(t.VerificationTask.household_id)))),
             "discovered": count(select(func.count()).select_from(t.DiscoveredPerson)),
-            "enrolled_by_aid": grouped(t.Enrolment.aid, select(
-                t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))
-                .where(kept(t.Enrolment.household_id))),
+            "enrolled_by_aid": grouped(col(t.Enrolment.aid), select(
+                col(t.Enrolment.aid), func.count(func.distinct(col(t.Enrolment.household_id))))
+                .where(kept(col(t.Enrolment.household_id)))),
             "temporary_assistance_cases": count(
-                select(func.count(func.distinct(t.Enrolment.case_id)))
-                .where(t.Enrolment.aid == "temporary_assistance",
-                       kept(t.Enrolment.household_id))),
-            "referrals_by_brand": grouped(t.Referral.brand, select(
-                t.Referral.brand, func.count()).where(kept(t.Referral.household_id))),
+                select(func.count(func.distinct(col(t.Enrolment.case_id))))
+                .where(col(t.Enrolment.aid) == "temporary_assistance",
+                       kept(col(t.Enrolment.household_id)))),
+            "referrals_by_brand": grouped(col(t.Referral.brand), select(
+                col(t.Referral.brand), func.count()).where(kept(col(t.Referral.household_id)))),
             "feedback": count(select(func.count()).select_from(t.Feedback)
-                              .join(t.Referral, t.Referral.id == t.Feedback.referral_id)
-                              .where(kept(t.Referral.household_id))),
+                              .join(t.Referral, col(t.Referral.id) == col(t.Feedback.referral_id))
+                              .where(kept(col(t.Referral.household_id)))),
             "referrals_answered": count(select(func.count()).select_from(t.Referral)
-                                        .where(t.Referral.status == "answered",
-                                               kept(t.Referral.household_id))),
-            "households_by_risk": grouped(t.Household.risk_level, select(
-                t.Household.risk_level, func.count()).where(
-                    t.Household.risk_level.is_not(None), kept(t.Household.id))),
+                                        .where(col(t.Referral.status) == "answered",
+                                               kept(col(t.Referral.household_id)))),
+            "households_by_risk": grouped(col(t.Household.risk_level), select(
+                col(t.Household.risk_level), func.count()).where(
+                    col(t.Household.risk_level).is_not(None), kept(col(t.Household.id)))),
             "cases": count(select(func.count()).select_from(t.Case)
-                           .where(kept(t.Case.household_id))),
+                           .where(kept(col(t.Case.household_id)))),
         }

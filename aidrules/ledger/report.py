@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, true
-from sqlmodel import select
+from sqlmodel import col, select
 
+from aidrules.ledger import lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.ledger import Ledger
 
@@ -36,66 +37,70 @@ def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> d
         return column.between(first, last)
 
     due = payments_due(ledger, month, leave_out=leave_out)
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         def count(query: Any) -> int:
             return s.exec(query).one()
 
         def grouped(query: Any) -> dict[str, int]:
             return {str(k): n for k, n in s.exec(query) if k is not None}
 
-        department = func.coalesce(t.Warning.department, t.DiscoveredPerson.source, "")
+        department = func.coalesce(col(t.Warning.department), col(t.DiscoveredPerson.source), "")
         warned = (select(department, func.count()).select_from(t.EarlyWarning)
-                  .outerjoin(t.Warning, t.Warning.id == t.EarlyWarning.warning_id)
+                  .outerjoin(t.Warning, col(t.Warning.id) == col(t.EarlyWarning.warning_id))
                   .outerjoin(t.DiscoveredPerson,
-                             t.DiscoveredPerson.id_number == t.EarlyWarning.id_number)
-                  .where(within(t.EarlyWarning.raised_on), kept(t.EarlyWarning.household_id))
+                             col(t.DiscoveredPerson.id_number) == col(t.EarlyWarning.id_number))
+                  .where(within(col(t.EarlyWarning.raised_on)),
+                         kept(col(t.EarlyWarning.household_id)))
                   .group_by(department).order_by(department))
         return {
             "month": month, "first": first.isoformat(), "last": last.isoformat(),
             "people_monitored": count(
-                select(func.count(func.distinct(t.Member.id_number)))
-                .join(t.Application, t.Application.id == t.Member.application_id)
-                .where(t.Application.filed_on <= last, kept(t.Application.household_id))),
+                select(func.count(func.distinct(col(t.Member.id_number))))
+                .join(t.Application, col(t.Application.id) == col(t.Member.application_id))
+                .where(col(t.Application.filed_on) <= last, kept(col(t.Application.household_id)))),
             "households_monitored": count(
-                select(func.count(func.distinct(t.Application.household_id)))
-                .where(t.Application.filed_on <= last, kept(t.Application.household_id))),
+                select(func.count(func.distinct(col(t.Application.household_id))))
+                .where(col(t.Application.filed_on) <= last, kept(col(t.Application.household_id)))),
             "warnings_by_department": grouped(warned),
             "warnings_by_colour": grouped(
-                select(t.EarlyWarning.colour, func.count())
-                .where(within(t.EarlyWarning.raised_on), kept(t.EarlyWarning.household_id))
-                .group_by(t.EarlyWarning.colour).order_by(t.EarlyWarning.colour)),
+                select(col(t.EarlyWarning.colour), func.count())
+                .where(within(col(t.EarlyWarning.raised_on)),
+                       kept(col(t.EarlyWarning.household_id)))
+                .group_by(col(t.EarlyWarning.colour)).order_by(col(t.EarlyWarning.colour))),
             "discovered": count(select(func.count()).select_from(t.DiscoveredPerson)
-                                .where(within(t.DiscoveredPerson.first_seen_on))),
+                                .where(within(col(t.DiscoveredPerson.first_seen_on)))),
             "enrolled_by_aid": grouped(
-                select(t.Enrolment.aid, func.count(func.distinct(t.Enrolment.household_id)))
-                .where(within(t.Enrolment.starts_on), kept(t.Enrolment.household_id))
-                .group_by(t.Enrolment.aid).order_by(t.Enrolment.aid)),
+                select(col(t.Enrolment.aid),
+                       func.count(func.distinct(col(t.Enrolment.household_id))))
+                .where(within(col(t.Enrolment.starts_on)), kept(col(t.Enrolment.household_id)))
+                .group_by(col(t.Enrolment.aid)).order_by(col(t.Enrolment.aid))),
             "temporary_assistance_cases": count(
                 select(func.count()).select_from(t.Enrolment)
-                .where(t.Enrolment.aid == "temporary_assistance",
-                       within(t.Enrolment.starts_on), kept(t.Enrolment.household_id))),
+                .where(col(t.Enrolment.aid) == "temporary_assistance",
+                       within(col(t.Enrolment.starts_on)), kept(col(t.Enrolment.household_id)))),
             "referrals_by_brand": grouped(
-                select(t.Referral.brand, func.count())
-                .where(within(t.Referral.pushed_on), kept(t.Referral.household_id))
-                .group_by(t.Referral.brand).order_by(t.Referral.brand)),
+                select(col(t.Referral.brand), func.count())
+                .where(within(col(t.Referral.pushed_on)), kept(col(t.Referral.household_id)))
+                .group_by(col(t.Referral.brand)).order_by(col(t.Referral.brand))),
             "feedback_by_brand": grouped(
-                select(t.Referral.brand, func.count()).select_from(t.Feedback)
-                .join(t.Referral, t.Referral.id == t.Feedback.referral_id)
-                .where(within(t.Feedback.given_on), kept(t.Referral.household_id))
-                .group_by(t.Referral.brand).order_by(t.Referral.brand)),
+                select(col(t.Referral.brand), func.count()).select_from(t.Feedback)
+                .join(t.Referral, col(t.Referral.id) == col(t.Feedback.referral_id))
+                .where(within(col(t.Feedback.given_on)), kept(col(t.Referral.household_id)))
+                .group_by(col(t.Referral.brand)).order_by(col(t.Referral.brand))),
             "tasks_overdue": count(
                 select(func.count()).select_from(t.VerificationTask)
-                .where(t.VerificationTask.due_on < last, kept(t.VerificationTask.household_id),
-                       (t.VerificationTask.done_on.is_(None))
-                       | (t.VerificationTask.done_on > last))),
+                .where(col(t.VerificationTask.due_on) < last,
+                       kept(col(t.VerificationTask.household_id)),
+                       (col(t.VerificationTask.done_on).is_(None))
+                       | (col(t.VerificationTask.done_on) > last))),
             "referrals_overdue": count(
                 select(func.count()).select_from(t.Referral)
-                .where(t.Referral.due_on < last, t.Referral.pushed_on <= last,
-                       t.Referral.status != "answered", kept(t.Referral.household_id))),
+                .where(col(t.Referral.due_on) < last, col(t.Referral.pushed_on) <= last,
+                       col(t.Referral.status) != "answered", kept(col(t.Referral.household_id)))),
             "households_by_risk": grouped(
-                select(t.Household.risk_level, func.count())
-                .where(t.Household.risk_level.is_not(None), kept(t.Household.id))
-                .group_by(t.Household.risk_level).order_by(t.Household.risk_level)),
+                select(col(t.Household.risk_level), func.count())
+                .where(col(t.Household.risk_level).is_not(None), kept(col(t.Household.id)))
+                .group_by(col(t.Household.risk_level)).order_by(col(t.Household.risk_level))),
             # households the month's payment roll pays for the month (docs/payments.md)
             "households_paid_by_aid": {aid: d["households"] for aid, d in due.items()},
         }
@@ -104,12 +109,12 @@ def month_figures(ledger: Ledger, month: str, leave_out: str | None = None) -> d
 def _heads(s: Any, household_ids: set[str]) -> dict[str, tuple[str, str, int]]:
     """Each household's head (name, identity number) and size, from its latest application."""
     found: dict[str, tuple[str, str, int]] = {}
-    latest = (select(t.Application.household_id, func.max(t.Application.id))
-              .where(t.Application.household_id.in_(household_ids))
-              .group_by(t.Application.household_id))
+    latest = (select(col(t.Application.household_id), func.max(col(t.Application.id)))
+              .where(col(t.Application.household_id).in_(household_ids))
+              .group_by(col(t.Application.household_id)))
     for household, application in s.exec(latest):
-        members = s.exec(select(t.Member).where(t.Member.application_id == application)
-                         .order_by(t.Member.position)).all()
+        members = s.exec(select(t.Member).where(col(t.Member.application_id) == application)
+                         .order_by(col(t.Member.position))).all()
         head = next((m for m in members if m.relation == "head"), members[0] if members else None)
         if head is not None:
             found[household] = (head.name, head.id_number, len(members))
@@ -120,13 +125,13 @@ def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any
     """The referrals pushed under ``brand`` in ``month``, oldest first, with each household's
     head (name and identity number in full: the caller masks what it shows)."""
     first, last = month_bounds(month)
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         referrals = s.exec(select(t.Referral).where(
-            t.Referral.brand == brand, t.Referral.pushed_on.between(first, last))
-            .order_by(t.Referral.pushed_on, t.Referral.id)).all()
+            col(t.Referral.brand) == brand, col(t.Referral.pushed_on).between(first, last))
+            .order_by(col(t.Referral.pushed_on), col(t.Referral.id))).all()
         heads = _heads(s, {r.household_id for r in referrals})
         return [{"household": r.household_id, "head": heads.get(r.household_id),
-                 "departments": r.departments.split(","), "reason": r.reason,
+                 "departments": lists.load(r.departments), "reason": r.reason,
                  "pushed_on": r.pushed_on.isoformat(), "due_on": r.due_on.isoformat(),
                  "status": r.status} for r in referrals]
 
@@ -134,14 +139,14 @@ def referral_sheet(ledger: Ledger, brand: str, month: str) -> list[dict[str, Any
 def task_sheet(ledger: Ledger, grid: str, on: date) -> list[dict[str, Any]]:
     """The grid's verification tasks not done by ``on``, the earliest due first, with the
     warning's reason and the household's head."""
-    with ledger._reading() as s:
+    with ledger.store.reading() as s:
         rows = s.exec(select(t.VerificationTask, t.Warning)
-                      .join(t.Warning, t.Warning.id == t.VerificationTask.warning_id)
-                      .where(t.VerificationTask.grid == grid,
-                             (t.VerificationTask.done_on.is_(None))
-                             | (t.VerificationTask.done_on > on),
-                             t.Warning.raised_on <= on)
-                      .order_by(t.VerificationTask.due_on, t.VerificationTask.id)).all()
+                      .join(t.Warning, col(t.Warning.id) == col(t.VerificationTask.warning_id))
+                      .where(col(t.VerificationTask.grid) == grid,
+                             (col(t.VerificationTask.done_on).is_(None))
+                             | (col(t.VerificationTask.done_on) > on),
+                             col(t.Warning.raised_on) <= on)
+                      .order_by(col(t.VerificationTask.due_on), col(t.VerificationTask.id))).all()
         heads = _heads(s, {task.household_id for task, _ in rows})
         return [{"task": task.id, "household": task.household_id,
                  "head": heads.get(task.household_id), "worker": task.worker,
@@ -156,16 +161,19 @@ def publicity_rows(ledger: Ledger, start: date, end: date,
     with the amounts the case's latest assessment found for ``aids`` (full name and
     identity number: the caller masks what it shows)."""
     import json
-    with ledger._reading() as s:
-        cases = s.exec(select(t.Case).where(t.Case.notice_from.between(start, end))
-                       .order_by(t.Case.notice_from, t.Case.id)).all()
+    with ledger.store.reading() as s:
+        cases = s.exec(select(t.Case).where(col(t.Case.notice_from).between(start, end))
+                       .order_by(col(t.Case.notice_from), col(t.Case.id))).all()
         heads = _heads(s, {c.household_id for c in cases})
         rows = []
         for case in cases:
-            stored = s.exec(select(t.Assessment.result).where(t.Assessment.case_id == case.id)
-                            .order_by(t.Assessment.id.desc())).first()
+            stored = s.exec(select(col(t.Assessment.result))
+                            .where(col(t.Assessment.case_id) == case.id)
+                            .order_by(col(t.Assessment.id).desc())).first()
             head = heads.get(case.household_id)
-            for result in (json.loads(stored)["results"] if stored and head else []):
+            if stored is None or head is None:
+                continue
+            for result in json.loads(stored)["results"]:
                 if result["aid"] in aids and result["status"] == "eligible":
                     rows.append({"name": head[0], "id_number": head[1], "size": head[2],
                                  "aid": result["name"], "amount": result["amount"],

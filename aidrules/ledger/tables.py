@@ -1,7 +1,8 @@
 """The ledger's tables (sqlmodel). Money is kept as exact decimal text, documents as
 canonical JSON text, so every database stores and hashes them the same way.
 
-Rows are written only by :mod:`aidrules.ledger.ledger`; the chain table is append-only.
+Rows are written only through :mod:`aidrules.ledger.store` (and monitoring's feeds); the
+chain table is append-only.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Case(SQLModel, table=True):
     accepted_on: date
     accepted_by: str = Field(max_length=64)
     investigated_on: date | None = None
-    investigators: str = Field(default="", max_length=256)  # comma-separated staff ids
+    investigators: str = Field(default="[]", sa_type=sa.Text)  # JSON array of names (0007)
     findings: str | None = Field(default=None, sa_type=sa.Text)
     notice_from: date | None = None
     notice_until: date | None = None
@@ -82,7 +83,9 @@ class Assessment(SQLModel, table=True):
     rulebook_digest: str = Field(max_length=64)
     policy_version: str = Field(max_length=64)
     risk_level: str | None = Field(default=None, max_length=16)
-    result: str = Field(sa_type=sa.Text)  # Assessment.to_json(), canonical JSON
+    # canonical JSON: the stored form (casework.assessment.compact), or before it the whole
+    # Assessment.to_json()
+    result: str = Field(sa_type=sa.Text)
 
 
 class Decision(SQLModel, table=True):
@@ -91,7 +94,7 @@ class Decision(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     assessment_id: int = Field(foreign_key="assessments.id")
     outcome: str = Field(max_length=16)  # approved | refused
-    aids: str = Field(default="", max_length=256)  # approved aid ids, comma-separated
+    aids: str = Field(default="[]", sa_type=sa.Text)  # approved aid ids, JSON array (0007)
     reasons: str | None = Field(default=None, sa_type=sa.Text)
     decided_on: date
     decided_by: str = Field(max_length=64)
@@ -161,7 +164,7 @@ class Referral(SQLModel, table=True):
     household_id: str = Field(foreign_key="households.id", index=True, max_length=64)
     assessment_id: int = Field(foreign_key="assessments.id")
     brand: str = Field(max_length=32)
-    departments: str = Field(max_length=256)  # comma-separated
+    departments: str = Field(sa_type=sa.Text)  # JSON array (0007)
     reason: str = Field(sa_type=sa.Text)
     status: str = Field(max_length=16)  # pushed | answered
     pushed_on: date
@@ -268,7 +271,7 @@ class EarlyWarning(SQLModel, table=True):
     household_id: str = Field(max_length=64, index=True)  # "D" + identity number: discovered
     id_number: str = Field(default="", max_length=18)
     colour: str = Field(max_length=16)
-    suggest: str = Field(default="", max_length=256)  # aid ids, comma-separated
+    suggest: str = Field(default="[]", sa_type=sa.Text)  # aid ids, JSON array (0007)
     raised_on: date
     event_on: date
     event_key: str = Field(max_length=300)

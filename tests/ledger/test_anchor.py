@@ -158,7 +158,9 @@ def test_a_ledger_upgraded_from_0004_is_anchored_over_both_canonical_forms(
     ledger = Ledger.open(database_url, assessor=assessor, upgrade=True)
     try:
         ledger.register_household("H-3", "grid-07", wang(family=3), date(2025, 12, 1))
-        assert {e.form for e in ledger.chain("H-1")} == {None}  # legacy, as written at 0004
+        *written, resealed = ledger.chain("H-1")  # the last: 0009_casework's reseal
+        assert {e.form for e in written} == {None}  # legacy, as written at 0004 (and 0006)
+        assert (resealed.kind, resealed.form) == ("sealed", chain.JCS)
         assert {e.form for e in ledger.chain("H-3")} == {chain.JCS}
         path = _anchored(ledger, keys, tmp_path)
         assert _problem(ledger, path, keys[1]) is None

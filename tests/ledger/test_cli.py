@@ -168,3 +168,19 @@ def test_deciding_for_an_unknown_aid_is_one_line_with_a_did_you_mean(run):
     assert len(result.output.splitlines()) == 1, result.output
     assert "unknown aid type 'dibaoo'" in result.output
     assert result.output.rstrip().endswith("did you mean 'dibao'?")
+
+
+def test_a_move_with_a_stale_expected_version_is_refused_and_changes_nothing(run):
+    """Two officers read case 1 at version 2; the first posts the notice with it, the
+    second's objection with the same version is refused (exit 1) and stores nothing."""
+    _ok(run("case", "file", WANG, "--household", "H-1", "--grid", "g-1", "--by", "受理员"))
+    _ok(run("case", "investigate", 1, "--staff", "甲", "--staff", "乙", "--findings", "属实",
+            "--on", "2025-03-04", "--expect-version", 1))
+    _ok(run("case", "notice", 1, "--on", "2025-03-05", "--expect-version", 2))
+    stale = run("case", "object", 1, "--objection", "邻居反映", "--on", "2025-03-06",
+                "--expect-version", 2)
+    assert stale.exit_code == 1
+    assert "case 1 is at version 3, not 2: someone else changed it" in stale.output
+    assert "objected" not in _ok(run("ledger", "chain", "H-1"))
+    _ok(run("case", "object", 1, "--objection", "邻居反映", "--on", "2025-03-06",
+            "--expect-version", 3))

@@ -167,3 +167,101 @@ def test_a_move_that_fails_inside_a_transaction_fails_all_of_it_even_if_caught(l
                                   worker="网格员张", due_on=date(2025, 3, 12))
     with pytest.raises(NotFound):
         ledger.chain("H-1")
+
+
+def _race(ledgers, act) -> list[str]:
+    """Run ``act(ledger, name)`` on each ledger in its own thread, started together."""
+    start, outcomes = threading.Barrier(len(ledgers)), []
+
+    def run(ledger, name):
+        start.wait()
+        outcomes.append(act(ledger, name))
+
+    threads = [threading.Thread(target=run, args=(lg, name)) for lg, name in ledgers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def test_two_officers_at_once_on_one_sqlite_file_one_wins(tmp_path, assessor):
+    """Two ledgers (two connection pools) on one SQLite file, the same case and version:
+    one wins, the other gets ConflictError, never "database is locked"."""
+    path = tmp_path / "ledger.db"
+    first = Ledger.open(path, assessor=assessor)
+    second = Ledger.open(path, assessor=assessor)
+    try:
+        case = _investigated(first)
+        first.publish_notice(case, date(2025, 3, 5))
+        for _ in range(4):
+            version = first.case(case)["version"]
+
+            def act(ledger, officer, version=version):
+                try:
+                    ledger.record_objection(case, date(2025, 3, 6), officer, version=version)
+                    return "won"
+                except ConflictError:
+                    return "conflict"
+
+            assert _race([(first, "甲"), (second, "乙")], act) == ["conflict", "won"]
+            assert first.case(case)["version"] == version + 1
+        assert len([e for e in first.chain("H-1") if e.kind == "objected"]) == 4
+        assert first.verify() is None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_writers_on_different_households_of_one_sqlite_file_take_turns(tmp_path, assessor):
+    path = tmp_path / "ledger.db"
+    first = Ledger.open(path, assessor=assessor)
+    second = Ledger.open(path, assessor=assessor)
+    try:
+        for household in ("A", "B"):
+            first.register_household(household, "g", wang(family=ord(household)),
+                                     date(2025, 3, 1))
+
+        def act(ledger, household):
+            try:
+                for _ in range(20):
+                    ledger.record_warning(household, "民政局", "x", date(2025, 3, 2), "网格员",
+                                          date(2025, 3, 9))
+                return "done"
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                return repr(exc)
+
+        assert _race([(first, "A"), (second, "B")], act) == ["done", "done"]
+        assert first.verify() is None
+        assert first.head()[0] == 42
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_writer_held_up_past_the_wait_gets_a_conflict_and_changes_nothing(
+        tmp_path, assessor, monkeypatch):
+    """Another program holds the SQLite file's write lock longer than the ledger waits:
+    the move is a ConflictError (try again), not the driver's "database is locked"."""
+    import sqlite3
+
+    from aidrules.ledger import database
+    monkeypatch.setattr(database, "SQLITE_BUSY_MS", 200)
+    path = tmp_path / "ledger.db"
+    ledger = Ledger.open(path, assessor=assessor)
+    try:
+        case = _investigated(ledger)
+        before = len(ledger.chain("H-1"))
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(ConflictError, match="another writer held the ledger past the "
+                                                "wait") as caught:
+            ledger.publish_notice(case, date(2025, 3, 5))
+        assert "database is locked" in str(caught.value)  # the driver's words, as the reason
+        other.execute("ROLLBACK")
+        other.close()
+        assert len(ledger.chain("H-1")) == before
+        ledger.publish_notice(case, date(2025, 3, 5))  # once the lock is free, it goes on
+        assert ledger.verify() is None
+    finally:
+        ledger.close()

@@ -84,8 +84,11 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
     ledger = Ledger.open(database_url, assessor=assessor, upgrade=True)
     try:
         assert ledger.verify() is None
-        assert [e.kind for e in ledger.chain("H-1")][-2:] == ["exited", "sealed"]
-        assert [e.kind for e in ledger.chain("H-2")][-2:] == ["refusal_notified", "sealed"]
+        # 0006 seals every row, 0009_casework reseals the lists it turned into arrays
+        assert [e.kind for e in ledger.chain("H-1")][-3:] == ["exited", "sealed", "sealed"]
+        assert [e.kind for e in ledger.chain("H-2")][-3:] == ["refusal_notified", "sealed",
+                                                              "sealed"]
+        assert ledger.case(1)["investigators"] == ["乙", "甲"]  # as 0004 stored "乙,甲"
         assert ledger.assessment(1)["results"]  # (replay needs the rule book of 0004's day)
         with ledger.engine.begin() as connection:
             connection.execute(sa.text("UPDATE enrolments SET monthly_amount = '999.00' "
@@ -104,10 +107,10 @@ def test_a_ledger_made_at_0004_is_sealed_when_upgraded(database_url, tmp_path, a
         ledger.close()
 
 
-def test_0007_is_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
+def test_the_sealing_migrations_are_not_undone_and_a_refused_downgrade_changes_nothing(ledger):
     every_table(ledger)
-    for down_to in ("0006", "0005"):
-        with pytest.raises(RuntimeError, match="migration 0007_chain is not undone"):
+    for down_to in ("0008_payments", "0006", "0005"):
+        with pytest.raises(RuntimeError, match="migration 0009_casework is not undone"):
             migrate.downgrade(ledger.engine, down_to)
         assert migrate.current_revision(ledger.engine) == migrate.head_revision()
     assert ledger.verify() is None

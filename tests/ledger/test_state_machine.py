@@ -1,7 +1,10 @@
-"""Random sequences of officers' moves against a real SQLite ledger, on days that may go
-backwards. After every step: the chain verifies, no two enrolments of one aid type overlap,
-none ends before the day before it starts (never paid), every enrolled case has a review due,
-each case's steps are in date order, and a refused move changed nothing."""
+"""Random sequences of officers' moves, on days that may go backwards, against both stores
+of the case file: a real SQLite ledger and the in-memory one (the same use cases and rules,
+no database), and both in lockstep (every move accepted alike or refused for the same
+reason, the cases alike). After every step: the chain verifies, no two enrolments of one
+aid type overlap, none ends before the day before it starts (never paid), every enrolled
+case has a review due, each case's steps are in date order, and a refused move changed
+nothing."""
 
 from __future__ import annotations
 
@@ -15,8 +18,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from aidrules.casework.case import CASE_STEPS
+from aidrules.casework.handlers import Procedure
+from aidrules.casework.memory import MemoryStore
 from aidrules.ledger import IllegalMove, Ledger, State
-from aidrules.ledger.ledger import CASE_STEPS
 from tests.ledger.households import wang
 
 HOUSEHOLDS = ["H-1", "H-2"]
@@ -24,10 +29,82 @@ WAGES = ["1500.00", "2100.00", "2115.00", "2600.00", "3500.00"]
 STAFF = ["甲", "乙", "丙"]
 
 
-def _snapshot(ledger: Ledger) -> list:
+def _snapshot(ledger) -> object:
+    if isinstance(ledger, Lockstep):
+        return _snapshot(ledger.sql), _snapshot(ledger.memory)
+    if isinstance(ledger, InMemory):
+        return ledger.store.snapshot()
     with ledger.engine.connect() as connection:
         return [connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all()
                 for table in ("cases", "chain_entries", "enrolments", "decisions", "exits")]
+
+
+class InMemory:
+    """The in-memory case file behind the same calls the machine makes on a Ledger."""
+
+    def __init__(self, assessor):
+        self.store = MemoryStore()
+        self.procedure = Procedure(self.store, lambda: assessor)
+
+    def __getattr__(self, name):  # the moves
+        return getattr(self.procedure, name)
+
+    def case(self, case_id):
+        return self.store.case(case_id)
+
+    def enrolments(self):
+        return self.store.enrolments()
+
+    def chain(self, household):
+        return self.store.chain(household)
+
+    def verify(self):
+        return self.store.verify()
+
+    def close(self):
+        pass
+
+
+class Lockstep:
+    """Every move on the SQL ledger and the in-memory case file alike: both must accept it
+    with the same result, or refuse it with the same reason; their cases stay the same."""
+
+    MOVES = {"file_application", "investigate", "publish_notice", "record_objection",
+             "appraise", "decide", "notify_refusal", "enrol", "review", "exit"}
+
+    def __init__(self, sql, memory):
+        self.sql, self.memory = sql, memory
+
+    def __getattr__(self, name):
+        if name not in self.MOVES:
+            return getattr(self.sql, name)
+
+        def both(*args, **kwargs):
+            outcomes = []
+            for target in (self.sql, self.memory):
+                try:
+                    outcomes.append(("done", getattr(target, name)(*args, **kwargs)))
+                except IllegalMove as exc:
+                    outcomes.append(("refused", str(exc)))
+            assert outcomes[0] == outcomes[1], (name, outcomes)
+            if outcomes[0][0] == "refused":
+                raise IllegalMove(outcomes[0][1])
+            return outcomes[0][1]
+        return both
+
+    def case(self, case_id):
+        shown, kept = self.sql.case(case_id), self.memory.case(case_id)
+        keys = ("state", "version", "household_id", "notice_until", "has_objection",
+                "refusal_notified_on")
+        assert {k: shown[k] for k in keys} == {k: kept[k] for k in keys}
+        assert [(e["aid"], e["starts_on"], e["ends_on"], e["monthly_amount"], e["review_due"])
+                for e in shown["enrolments"]] == [
+            (e["aid"], e["starts_on"], e["ends_on"], e["monthly_amount"], e["review_due"])
+            for e in kept["enrolments"]]
+        return shown
+
+    def close(self):
+        self.sql.close()
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +114,22 @@ def template(tmp_path_factory, assessor):
     return path
 
 
-def test_random_moves_keep_the_ledger_sound(template, assessor, tmp_path):
+@pytest.mark.parametrize("store", ["sqlite", "memory", "lockstep"])
+def test_random_moves_keep_the_ledger_sound(store, template, assessor, tmp_path):
     counter = iter(range(10**6))
     reached: set[str] = set()
 
     class Officers(RuleBasedStateMachine):
         @initialize()
         def open_ledger(self):
-            path = tmp_path / f"ledger{next(counter)}.db"
-            shutil.copy(template, path)
-            self.ledger = Ledger.open(path, assessor=assessor)
+            if store != "memory":
+                path = tmp_path / f"ledger{next(counter)}.db"
+                shutil.copy(template, path)
+                self.ledger = Ledger.open(path, assessor=assessor)
+            if store == "memory":
+                self.ledger = InMemory(assessor)
+            elif store == "lockstep":
+                self.ledger = Lockstep(self.ledger, InMemory(assessor))
             self.today = date(2025, 3, 3)
             self.cases: list[int] = []
 

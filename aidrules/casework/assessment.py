@@ -1,0 +1,127 @@
+"""An assessment as the case file keeps it: what a decision, an enrolment and a review
+read from it, as one typed value read once from the assessment document (instead of
+looking keys up in the JSON text wherever a step needs one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+
+from aidrules.casework.errors import IllegalMove
+from aidrules.errors import UnknownAidError
+
+
+@attrs.frozen
+class AidOutcome:
+    """One aid's result: its status and, where eligible, the amount and what it is paid per."""
+    aid: str
+    status: str  # eligible | ineligible | undetermined | ...
+    amount: str | None  # exact decimal text
+    period: str  # month, or once (an aid paid once); assessments stored before periods: month
+
+
+@attrs.frozen
+class ReferralDue:
+    """A referral the assessment found (a brand's departments, and why)."""
+    brand: str
+    departments: tuple[str, ...]
+    reason: str
+
+
+@attrs.frozen
+class StoredAssessment:
+    """The parts of an assessment the procedure acts on, with where and when it was made."""
+    household_id: str
+    application_id: int
+    case_id: int | None
+    on: date
+    jurisdiction: str
+    rulebook_version: str
+    rulebook_digest: str
+    policy_version: str
+    risk_level: str | None
+    results: tuple[AidOutcome, ...]
+    referrals: tuple[ReferralDue, ...]
+    id: int | None = None
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any], *, household_id: str, application_id: int,
+           case_id: int | None, on: date, id: int | None = None) -> StoredAssessment:
+        """From an assessment document (``Assessment.to_json()``)."""
+        return cls(
+            household_id=household_id, application_id=application_id, case_id=case_id, on=on,
+            jurisdiction=document["jurisdiction"],
+            rulebook_version=document["rulebook"]["version"],
+            rulebook_digest=document["rulebook"]["digest"],
+            policy_version=document["policy_version"], risk_level=document.get("risk_level"),
+            results=tuple(AidOutcome(r["aid"], r["status"], r.get("amount"),
+                                     r.get("period") or "month")
+                          for r in document["results"]),
+            referrals=tuple(ReferralDue(r["brand"], tuple(r["departments"]), r["reason"])
+                            for r in document.get("referrals", ())),
+            id=id)
+
+    @property
+    def eligible(self) -> list[str]:
+        return [r.aid for r in self.results if r.status == "eligible"]
+
+    def outcome(self, aid: str) -> AidOutcome:
+        for result in self.results:
+            if result.aid == aid:
+                return result
+        raise UnknownAidError(aid, (r.aid for r in self.results))
+
+    def approvable(self, case_id: int, aids: Sequence[str] | None) -> list[str]:
+        """The aids a decision approves: those named (each must be eligible), or every
+        eligible one; at least one."""
+        eligible = self.eligible
+        chosen = list(aids) if aids is not None else eligible
+        for aid in chosen:
+            self.outcome(aid)  # an aid the rule book does not know is its own error
+        wrong = [aid for aid in chosen if aid not in eligible]
+        if wrong or not chosen:
+            raise IllegalMove(f"case {case_id}: cannot approve {', '.join(wrong) or 'nothing'}; "
+                              f"the assessment finds eligible: {', '.join(eligible) or 'none'} "
+                              "(refuse with reasons instead)")
+        return chosen
+
+
+# ---- the stored form ------------------------------------------------------------------
+
+STORED_SCHEMA = "aidrules.stored-assessment/1"
+_KEPT = ("application_id", "jurisdiction", "on", "rulebook", "policy_version", "risk_level")
+
+
+def compact(document: Mapping[str, Any], full_sha256: str) -> dict[str, Any]:
+    """What the case file keeps of an assessment document: per aid its status, amounts
+    and period, the facts missing, and the deciding criteria (each rule's result, with
+    the criteria that did not hold: text, result, the two sides); the referrals; the
+    rule book and policy version it was made under; and the sha256 of the full document,
+    which is recomputed exactly from the facts on file (:func:`is_compact`)."""
+    return {"schema": STORED_SCHEMA, "full_sha256": full_sha256,
+            **{key: document[key] for key in _KEPT if key in document},
+            "results": [_compact_result(r) for r in document["results"]],
+            "referrals": [{"brand": r["brand"], "departments": list(r["departments"]),
+                           "reason": r["reason"]} for r in document.get("referrals", ())]}
+
+
+def _compact_result(result: Mapping[str, Any]) -> dict[str, Any]:
+    return {**{key: result.get(key) for key in ("aid", "name", "name_en", "status", "amount",
+                                                "amount_max", "period")},
+            "missing": list(result.get("missing", ())),
+            "members": list(result.get("members", ())),
+            "deciding": [{"rule": trace["rule"], "member": trace.get("member"),
+                          "result": trace["result"], "fired": trace["fired"],
+                          "criteria": [{key: c.get(key) for key in
+                                        ("text", "result", "left", "right", "member")}
+                                       | {"missing": list(c.get("missing", ()))}
+                                       for c in trace["criteria"] if c["result"] != "true"]}
+                         for trace in result.get("rules", ())]}
+
+
+def is_compact(stored: Mapping[str, Any]) -> bool:
+    """Stored compact (since ledger schema 0009_casework), not as the full document."""
+    return stored.get("schema") == STORED_SCHEMA
