@@ -191,16 +191,17 @@ def payments_due(ledger: Ledger, month: str, jurisdiction: str | None = None,
     first, last = month_bounds(month)
     with ledger._reading() as s:
         query = (select(t.Enrolment.aid, t.Enrolment.household_id, t.Enrolment.monthly_amount)
-                 .join(t.Household, t.Household.id == t.Enrolment.household_id)
-                 .where(t.Enrolment.monthly_amount.is_not(None), t.Enrolment.starts_on <= last,
-                        t.Enrolment.ends_on.is_(None) | (t.Enrolment.ends_on >= first),
-                        t.Enrolment.period.in_(["month", "once"])))
+                 .join(t.Household, col(t.Household.id) == col(t.Enrolment.household_id))
+                 .where(col(t.Enrolment.monthly_amount).is_not(None),
+                        col(t.Enrolment.starts_on) <= last,
+                        col(t.Enrolment.ends_on).is_(None) | (col(t.Enrolment.ends_on) >= first),
+                        col(t.Enrolment.period).in_(["month", "once"])))
         if leave_out is not None:
-            query = query.where(~t.Household.id.startswith(leave_out, autoescape=True))
+            query = query.where(~col(t.Household.id).startswith(leave_out, autoescape=True))
         if jurisdiction is not None:
-            query = query.where((t.Household.jurisdiction == jurisdiction)
-                                | t.Household.jurisdiction.startswith(jurisdiction + "/",
-                                                                      autoescape=True))
+            query = query.where((col(t.Household.jurisdiction) == jurisdiction)
+                                | col(t.Household.jurisdiction).startswith(jurisdiction + "/",
+                                                                           autoescape=True))
         due: dict[str, dict[str, Any]] = {}
         for aid, household, amount in s.exec(query):
             entry = due.setdefault(aid, {"households": set(), "amount": Decimal("0.00")})
