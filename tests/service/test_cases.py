@@ -75,3 +75,30 @@ def test_a_case_that_does_not_exist_is_404(client):
     response = client.post("/v1/cases/999999/enrolment", json={"on": "2025-04-02"},
                            headers=APPROVER)
     assert response.status_code == 404
+
+
+def test_every_step_answers_the_case_version_and_a_stale_if_match_is_412(client):
+    case = filed(client)
+    version = client.post(f"/v1/cases/{case}/investigation", headers=OFFICER, json={
+        "on": "2025-03-05", "findings": "as declared", "with": ["tieli.worker.li"]}
+    ).headers["etag"]
+    stale = '"0"'
+    assert version != stale
+    refused = client.post(f"/v1/cases/{case}/notice", json={"on": "2025-03-06"},
+                          headers={**OFFICER, "If-Match": stale})
+    assert refused.status_code == 412, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    taken = client.post(f"/v1/cases/{case}/notice", json={"on": "2025-03-06"},
+                        headers={**OFFICER, "If-Match": version})
+    assert taken.status_code == 200, taken.text
+    assert int(taken.headers["etag"].strip('"')) > int(version.strip('"'))
+    again = client.post(f"/v1/cases/{case}/decision", headers={**APPROVER, "If-Match": version},
+                        json={"on": "2025-04-01", "approve": True})
+    assert again.status_code == 412, "the version the notice moved past is refused"
+
+
+def test_an_if_match_that_is_not_a_version_is_400(client):
+    case = filed(client)
+    response = client.post(f"/v1/cases/{case}/notice", json={"on": "2025-03-06"},
+                           headers={**OFFICER, "If-Match": "yesterday"})
+    assert response.status_code == 400, response.text
