@@ -60,7 +60,6 @@ def _every_command(lang: LangOption = None, version: Annotated[bool, typer.Optio
     _use_language(lang)
 
 
-
 if __name__ == "__main__":  # pragma: no cover
     main()
 

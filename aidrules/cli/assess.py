@@ -13,6 +13,7 @@ from aidrules.cli.console import LANGUAGE, day, fail, say
 from aidrules.cli.console import guarded as _guarded
 from aidrules.cli.console import use_language as _use_language
 from aidrules.cli.options import (
+    ApplicationFile,
     JurisdictionOption,
     LangOption,
     OnOption,
@@ -51,7 +52,6 @@ def validate(
         raise typer.Exit(1)
 
 
-
 def assess(
     files: Annotated[list[Path], typer.Argument(help="Application files (YAML, JSON, JSON "
                      "Lines .jsonl, multi-document YAML) or directories of them.")],
@@ -84,7 +84,7 @@ def assess(
 
 
 def explain(
-    file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
+    file: ApplicationFile,
     aid: Annotated[str, typer.Option("--aid", help="The aid type id, like dibao.")],
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
@@ -99,7 +99,6 @@ def explain(
         say(_guarded(lambda a=a: explained(a, aid), str(file)))
 
 
-
 def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Path | None,
                  overlays: list[Path] | None = None, verify: bool = False):
     """The assessor, and every application in ``file`` with its assessment."""
@@ -109,7 +108,6 @@ def _assessments(file: Path, on, jurisdiction, rules: Path | None, policies: Pat
     return assessor, [(application, _guarded(lambda application=application: assessor.assess(
         application, on=when, jurisdiction=jurisdiction, verify=verify), str(file)))
         for application in applications]
-
 
 
 def _assessor(rules: Path | None, policies: Path | None,

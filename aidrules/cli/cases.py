@@ -308,7 +308,6 @@ def _load(assessor: Assessor, paths: list[Path],
     return cases, problems
 
 
-
 def _overlay_name(overlay: Any) -> str:
     """A case's own overlay as the report names it: its directory, or where inline values
     are written and for which parameter."""

@@ -56,14 +56,12 @@ def check(
             raise typer.Exit(1)
 
 
-
 def _print_summary(book: RuleBook) -> None:
     tree = book.policies
     say(f"Rule book: {book.name}, version {book.version} (digest {book.digest})")
     say(f"OK: {len(book.aids)} aid types, {len(book.facts)} derived facts, "
               f"{len(book.rules)} rules, {len(tree.parameters())} parameters, "
               f"{len(tree.jurisdictions())} jurisdictions.")
-
 
 
 def _print_assumed(book: RuleBook) -> None:
@@ -82,12 +80,10 @@ def _print_assumed(book: RuleBook) -> None:
     out.print(table)
 
 
-
 def _plain(value: Any) -> str:
     if isinstance(value, (list, tuple, frozenset, set)):
         return "[" + ", ".join(str(x) for x in value) + "]"
     return str(value)
-
 
 
 def document(
@@ -120,7 +116,6 @@ def document(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         say(f"wrote {path} ({len(text.splitlines())} lines)")
-
 
 
 def _coverage_page(book: RuleBook, file: Path) -> str:

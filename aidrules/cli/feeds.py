@@ -32,7 +32,6 @@ county_app = typer.Typer(name="county", help="A synthetic county for tests and b
 PROGRESS_EVERY = 2000  # rows between progress-bar updates
 
 
-
 @feeds_app.command("import")
 def import_command(
     mapping: Annotated[Path, typer.Argument(help="The feed's mapping file (feeds/*.yaml).")],

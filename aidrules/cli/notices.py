@@ -15,6 +15,7 @@ from aidrules.cli.assess import _assessments
 from aidrules.cli.console import day, fail, say
 from aidrules.cli.console import guarded as _guarded
 from aidrules.cli.options import (
+    ApplicationFile,
     FormatOption,
     JurisdictionOption,
     OnOption,
@@ -22,6 +23,7 @@ from aidrules.cli.options import (
     OverlayOption,
     PoliciesOption,
     RulesOption,
+    TemplatesOption,
 )
 from aidrules.compose import located
 from aidrules.errors import AidrulesError
@@ -29,12 +31,11 @@ from aidrules.rulebook import RuleBook
 
 
 def notice(
-    file: Annotated[Path, typer.Argument(help="An application file (YAML or JSON).")],
+    file: ApplicationFile,
     language: Annotated[str, typer.Option("--language", help="zh or en.")] = "zh",
     format: FormatOption = "text",
     out_file: OutOption = None,
-    templates: Annotated[Path | None, typer.Option(
-        "--templates", help="A directory of the county's own templates (same names).")] = None,
+    templates: TemplatesOption = None,
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
     rules: RulesOption = None,
@@ -51,7 +52,6 @@ def notice(
     _deliver(documents, format, out_file)
 
 
-
 def publicity(
     files: Annotated[list[Path] | None, typer.Argument(
         help="Application files (YAML or JSON); or give --db.")] = None,
@@ -64,8 +64,7 @@ def publicity(
         "最低生活保障和特困人员救助供养审核确认结果公示",
     format: FormatOption = "text",
     out_file: OutOption = None,
-    templates: Annotated[Path | None, typer.Option(
-        "--templates", help="A directory of the county's own templates (same names).")] = None,
+    templates: TemplatesOption = None,
     on: OnOption = None,
     jurisdiction: JurisdictionOption = None,
     rules: RulesOption = None,
@@ -105,12 +104,10 @@ def publicity(
     _deliver([document], format, out_file)
 
 
-
 def _markup(format: str) -> str:
     if format not in ("text", "html", "pdf"):
         fail(f"--format {format!r}: expected text, html or pdf")
     return "text" if format == "text" else "html"
-
 
 
 def _deliver(documents: list[str], format: str, out_file: Path | None) -> None:
@@ -129,7 +126,6 @@ def _deliver(documents: list[str], format: str, out_file: Path | None) -> None:
     say(f"{out_file}: written")
 
 
-
 def _joined(pages: list[str]) -> str:
     """Several HTML documents as one, each on its own printed page."""
     if len(pages) == 1:
@@ -140,10 +136,8 @@ def _joined(pages: list[str]) -> str:
     return head + breaker.join(bodies) + "</body></html>"
 
 
-
 report_app = typer.Typer(name="report", help="Reports read from a live ledger.",
                          no_args_is_help=True)
-
 
 
 @report_app.command("month")
@@ -190,7 +184,6 @@ def report_month(
     _deliver([html], format, out_file)
 
 
-
 def referral(
     db: Annotated[str, typer.Option("--db", help="The ledger: an SQLite file or a database URL.")],
     brand: Annotated[str, typer.Option("--brand", help="The brand's id (medical, education, "
@@ -217,7 +210,6 @@ def referral(
     _deliver([html], format, out_file)
 
 
-
 def tasks(
     db: Annotated[str, typer.Option("--db", help="The ledger: an SQLite file or a database URL.")],
     grid: Annotated[str, typer.Option("--grid", help="The grid (网格) whose sheet to print.")],
@@ -242,7 +234,6 @@ def tasks(
     _deliver([html], format, out_file)
 
 
-
 def _report_inputs(db: str, month: str, format: str, rules, policies) -> tuple[RuleBook, Any]:
     from aidrules.ledger import Ledger
     if format not in ("html", "pdf"):
@@ -251,7 +242,6 @@ def _report_inputs(db: str, month: str, format: str, rules, policies) -> tuple[R
         fail(f"--month {month!r}: expected YYYY-MM, e.g. 2025-03")
     book = _guarded(lambda: compose.book(rules, policies), str(rules or "rules"))
     return book, _guarded(lambda: Ledger.open(db, create=False), db)
-
 
 
 def _report_labels(book: RuleBook, feeds: Path) -> dict[str, str]:
@@ -268,7 +258,6 @@ def _report_labels(book: RuleBook, feeds: Path) -> dict[str, str]:
         if mapping.description:
             labels.setdefault(mapping.source, mapping.description.split()[0])
     return labels
-
 
 
 def _issuer_anywhere(book: RuleBook, on: date) -> dict[str, Any]:
