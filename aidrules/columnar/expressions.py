@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -41,7 +41,8 @@ class Sql:
     sql: str
 
 
-Value = Num | Sql | Any  # or a Python constant: Fraction, str, bool, tuple, Rounding
+Constant = Any  # a Python value folded here: Fraction, str, bool, tuple, Rounding, UNKNOWN…
+Value = Num | Sql | Constant
 
 
 @attrs.frozen
@@ -84,7 +85,11 @@ class Scope:
 
     def column(self, name: str) -> str:
         """The SQL of a column in scope, marking its table as read."""
-        link, _ = self.find(name)
+        found = self.find(name)
+        # callers name only columns they found in scope or placed there (a list's
+        # ``__known``, a number's denominator column, a settled conclusion)
+        assert found is not None, name
+        link = found[0]
         self.used.add(link.alias)
         return f'{link.alias}."{name}"'
 
@@ -137,7 +142,8 @@ def _neg(node: ast.Neg, scope: Scope) -> Value:
     value = compile_expr(node.operand, scope)
     if _constant(value):
         return UNKNOWN if value is UNKNOWN else -value
-    return Num(f"(-{value.num})", value.den)
+    number = num(value)
+    return Num(f"(-{number.num})", number.den)
 
 
 def _arith(node: ast.Arith, scope: Scope) -> Value:
@@ -147,12 +153,12 @@ def _arith(node: ast.Arith, scope: Scope) -> Value:
             return UNKNOWN
         return {"+": a + b, "-": a - b, "*": a * b}.get(node.op) if node.op != "/" else \
             (UNKNOWN if b <= 0 else a / b)
-    a, b = num(a), num(b)
+    left, right = num(a), num(b)
     if node.op == "*":
-        return Num(f"({a.num} * {b.num})", _times(a.den, b.den))
+        return Num(f"({left.num} * {right.num})", _times(left.den, right.den))
     if node.op == "/":
-        return _divide(a, b)
-    return plus(a, b, node.op)
+        return _divide(left, right)
+    return plus(left, right, node.op)
 
 
 def plus(a: Num, b: Num, sign: str = "+") -> Num:
@@ -294,7 +300,10 @@ def _call(node: ast.Call, scope: Scope) -> Value:
     if node.function == "eligible":
         if scope.status is None:
             raise scope.refuse("eligible(...) in a derived fact", node)
-        return Sql(scope.status(node.args[0].parts[0], scope))
+        aid = node.args[0]
+        if not isinstance(aid, ast.Name):
+            raise scope.refuse("eligible(...) of something other than an aid's name", node)
+        return Sql(scope.status(aid.parts[0], scope))
     first = node.args[0] if node.args else None
     if isinstance(first, ast.Name) and len(first.parts) == 1 and _is_collection(first, scope):
         if scope.aggregate is None:
@@ -318,10 +327,10 @@ def _per_period(function: str, value: Value) -> Value:
     if _constant(value):
         return UNKNOWN if value is UNKNOWN else value / 12 if function == "monthly" \
             else value * 12
-    value = num(value)
+    number = num(value)
     if function == "monthly":
-        return Num(value.num, _times(value.den, 12))
-    return Num(f"({value.num} * 12)", value.den)
+        return Num(number.num, _times(number.den, 12))
+    return Num(f"({number.num} * 12)", number.den)
 
 
 def _lookup(table: Any, key: Value, node: ast.Call, scope: Scope) -> Value:
@@ -389,13 +398,14 @@ def _round(value: Value, rounding: Any, node: ast.Call, scope: Scope) -> Value:
         return UNKNOWN if value is UNKNOWN else Fraction(rounding.apply(value))
     if rounding.mode == "none":
         return value
-    value = num(value)
+    number = num(value)
     yearly = rounding.per == "year"
     if yearly:
-        value = Num(f"({value.num} * 12)", value.den)
+        number = Num(f"({number.num} * 12)", number.den)
+    assert rounding.to is not None  # every mode but 'none' has a step (Rounding checks it)
     step = Fraction(rounding.to)
     # steps = value / step = (num * step.den) / (den * step.num)
-    top, bottom = _scaled(value.num, step.denominator), _scaled(value.den, step.numerator)
+    top, bottom = _scaled(number.num, step.denominator), _scaled(number.den, step.numerator)
     count = _steps(rounding.mode, top, bottom)
     return Num(_scaled(count, step.numerator), _times(step.denominator, 12 if yearly else 1))
 
@@ -420,7 +430,8 @@ def floor_division(top: str, bottom: str | int) -> str:
     return f"(({top}) // ({bottom}) - CASE WHEN ({top}) % ({bottom}) < 0 THEN 1 ELSE 0 END)"
 
 
-def _constant(value: Value) -> bool:
+def _constant(value: Value) -> TypeGuard[Constant]:
+    """Whether ``value`` was folded in Python (then it is no SQL)."""
     return not isinstance(value, (Num, Sql))
 
 

@@ -47,6 +47,9 @@ def base_columns(table: str) -> dict[str, Column]:
     return found
 
 
+GroupKey = tuple[str, str, frozenset[str]]  # item, owner, aliases of the tables read
+
+
 @attrs.define
 class Step:
     """One SELECT that adds columns to an entity's table."""
@@ -56,7 +59,7 @@ class Step:
     joins: list[str] = attrs.Factory(list)
     used: set[str] = attrs.Factory(set)
     # grouped sub-queries joined on: (item, owner, tables read) → (alias, {column: SQL})
-    groups: dict[tuple, tuple[str, dict[str, str]]] = attrs.Factory(dict)
+    groups: dict[GroupKey, tuple[str, dict[str, str]]] = attrs.Factory(dict)
 
 
 class Plan:
@@ -75,9 +78,10 @@ class Plan:
     # -- scopes ---------------------------------------------------------------------
     def chain(self, entity: str) -> list[Link]:
         found = []
-        while entity is not None:
-            found.append(Link(entity, ALIAS[entity], self.fields[entity]))
-            entity = PARENT[entity][0]
+        level: str | None = entity
+        while level is not None:
+            found.append(Link(level, ALIAS[level], self.fields[level]))
+            level = PARENT[level][0]
         return found
 
     def scope(self, entity: str, owner: str, statuses: bool = True) -> Scope:
@@ -92,9 +96,15 @@ class Plan:
         self.step = Step(entity)
         return self.step
 
+    @property
+    def open_step(self) -> Step:
+        """The step between :meth:`begin` and :meth:`end`."""
+        assert self.step is not None, "columns are added only between begin() and end()"
+        return self.step
+
     def add(self, name: str, value: Value, scope: Scope) -> None:
         """Add ``value`` as the column ``name`` of the step's entity."""
-        step = self.step
+        step = self.open_step
         step.used |= scope.used
         if isinstance(value, Num):
             step.columns.append(f'{value.num} AS "{name}"')
@@ -111,11 +121,12 @@ class Plan:
             self.fields[step.entity][name] = Column("constant", value=value)
 
     def add_sql(self, name: str, sql: str) -> None:
-        self.step.columns.append(f'{sql} AS "{name}"')
-        self.fields[self.step.entity][name] = Column("sql")
+        step = self.open_step
+        step.columns.append(f'{sql} AS "{name}"')
+        self.fields[step.entity][name] = Column("sql")
 
     def end(self) -> None:
-        step = self.step
+        step = self.open_step
         step.joins += [self.group_join(key, name, columns)
                        for key, (name, columns) in step.groups.items()]
         self.step = None
@@ -144,22 +155,28 @@ class Plan:
 
     # -- aggregates over a list -------------------------------------------------------
     def aggregate(self, node: ast.Call, scope: Scope) -> Value:
-        owner_link, column = scope.find(node.args[0].parts[0])
-        item = column.entity
+        # the compiler hands over only aggregates over a list named in scope, and a list's
+        # column names the table of its items
+        collection = node.args[0]
+        assert isinstance(collection, ast.Name), node
+        found = scope.find(collection.parts[0])
+        assert found is not None and found[1].entity is not None, node
+        owner_link, item = found[0], found[1].entity
         inner = Scope(self.chain(item), self.parameters, None, None, scope.owner)
         where = None if node.where is None else text(compile_expr(node.where, inner))
         each = compile_expr(node.args[1], inner) if len(node.args) > 1 else None
         parts = self.group(item, owner_link.entity, _aggregate_parts(node, where, each, scope),
                            inner.used)
-        known = scope.column(f"{node.args[0].parts[0]}__known")
+        known = scope.column(f"{collection.parts[0]}__known")
         return _aggregate_result(node, parts, known, each)
 
     def group(self, item: str, owner: str, parts: dict[str, str],
               used: set[str]) -> dict[str, str]:
         """Columns of a sub-query of ``item`` rows grouped by ``owner``, joined onto the
         step; sub-queries over the same rows share one GROUP BY. Returns each part's SQL."""
+        groups = self.open_step.groups
         key = (item, owner, frozenset(used - {ALIAS[item]}))
-        name, columns = self.step.groups.setdefault(key, (f"a{len(self.step.groups)}", {}))
+        name, columns = groups.setdefault(key, (f"a{len(groups)}", {}))
         found = {}
         for part, expr in parts.items():
             column = next((c for c, e in columns.items() if e == expr), None)
@@ -169,8 +186,8 @@ class Plan:
             found[part] = f"{name}.{column}"
         return found
 
-    def group_join(self, key: tuple, name: str, columns: dict[str, str]) -> str:
-        item, owner, used = key
+    def group_join(self, group: GroupKey, name: str, columns: dict[str, str]) -> str:
+        item, owner, used = group
         alias, key = ALIAS[item], ident(owner)
         sql = [f"SELECT {alias}.{key}"
                + "".join(f", {expr} AS {column}" for column, expr in columns.items()),
@@ -178,7 +195,7 @@ class Plan:
         sql += self.ancestor_joins(item, set(used))
         sql.append(f"GROUP BY {alias}.{key}")
         return f"LEFT JOIN ({' '.join(sql)}) {name} ON {name}.{key} = " \
-               f"{ALIAS[self.step.entity]}.{key}"
+               f"{ALIAS[self.open_step.entity]}.{key}"
 
     # -- conclusions --------------------------------------------------------------------
     def status(self, aid: str, scope: Scope, only: str | None = None) -> str:
@@ -198,17 +215,17 @@ def _aggregate_parts(node: ast.Call, where: str | None, each: Value | None,
     parts["c"] = f"count(*){selected}"
     function = node.function
     if function in ("sum", "min", "max"):
-        value = num(each)
-        if not isinstance(value.den, int):
+        number = num(each)
+        if not isinstance(number.den, int):
             raise scope.refuse(f"{function}(...) of a value whose denominator varies by item",
                                node)
-        parts["s"] = f"{function}({value.num}){selected}"
-        parts["n"] = f"bool_or({both}{value.num} IS NULL)"
+        parts["s"] = f"{function}({number.num}){selected}"
+        parts["n"] = f"bool_or({both}{number.num} IS NULL)"
     elif function in ("any", "all"):
-        value = text(each)
-        parts["t"] = f"bool_or({both}({value}))"
-        parts["f"] = f"bool_or({both}NOT ({value}))"
-        parts["n"] = f"bool_or({both}({value}) IS NULL)"
+        condition = text(each)
+        parts["t"] = f"bool_or({both}({condition}))"
+        parts["f"] = f"bool_or({both}NOT ({condition}))"
+        parts["n"] = f"bool_or({both}({condition}) IS NULL)"
     elif function != "count":
         raise scope.refuse(f"the aggregate '{function}'", node)
     return parts

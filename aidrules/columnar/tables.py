@@ -64,7 +64,12 @@ def entity_of(table: str) -> str:
 
 def table_of(owner: str, collection: str) -> str:
     """The table holding the items of ``owner``'s ``collection``."""
-    return _TABLE_OF.get((owner, collection), BASE_FACTS[entity_of(owner)][collection].entity)
+    if (owner, collection) in _TABLE_OF:
+        return _TABLE_OF[owner, collection]
+    item = BASE_FACTS[entity_of(owner)][collection].entity
+    if item is None:
+        raise ValueError(f"{owner}.{collection} is not a list")
+    return item
 
 
 @attrs.define
