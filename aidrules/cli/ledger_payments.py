@@ -41,8 +41,8 @@ def roll(month: Month,
          full_ids: Annotated[bool, typer.Option(
              "--full-ids", help="Whole identity numbers in the file (for the paying bank "
              "only); masked otherwise.")] = False,
-         on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-         policies: Policies = Path("policies")) -> None:
+         on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+         policies: Policies = None) -> None:
     """Issue or show a jurisdiction's payment roll for a month, with its totals."""
     from aidrules.casework import payment_file
     from aidrules.ledger import payments
@@ -74,8 +74,8 @@ def overpayment(case: CaseId, by: By,
                 instalments: Annotated[int | None, typer.Option(
                     "--instalments", help="Months to recover it in (default: the policy's "
                     "payments.recovery_instalments).")] = None,
-                on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-                policies: Policies = Path("policies")) -> None:
+                on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+                policies: Policies = None) -> None:
     """Record an overpayment found at review and its recovery plan."""
     from aidrules.ledger import payments
     with _opened(db, rules, policies, book=True) as ledger:
@@ -100,8 +100,8 @@ def file_challenge(case: CaseId,
                        "its decision was received.")] = None,
                    late_reason: Annotated[str | None, typer.Option(
                        "--late-reason", help="Why a late challenge is still heard.")] = None,
-                   on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-                   policies: Policies = Path("policies")) -> None:
+                   on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+                   policies: Policies = None) -> None:
     """Record a challenge of the case's latest decision; prints its deadline."""
     from aidrules.ledger import appeals
     with _opened(db, rules, policies, book=True) as ledger:
@@ -122,8 +122,8 @@ def decide_challenge(challenge: Annotated[int, typer.Argument(help="The challeng
                      redecide_by: Annotated[str | None, typer.Option(
                          "--redecide-by", help="The day the body set for the new decision.")
                      ] = None,
-                     on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-                     policies: Policies = Path("policies")) -> None:
+                     on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+                     policies: Policies = None) -> None:
     """Record the body's outcome of a challenge."""
     from aidrules.ledger import appeals
     with _opened(db, rules, policies, book=True) as ledger:
@@ -135,8 +135,8 @@ def decide_challenge(challenge: Annotated[int, typer.Argument(help="The challeng
 @challenge_app.command("redecided")
 def redecided(challenge: Annotated[int, typer.Argument(help="The challenge number.")],
               decision: Annotated[int, typer.Option("--decision", help="The new decision.")],
-              by: By, on: On = None, db: Db = DB_DEFAULT, rules: Rules = Path("rules"),
-              policies: Policies = Path("policies")) -> None:
+              by: By, on: On = None, db: Db = DB_DEFAULT, rules: Rules = None,
+              policies: Policies = None) -> None:
     """Link the new decision that carries out a changed or revoked outcome."""
     from aidrules.ledger import appeals
     with _opened(db, rules, policies, book=True) as ledger:
