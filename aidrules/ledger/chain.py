@@ -84,7 +84,10 @@ def jcs(value: Any) -> bytes:
                                  "takes UTF-8 text only") from None
 
 
-class _Refused(Exception):
+class _Refused(CanonicalFormError):
+    """Raised while walking a value, collecting the path on the way out (not a public error:
+    ``jcs`` turns it into a CanonicalFormError that names the path)."""
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.path: list[str] = []
