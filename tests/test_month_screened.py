@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from aidrules.casework.errors import ReplayMismatch
+from aidrules.casework.errors import IllegalMove, ReplayMismatch
 from aidrules.columnar import Screener
 from aidrules.ledger import Ledger
 from aidrules.model import application_from_dict
@@ -87,3 +87,21 @@ def test_a_stored_status_changed_afterwards_does_not_recompute(ledger, county, t
         assert reopened.verify() is not None  # the row no longer matches what its entry sealed
     finally:
         reopened.close()
+
+
+def test_a_household_already_in_the_ledger_is_assessed_as_before(tmp_path, assessor, county):
+    ledger = Ledger.open(tmp_path / "known.db", assessor=assessor)
+    try:
+        first, grid, application = county[0]
+        ledger.register_household(first, grid, application, ON)
+        assert monitor(ledger, county[:3], ON, Screener(assessor.book)) == 3
+        kept = [json.loads(e.payload) for e in ledger.chain(first) if e.kind == "assessed"]
+        assert [p.get("made_by") for p in kept] == [None, None]  # both per-case
+        others = [json.loads(e.payload) for h, _, _ in county[1:3] for e in ledger.chain(h)
+                  if e.kind == "assessed"]
+        assert [p["made_by"] for p in others] == ["screening", "screening"]
+        with pytest.raises(IllegalMove, match="listed twice"):
+            monitor(ledger, [county[5], county[5]], ON, Screener(assessor.book))
+        assert ledger.verify() is None
+    finally:
+        ledger.close()

@@ -117,13 +117,15 @@ class Procedure:
         recomputed on demand and checked against it (docs/screening.md). Households new to
         the case file are written in bulk; one already in it is assessed as before."""
         made: dict[str, int] = {}
+        chosen = list(households)
         with self.store.unit() as uow:
             new: list[Monitored] = []
-            for household_id, grid, application, stored in households:
+            known = uow.known([h for h, _, _, _ in chosen])
+            for household_id, grid, application, stored in chosen:
                 _check_filed(household_id, application)
                 if household_id in made:
                     raise IllegalMove(f"household {household_id} is listed twice")
-                if uow.household(household_id) is not None:
+                if household_id in known:
                     filed = self.file_facts(uow, household_id, application, on, "monitoring")
                     made[household_id] = self.assess(uow, household_id, filed, application,
                                                      on, None).id or 0

@@ -121,6 +121,9 @@ class MemoryUnit:
     def household(self, household_id: str) -> HouseholdRef | None:
         return self.t.households.get(household_id)
 
+    def known(self, household_ids: Sequence[str]) -> set[str]:
+        return {h for h in household_ids if h in self.t.households}
+
     def add_household(self, household: HouseholdRef) -> None:
         self.t.households[household.id] = household
 

@@ -186,6 +186,13 @@ class SqlUnit:
         row = self.s.get(t.Household, household_id)
         return None if row is None else HouseholdRef(row.id, row.grid, row.jurisdiction)
 
+    def known(self, household_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(household_ids), 900):  # SQLite's bound-parameter limit
+            found.update(self.s.exec(select(t.Household.id).where(
+                col(t.Household.id).in_(household_ids[start:start + 900]))))
+        return found
+
     def add_household(self, household: HouseholdRef) -> None:
         self.s.add(t.Household(id=household.id, grid=household.grid,
                                jurisdiction=household.jurisdiction))
