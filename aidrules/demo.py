@@ -21,13 +21,13 @@ from typing import Any
 
 import attrs
 
+from aidrules.columnar import Screener
 from aidrules.engine import Assessor
 from aidrules.ledger import Ledger
 from aidrules.ledger import monitoring as store
 from aidrules.ledger.files import recreate_marked
 from aidrules.model import Application, application_from_dict, read_applications
 from aidrules.monitoring import load_mapping, load_warning_rules, read_register, synthetic
-from aidrules.columnar import Screener
 from aidrules.month import FeedFile, MonthResult, monitor, run_month
 from aidrules.rulebook import load_rulebook
 
