@@ -21,13 +21,14 @@ from typing import Any
 
 import attrs
 
+from aidrules.columnar import Screener
 from aidrules.engine import Assessor
 from aidrules.ledger import Ledger
 from aidrules.ledger import monitoring as store
 from aidrules.ledger.files import recreate_marked
 from aidrules.model import Application, application_from_dict, read_applications
 from aidrules.monitoring import load_mapping, load_warning_rules, read_register, synthetic
-from aidrules.month import FeedFile, MonthResult, run_month
+from aidrules.month import FeedFile, MonthResult, monitor, run_month
 from aidrules.rulebook import load_rulebook
 
 ACCEPTOR, INVESTIGATORS, APPROVER = "受理员赵敏", ("调查员钱进", "调查员孙丽"), "审批人李强"
@@ -80,7 +81,8 @@ def run_demo(db: Path, households: int = 2000, seed: int = 1, month: date = date
             manifest = synthetic.generate(tmp, households, seed, month)
             facts = synthetic.Facts(Path(tmp) / "register")
             demo = Demo(month, households, manifest["people"])
-            _monitor_low_income(ledger, facts, month)
+            screener = Screener(assessor.book)  # compiled once for the month
+            _monitor_low_income(ledger, facts, month, screener)
             demo.cases += [_file_example(ledger, a) for a in _examples(places.examples)]
             demo.examples = len(demo.cases)
             feeds = [FeedFile(load_mapping(p), _feed_file(Path(tmp), month, p.stem))
@@ -88,7 +90,8 @@ def run_demo(db: Path, households: int = 2000, seed: int = 1, month: date = date
             demo.run = run_month(ledger, read_register(Path(tmp) / "register"),
                                  load_warning_rules(places.warnings, assessor.book.policies,
                                                     synthetic.JURISDICTION), feeds, today,
-                                 lambda h: _facts(facts, h, today), engine=assessor.engine)
+                                 lambda h: _facts(facts, h, today), engine=assessor.engine,
+                                 screener=screener)
             _verify_and_decide(ledger, facts, demo, today)
         _feedback(ledger, random.Random(seed), today + timedelta(days=20))
         demo.figures = store.figures(ledger, excluding=EXAMPLE_PREFIX)
@@ -106,12 +109,13 @@ def _facts(facts: synthetic.Facts, household_id: str, on: date) -> Application:
     return application_from_dict(facts.application(household_id, on))
 
 
-def _monitor_low_income(ledger: Ledger, facts: synthetic.Facts, on: date) -> None:
+def _monitor_low_income(ledger: Ledger, facts: synthetic.Facts, on: date,
+                        screener: Screener) -> None:
     """The low-income population (assisted households) is under monitoring from the start;
     other households enter the ledger when a warning concerns them."""
-    ledger.register_households(
-        ((h, row["grid"], _facts(facts, h, on)) for h, row in facts.households.items()
-         if row["status"] != "none"), on)
+    monitor(ledger, ((h, row["grid"], _facts(facts, h, on))
+                     for h, row in facts.households.items() if row["status"] != "none"), on,
+            screener)
 
 
 def _examples(directory: Path) -> list[Application]:

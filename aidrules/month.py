@@ -16,6 +16,8 @@ from pathlib import Path
 
 import attrs
 
+from aidrules.columnar import Screener
+from aidrules.columnar.stored import stored_document
 from aidrules.engine.durable import Engine
 from aidrules.ledger import Ledger
 from aidrules.ledger import monitoring as store
@@ -84,13 +86,14 @@ def import_file(ledger: Ledger, feed: FeedFile, on: date) -> ImportResult:
 def run_month(ledger: Ledger, register: Register, book: WarningBook, feeds: Iterable[FeedFile],
               today: date, application_of: Callable[[str], Application | None] | None = None,
               worker_of: Callable[[str], str] = lambda grid: f"{grid}网格员",
-              engine: Engine | None = None, task_days: int = TASK_DAYS) -> MonthResult:
+              engine: Engine | None = None, task_days: int = TASK_DAYS,
+              screener: Screener | None = None) -> MonthResult:
     """Import ``feeds``, screen the rows not seen before (and the clock's due dates) on
     ``today``, and store the new warnings with their verification tasks.
 
     A warning on a household of the register that the ledger does not yet hold puts it
     under monitoring first, with the facts ``application_of`` gives (None: the warning is
-    stored without a task).
+    stored without a task), screened in one pass (:func:`monitor`).
 
     The month is one transaction: the imports, the people discovered, the households
     registered and the warnings with their tasks are committed together or not at all, so
@@ -105,7 +108,7 @@ def run_month(ledger: Ledger, register: Register, book: WarningBook, feeds: Iter
         clock.lap("screen")
         if application_of is not None:
             result.registered = _register_warned(ledger, register, result.screening, today,
-                                                 application_of)
+                                                 application_of, screener)
         clock.lap("register")
         result.warnings = store.record_warnings(ledger, result.screening.warnings, today,
                                                 today + timedelta(days=task_days), worker_of)
@@ -145,9 +148,26 @@ class _Phases:
 
 
 def _register_warned(ledger: Ledger, register: Register, screening: Screening, today: date,
-                     application_of: Callable[[str], Application | None]) -> int:
+                     application_of: Callable[[str], Application | None],
+                     screener: Screener | None) -> int:
     warned = {w.household_id for w in screening.warnings
               if w.household_id in register.households}
     missing = sorted(warned - store.known_households(ledger, warned))
     found = ((h, register.households[h].grid, application_of(h)) for h in missing)
-    return ledger.register_households(((h, g, a) for h, g, a in found if a is not None), today)
+    return monitor(ledger, ((h, g, a) for h, g, a in found if a is not None), today, screener)
+
+
+def monitor(ledger: Ledger, households: Iterable[tuple[str, str, Application]], on: date,
+            screener: Screener | None = None) -> int:
+    """Put households (id, grid, facts) under monitoring on ``on``, screened in one pass
+    on DuckDB instead of assessed one by one; the ledger keeps each screening row (the
+    full reasons are recomputed from the facts on demand). Returns how many."""
+    chosen = list(households)
+    if not chosen:
+        return 0
+    screener = screener or Screener(ledger.book)
+    rows = screener.screen_each((a, on, None) for _, _, a in chosen).to_pylist()
+    return ledger.register_screened(
+        ((h, grid, a, stored_document(screener.book, row, a.jurisdiction, on,
+                                      screener.compiled(a.jurisdiction, on).policy_version))
+         for (h, grid, a), row in zip(chosen, rows, strict=True)), on)

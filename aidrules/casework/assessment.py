@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -125,3 +126,37 @@ def _compact_result(result: Mapping[str, Any]) -> dict[str, Any]:
 def is_compact(stored: Mapping[str, Any]) -> bool:
     """Stored compact (since ledger schema 0009_casework), not as the full document."""
     return stored.get("schema") == STORED_SCHEMA
+
+
+# ---- assessments made by the population screening ------------------------------------
+
+SCREENING = "screening"  # made_by: the columnar screening's row, not a per-case document
+
+
+def is_screened(stored: Mapping[str, Any]) -> bool:
+    """Stored from a screening row (docs/screening.md): no full document was made, so
+    none is hashed; the full reasons are recomputed on demand and must agree with it."""
+    return stored.get("made_by") == SCREENING
+
+
+def outcomes(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What a screening row and a per-case document both say, in one comparable shape:
+    per aid its status, amounts in fen, period, facts missing and deciding rules (ids);
+    the risk colour and the referral rules."""
+    return {"risk_level": document.get("risk_level"),
+            "referrals": sorted(r["rule"] for r in document.get("referrals", ())),
+            "results": {r["aid"]: {"status": r["status"], "amount_fen": _fen(r.get("amount")),
+                                   "amount_max_fen": _fen(r.get("amount_max")),
+                                   "period": r.get("period") or "month",
+                                   "missing": sorted(r.get("missing", ())),
+                                   "deciding": sorted({d["rule"] for d in r.get("deciding", ())})}
+                        for r in document["results"]}}
+
+
+def _fen(amount: str | None) -> int | None:
+    if amount is None:
+        return None
+    fen = Decimal(amount) * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"amount {amount} is not a whole number of fen")
+    return int(fen)

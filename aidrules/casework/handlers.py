@@ -18,7 +18,7 @@ from aidrules.casework.case import Case, Review, not_before, refuse_clash, revie
 from aidrules.casework.errors import IllegalMove, NotFound
 from aidrules.casework.loop import Task
 from aidrules.casework.names import NAME_MOST, check_text, person
-from aidrules.casework.ports import Filed, HouseholdRef, Store, UnitOfWork
+from aidrules.casework.ports import Filed, HouseholdRef, Monitored, Store, UnitOfWork
 from aidrules.casework.procedure import TimeLimits
 from aidrules.casework.workdays import add_months, first_of_next_month
 from aidrules.engine import Assessor
@@ -50,8 +50,7 @@ class Procedure:
         """Keep an application (or facts as found) and put it on the chain."""
         _check_filed(household_id, application)
         filed = uow.add_application(household_id, application, on, source)
-        uow.record(household_id, "application_filed", on,
-                   {"application": filed.id, "source": source, "document": filed.document})
+        uow.record(household_id, "application_filed", on, _filed_entry(filed))
         return filed
 
     def assess(self, uow: UnitOfWork, household_id: str, filed: Filed,
@@ -107,6 +106,37 @@ class Procedure:
                 stored = self.assess(uow, household_id, filed, application, on, None)
                 made.append(stored.id or 0)
         return made
+
+    def register_screened(self, households: Iterable[tuple[str, str, model.Application,
+                                                           dict[str, Any]]],
+                          on: date) -> list[int]:
+        """Put households (id, grid, facts, the stored form of their screening row) under
+        monitoring in one unit, as :meth:`register_households` does but with the
+        screening's statuses instead of a per-case assessment each: the chain records the
+        sha256 of the stored form, marked ``made_by: screening``, and the full reasons are
+        recomputed on demand and checked against it (docs/screening.md). Households new to
+        the case file are written in bulk; one already in it is assessed as before."""
+        made: dict[str, int] = {}
+        chosen = list(households)
+        with self.store.unit() as uow:
+            new: list[Monitored] = []
+            known = uow.known([h for h, _, _, _ in chosen])
+            for household_id, grid, application, stored in chosen:
+                _check_filed(household_id, application)
+                if household_id in made:
+                    raise IllegalMove(f"household {household_id} is listed twice")
+                if household_id in known:
+                    filed = self.file_facts(uow, household_id, application, on, "monitoring")
+                    made[household_id] = self.assess(uow, household_id, filed, application,
+                                                     on, None).id or 0
+                    continue
+                check_text(household_id, "the household id", HOUSEHOLD_ID_MOST)
+                made[household_id] = 0
+                new.append(Monitored(HouseholdRef(household_id, grid, application.jurisdiction),
+                                     application, stored))
+            ids = uow.add_monitored(new, on, _filed_entry, _assessed_entry)
+            made.update((m.household.id, n) for m, n in zip(new, ids, strict=True))
+        return list(made.values())
 
     def file_application(self, application: model.Application, household_id: str, by: str,
                          grid: str | None = None, on: date | None = None) -> int:
@@ -328,6 +358,19 @@ def _begin(uow: UnitOfWork, case_id: int, move: str, on: date, version: int | No
     case = uow.case(case_id)
     case.begin(move, on, version)
     return case
+
+
+def _filed_entry(filed: Filed) -> dict[str, Any]:
+    return {"application": filed.id, "source": filed.source, "document": filed.document}
+
+
+def _assessed_entry(made: StoredAssessment, sha256: str) -> dict[str, Any]:
+    """The chain's record of an assessment made by the screening."""
+    return {"assessment": made.id, "application": made.application_id, "case": made.case_id,
+            "on": made.on, "jurisdiction": made.jurisdiction,
+            "rulebook": {"version": made.rulebook_version, "digest": made.rulebook_digest},
+            "policy_version": made.policy_version, "risk_level": made.risk_level,
+            "result_sha256": sha256, "made_by": "screening"}
 
 
 def _check_filed(household_id: str, application: model.Application) -> None:

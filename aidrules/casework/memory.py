@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -32,7 +32,7 @@ from aidrules.casework.case import (
 )
 from aidrules.casework.errors import ConflictError, NotFound
 from aidrules.casework.loop import Referral, Task
-from aidrules.casework.ports import Filed, HouseholdRef
+from aidrules.casework.ports import Filed, HouseholdRef, Monitored
 
 
 @attrs.frozen
@@ -121,6 +121,9 @@ class MemoryUnit:
     def household(self, household_id: str) -> HouseholdRef | None:
         return self.t.households.get(household_id)
 
+    def known(self, household_ids: Sequence[str]) -> set[str]:
+        return {h for h in household_ids if h in self.t.households}
+
     def add_household(self, household: HouseholdRef) -> None:
         self.t.households[household.id] = household
 
@@ -146,6 +149,24 @@ class MemoryUnit:
         assessment_id = _next(self.t.assessments)
         self.t.assessments[assessment_id] = attrs.evolve(assessment, id=assessment_id)
         return assessment_id, hashlib.sha256(_json(document).encode()).hexdigest()
+
+    def add_monitored(self, households: Sequence[Monitored], on: date,
+                      filed_entry: Callable[[Filed], dict[str, Any]],
+                      assessed_entry: Callable[[StoredAssessment, str], dict[str, Any]]
+                      ) -> list[int]:
+        made = []
+        for m in households:
+            self.add_household(m.household)
+            filed = self.add_application(m.household.id, m.application, on, "monitoring")
+            self.record(m.household.id, "application_filed", on, filed_entry(filed))
+            stored = StoredAssessment.of(m.stored, household_id=m.household.id,
+                                         application_id=filed.id, case_id=None, on=on)
+            assessment_id, sha256 = self.add_assessment(stored, m.stored)
+            self.set_risk(m.household.id, stored.risk_level)
+            self.record(m.household.id, "assessed", on,
+                        assessed_entry(attrs.evolve(stored, id=assessment_id), sha256))
+            made.append(assessment_id)
+        return made
 
     def assessment(self, assessment_id: int) -> StoredAssessment:
         return _get(self.t.assessments, assessment_id, "assessment")

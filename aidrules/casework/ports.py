@@ -8,7 +8,7 @@ PostgreSQL) and :mod:`aidrules.casework.memory` (no database, for tests and tria
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
@@ -42,11 +42,23 @@ class Filed:
         return model.application_from_dict(self.document)
 
 
+@attrs.frozen
+class Monitored:
+    """A household new to the case file put under monitoring with its facts and the stored
+    form of its screening row (docs/screening.md)."""
+    household: HouseholdRef
+    application: model.Application
+    stored: dict[str, Any]
+
+
 class UnitOfWork(Protocol):
     """One transaction. A refused move raises inside it, and nothing it did is kept."""
 
     # households
     def household(self, household_id: str) -> HouseholdRef | None: ...
+    def known(self, household_ids: Sequence[str]) -> set[str]:
+        """Those of the households already in the case file."""
+        ...
     def add_household(self, household: HouseholdRef) -> None: ...
     def set_risk(self, household_id: str, risk_level: str | None) -> None: ...
 
@@ -58,6 +70,16 @@ class UnitOfWork(Protocol):
     def add_assessment(self, assessment: StoredAssessment, document: dict[str, Any]
                        ) -> tuple[int, str]:
         """Store it; returns its id and the sha256 of the document as stored."""
+        ...
+    def add_monitored(self, households: Sequence[Monitored], on: date,
+                      filed_entry: Callable[[Filed], dict[str, Any]],
+                      assessed_entry: Callable[[StoredAssessment, str], dict[str, Any]]
+                      ) -> list[int]:
+        """Add households new to the case file with their facts (source ``monitoring``)
+        and their screening's stored form as given, each with its ``application_filed``
+        and ``assessed`` chain entries (payloads from ``filed_entry`` and
+        ``assessed_entry``, given the assessment and the sha256 of its stored form), and
+        its risk colour; the assessments' ids, in order."""
         ...
     def assessment(self, assessment_id: int) -> StoredAssessment: ...
     def latest_assessment(self, case_id: int) -> StoredAssessment: ...

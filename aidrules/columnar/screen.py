@@ -21,8 +21,15 @@ class Screener:
         self.book = book
         self.threads = threads
         self._compiled: dict[str, Screening] = {}
+        self._at: dict[tuple[str, date], Screening] = {}
 
     def compiled(self, jurisdiction: str, on: date) -> Screening:
+        found = self._at.get((jurisdiction, on))  # a population shares a few (place, day)
+        if found is None:
+            found = self._at[(jurisdiction, on)] = self._compile(jurisdiction, on)
+        return found
+
+    def _compile(self, jurisdiction: str, on: date) -> Screening:
         snapshot = self.book.policies.at(jurisdiction, on)
         found = self._compiled.get(snapshot.version)
         if found is None:

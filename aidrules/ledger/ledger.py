@@ -154,6 +154,14 @@ class Ledger:
         returns how many."""
         return len(self.procedure.register_households(households, on))
 
+    def register_screened(self, households: Iterable[tuple[str, str, model.Application,
+                                                           dict[str, Any]]],
+                          on: date) -> int:
+        """Put many households (id, grid, facts, the stored form of their screening row)
+        under monitoring in one transaction, without a per-case assessment each (see
+        :func:`aidrules.month.monitor`); returns how many."""
+        return len(self.procedure.register_screened(households, on))
+
     def file_application(self, application: model.Application, household_id: str, by: str,
                          grid: str | None = None, on: date | None = None) -> int:
         """Accept an application (受理): a new case, assessed at once. Returns the case id."""

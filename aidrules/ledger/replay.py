@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from aidrules import model
-from aidrules.casework.assessment import is_compact
+from aidrules.casework.assessment import is_compact, is_screened, outcomes
 from aidrules.casework.errors import ReplayMismatch
 from aidrules.engine import Assessor
 from aidrules.ledger import tables as t
@@ -43,6 +43,13 @@ def replay(s: Session, assessor: Assessor, assessment_id: int) -> dict[str, Any]
                              f"{made['policy_version']}; the policies here give "
                              f"{replayed.policy_version}")
     document = replayed.to_json(detail="full")
+    if made.get("made_by") == "screening":
+        stored = json.loads(row.result)  # the chain sealed the screening row's stored form
+        if sha256(canonical_json(stored)) != made["result_sha256"] \
+                or outcomes(document) != outcomes(stored):
+            raise ReplayMismatch(f"assessment {assessment_id} (a screening's) replays to a "
+                                 "different result")
+        return document
     if sha256(canonical_json(document)) != made["result_sha256"]:
         raise ReplayMismatch(f"assessment {assessment_id} replays to a different result")
     return document
@@ -69,6 +76,7 @@ def full_document(s: Session, assessor: Callable[[], Assessor], row: t.Assessmen
     """The assessment's full document (with every rule's reasons): as stored by a ledger
     from before compact storage, or recomputed from the facts on file under the rule book
     and policies it was made with, and checked against the sha256 kept when it was made
+    (made by a screening: against the statuses, amounts and reasons' ids it keeps)
     (ReplayMismatch if they are not the ones on hand, or it does not recompute)."""
     stored: dict[str, Any] = json.loads(row.result)
     if not is_compact(stored):
@@ -86,6 +94,11 @@ def full_document(s: Session, assessor: Callable[[], Assessor], row: t.Assessmen
                              f"{stored['policy_version']}; the policies here give "
                              f"{made.policy_version}")
     document = made.to_json(detail="full")
+    if is_screened(stored):  # no full document was hashed: it must say what the row said
+        if outcomes(document) != outcomes(stored):
+            raise ReplayMismatch(f"assessment {row.id} (a screening's) does not recompute to "
+                                 "the statuses and amounts it was made with")
+        return document
     if sha256(canonical_json(document)) != stored["full_sha256"]:
         raise ReplayMismatch(f"assessment {row.id} does not recompute to the document it "
                              "was made with")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -30,9 +30,9 @@ from aidrules.casework.assessment import StoredAssessment, compact
 from aidrules.casework.case import CASE_STEPS, Case, Clash, Decision, Enrolment, Exit, Review
 from aidrules.casework.errors import ConflictError, LedgerError, NotFound
 from aidrules.casework.loop import Referral, Task
-from aidrules.casework.ports import Filed, HouseholdRef
+from aidrules.casework.ports import Filed, HouseholdRef, Monitored
 from aidrules.casework.procedure import State
-from aidrules.ledger import integrity, lists
+from aidrules.ledger import bulk, integrity, lists
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json, entry_hash
 from aidrules.ledger.database import writing
@@ -186,6 +186,13 @@ class SqlUnit:
         row = self.s.get(t.Household, household_id)
         return None if row is None else HouseholdRef(row.id, row.grid, row.jurisdiction)
 
+    def known(self, household_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(household_ids), 900):  # SQLite's bound-parameter limit
+            found.update(self.s.exec(select(t.Household.id).where(
+                col(t.Household.id).in_(household_ids[start:start + 900]))))
+        return found
+
     def add_household(self, household: HouseholdRef) -> None:
         self.s.add(t.Household(id=household.id, grid=household.grid,
                                jurisdiction=household.jurisdiction))
@@ -229,6 +236,12 @@ class SqlUnit:
         self.s.flush()
         assert row.id is not None
         return row.id, full_sha256
+
+    def add_monitored(self, households: Sequence[Monitored], on: date,
+                      filed_entry: Callable[[Filed], dict[str, Any]],
+                      assessed_entry: Callable[[StoredAssessment, str], dict[str, Any]]
+                      ) -> list[int]:
+        return bulk.add_monitored(self.s, households, on, filed_entry, assessed_entry)
 
     def assessment(self, assessment_id: int) -> StoredAssessment:
         return stored_assessment(get(self.s, t.Assessment, assessment_id))
