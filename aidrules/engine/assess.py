@@ -170,7 +170,7 @@ class Assessor:
         return found
 
     def explain(self, assessment: Assessment, aid: str) -> str:
-        from aidrules.engine.explain import explain
+        from aidrules.render.text import explain
         return explain(assessment, aid)
 
 

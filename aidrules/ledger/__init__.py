@@ -22,8 +22,8 @@ _WHERE = {
     "LedgerError": "errors",
     "NotFound": "errors",
     "ReplayMismatch": "errors",
-    "State": "procedure",
-    "TimeLimits": "procedure",
+    "State": "aidrules.casework.procedure",
+    "TimeLimits": "aidrules.casework.procedure",
     "database_url": "ledger",
 }
 
@@ -33,4 +33,6 @@ __all__ = sorted(_WHERE)
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'aidrules.ledger' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"aidrules.ledger.{_WHERE[name]}"), name)
+    module = _WHERE[name]  # a module of the ledger, or of the domain by its full name
+    return getattr(importlib.import_module(module if "." in module else
+                                           f"aidrules.ledger.{module}"), name)

@@ -11,12 +11,12 @@ from typing import Any
 from sqlmodel import col, select
 
 from aidrules.casework import appeals as law
+from aidrules.casework.workdays import policy_calendar
 from aidrules.errors import PolicyLookupError
 from aidrules.ledger import payment_tables as pt
 from aidrules.ledger import tables as t
 from aidrules.ledger.errors import IllegalMove, NotFound
 from aidrules.ledger.ledger import DueItem, Ledger, person
-from aidrules.ledger.workdays import policy_calendar
 
 BODY_PARAMETER = {"reconsideration": "notice.reconsideration", "lawsuit": "notice.court"}
 

@@ -21,12 +21,12 @@ from sqlmodel import Session, col, select
 
 from aidrules.casework import payments as pay
 from aidrules.casework.payment_file import RollLine
+from aidrules.casework.workdays import first_of_next_month
 from aidrules.ledger import payment_tables as pt
 from aidrules.ledger import tables as t
 from aidrules.ledger.chain import canonical_json
 from aidrules.ledger.errors import IllegalMove, NotFound
 from aidrules.ledger.ledger import Ledger, person
-from aidrules.ledger.workdays import first_of_next_month
 
 RECOVERY_INSTALMENTS = "payments.recovery_instalments"
 

@@ -57,7 +57,7 @@ def parameters_read(book: RuleBook) -> set[str]:
     return {n for n in read if "." in n}
 
 
-# Parameters the case ledger's procedure reads (aidrules/ledger/procedure.py), not the rules;
+# Parameters the case ledger's procedure reads (aidrules/casework/procedure.py), not the rules;
 # tests/ledger/test_deadlines.py holds the two lists equal.
 PROCEDURE_PARAMETERS = frozenset({
     "deadline.investigation_start_wd", "deadline.total_wd", "deadline.total_extended_wd",

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from aidrules.engine import Assessor
-from aidrules.engine.explain import explain
 from aidrules.model import read_application
 from aidrules.notices import decision_notice
+from aidrules.render.text import explain
 
 EXAMPLES = Path(__file__).parents[2] / "examples/applications"
 ELDERLY_COUPLE = EXAMPLES / "14-tieli-elderly-couple-care.yaml"

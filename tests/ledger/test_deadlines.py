@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from aidrules.casework.workdays import add_months, add_working_days, first_of_next_month
 from aidrules.ledger import Ledger, TimeLimits
-from aidrules.ledger.workdays import add_months, add_working_days, first_of_next_month
 from tests.ledger.households import wang
 
 NATIONAL_DAY = [date(2025, 10, d) for d in range(1, 9)]
