@@ -16,8 +16,8 @@ from pathlib import Path
 
 import attrs
 
+from aidrules.casework.assessment import screened
 from aidrules.columnar import Screener
-from aidrules.columnar.stored import stored_document
 from aidrules.engine.durable import Engine
 from aidrules.ledger import Ledger
 from aidrules.ledger import monitoring as store
@@ -168,6 +168,6 @@ def monitor(ledger: Ledger, households: Iterable[tuple[str, str, Application]], 
     screener = screener or Screener(ledger.book)
     rows = screener.screen_each((a, on, None) for _, _, a in chosen).to_pylist()
     return ledger.register_screened(
-        ((h, grid, a, stored_document(screener.book, row, a.jurisdiction, on,
-                                      screener.compiled(a.jurisdiction, on).policy_version))
+        ((h, grid, a, screened(screener.book, row, a.jurisdiction, on,
+                              screener.compiled(a.jurisdiction, on).policy_version))
          for (h, grid, a), row in zip(chosen, rows, strict=True)), on)

@@ -13,6 +13,7 @@ import attrs
 
 from aidrules.casework.errors import IllegalMove
 from aidrules.errors import UnknownAidError
+from aidrules.rulebook.book import RuleBook
 
 
 @attrs.frozen
@@ -160,3 +161,37 @@ def _fen(amount: str | None) -> int | None:
     if fen != fen.to_integral_value():
         raise ValueError(f"amount {amount} is not a whole number of fen")
     return int(fen)
+
+
+def screened(book: RuleBook, row: Mapping[str, Any], jurisdiction: str, on: date,
+                    policy_version: str) -> dict[str, Any]:
+    """The stored form of one screening row (``Screener.screen(...).to_pylist()``), marked
+    ``made_by: screening``: what the row says, and no hash of a full document, since none
+    was made; the ledger recomputes the full reasons on demand and checks they agree."""
+    return {"schema": STORED_SCHEMA, "made_by": SCREENING, "full_sha256": None,
+            "application_id": row["application_id"], "jurisdiction": jurisdiction,
+            "on": on.isoformat(),
+            "rulebook": {"name": book.name, "version": book.version, "digest": book.digest},
+            "policy_version": policy_version, "risk_level": row["risk_level"],
+            "results": [_screened_result(book, aid, row) for aid in book.aids],
+            "referrals": [_referral(book, rule_id) for rule_id in row["referrals"]]}
+
+
+def _screened_result(book: RuleBook, aid: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    info = book.aids[aid]
+    return {"aid": aid, "name": info.name, "name_en": info.name_en, "status": row[aid],
+            "amount": _yuan(row[f"{aid}.amount_fen"]),
+            "amount_max": _yuan(row[f"{aid}.amount_max_fen"]), "period": info.period,
+            "missing": list(row[f"{aid}.missing"]), "members": [],
+            "deciding": [{"rule": rule_id} for rule_id in row[f"{aid}.deciding"]]}
+
+
+def _referral(book: RuleBook, rule_id: str) -> dict[str, Any]:
+    rule = book.rule(rule_id)
+    brand = book.brands[rule.conclusion.value]
+    return {"brand": brand.id, "departments": list(brand.departments),
+            "reason": rule.reason or rule.title, "rule": rule_id}
+
+
+def _yuan(fen: int | None) -> str | None:
+    return None if fen is None else str(Decimal(fen) / 100)
