@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import socket
@@ -54,10 +55,17 @@ def _tokens_file(folder: Path) -> Path:
 def server(tmp_path_factory):
     """The base URL of a running service and the file its output goes to."""
     folder = tmp_path_factory.mktemp("serve")
+    with served(folder, "--max-body", str(MAX_BODY), "--db", str(folder / "ledger.db")) as up:
+        yield up
+
+
+@contextlib.contextmanager
+def served(folder: Path, *options: str, stop_within: float = 20):
+    """``aidrules serve`` with ``options`` started in ``folder`` on a free port, with the
+    county's tokens; its base URL and log file while it answers, stopped afterwards."""
     port, log = _free_port(), folder / "server.log"
     command = [sys.executable, "-m", "aidrules.cli", "serve", "--port", str(port),
-               "--tokens", str(_tokens_file(folder)), "--max-body", str(MAX_BODY),
-               "--db", str(folder / "ledger.db")]
+               "--tokens", str(_tokens_file(folder)), *options]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
     url = f"http://127.0.0.1:{port}"
@@ -66,7 +74,7 @@ def server(tmp_path_factory):
         yield url, log
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        process.wait(timeout=stop_within)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:

@@ -4,8 +4,6 @@ answers (the workers share one bucket per caller in an SQLite file)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 
 import httpx
@@ -13,11 +11,9 @@ import pytest
 
 from tests.service.conftest import (
     LIMITED,
-    _free_port,
-    _tokens_file,
-    _wait_until_up,
     bearer,
     example,
+    served,
 )
 
 PER_MINUTE = 2  # the LIMITED token's rate (conftest)
@@ -26,18 +22,8 @@ PER_MINUTE = 2  # the LIMITED token's rate (conftest)
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("workers")
-    port, log = _free_port(), folder / "server.log"
-    command = [sys.executable, "-m", "aidrules.cli", "serve", "--port", str(port),
-               "--workers", "2", "--tokens", str(_tokens_file(folder))]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
-        yield url, log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with served(folder, "--workers", "2", stop_within=30) as up:
+        yield up
 
 
 def _answering_processes(log) -> set[str]:
